@@ -1,0 +1,101 @@
+//! What `check` and every `gate` share: assembling [`Results`], rendering, writing the
+//! report files atomically, and printing the summary.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use super::ReportArgs;
+use crate::gates::RunCtx;
+use crate::render::{self, ReportFormat};
+use crate::results::{FailOn, GateResult, Results, Run, SCHEMA_VERSION, Tool, Verdict};
+
+/// Terminal settings for a command.
+pub struct Ui {
+    pub color: bool,
+    pub quiet: bool,
+}
+
+impl Ui {
+    pub fn progress(&self) -> crate::ui::Progress {
+        crate::ui::Progress::new(!self.quiet)
+    }
+}
+
+/// Where the results came from, for provenance.
+pub struct Origin<'a> {
+    pub command: String,
+    /// Folder whose git state is recorded.
+    pub git_dir: &'a Path,
+    pub config: Option<&'a crate::config::Config>,
+}
+
+pub fn assemble(origin: Origin<'_>, ctx: RunCtx, gates: Vec<GateResult>, fail_on: FailOn) -> Result<Results> {
+    let verdict = Verdict::from_gates(&gates, fail_on);
+    Ok(Results {
+        schema_version: SCHEMA_VERSION.into(),
+        tool: Tool::current(),
+        run: Run {
+            command: origin.command,
+            timestamp: crate::provenance::timestamp()?,
+            git: crate::provenance::git_info(origin.git_dir),
+            config_digest: origin.config.map(|c| c.digest.clone()),
+            config_path: origin.config.map(|c| c.path.display().to_string()),
+        },
+        inputs: ctx.into_inputs(),
+        gates,
+        rubric: None,
+        verdict,
+    })
+}
+
+/// Renders the requested formats, writes them into the output folder (if any), prints
+/// the summary (or the JSON), and returns the exit code.
+pub fn finish(results: &Results, args: &ReportArgs, default_out: Option<PathBuf>, ui: &Ui) -> Result<i32> {
+    let formats: Vec<ReportFormat> = if args.format.is_empty() {
+        ReportFormat::all()
+    } else {
+        let mut f = args.format.clone();
+        f.sort();
+        f.dedup();
+        f
+    };
+    let json_to_stdout = args.format == [ReportFormat::Json];
+    let out_dir = args.out.clone().or(default_out);
+
+    // Render everything before writing anything.
+    let mut files = Vec::new();
+    if out_dir.is_some() {
+        for f in &formats {
+            files.push((f.file_name().to_string(), render::render(results, *f)?));
+        }
+        // The archive of record is always written.
+        if !formats.contains(&ReportFormat::Json) {
+            files.push((ReportFormat::Json.file_name().to_string(), render::json(results)?));
+        }
+    }
+    let written = match &out_dir {
+        Some(dir) => crate::output::write_all(dir, &files)?,
+        None => Vec::new(),
+    };
+
+    let mut stdout = std::io::stdout().lock();
+    if json_to_stdout {
+        stdout.write_all(render::json(results)?.as_bytes()).context("writing to stdout")?;
+    } else if !ui.quiet {
+        let shown: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+        stdout
+            .write_all(render::terminal::summary(results, ui.color, &shown).as_bytes())
+            .context("writing to stdout")?;
+    }
+    Ok(results.verdict.exit_code)
+}
+
+/// `--fail-on` from the flag, else the config, else `fail`.
+pub fn fail_on(flag: Option<FailOn>, cfg: Option<&crate::config::Config>) -> FailOn {
+    flag.or_else(|| {
+        cfg.and_then(|c| c.raw.report.fail_on)
+    })
+    .unwrap_or_default()
+}

@@ -1,0 +1,135 @@
+//! The command line: clap definitions and dispatch. Each subcommand has its own file.
+
+mod check;
+mod common;
+mod gate;
+mod init;
+mod schema;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+
+use crate::render::ReportFormat;
+use crate::results::FailOn;
+use crate::ui::ColorChoice;
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  all gates passed (warnings allowed unless --fail-on warn)
+  1  a blocking gate failed
+  2  usage, configuration or input error: fix something and rerun (nothing was written)
+  3  runtime failure outside your inputs (writing output, GitHub API)
+
+Start here:
+  mlgate init                      write a commented mlgate.toml for this repository
+  mlgate check                     run the gates configured in ./mlgate.toml
+  mlgate schema infer data.csv     propose a schema from data
+  mlgate explain schema.range      what a check code means";
+
+/// CI gates for ML systems, with approval reports.
+///
+/// mlgate checks data and model outputs against thresholds you commit before training
+/// (schema, leakage, slices, baseline, drift), writes Markdown/JSON reports, and exits
+/// non-zero when a blocking gate fails.
+#[derive(Debug, Parser)]
+#[command(name = "mlgate", version, about, long_about, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// When to colour the output (also honours NO_COLOR).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Print only errors (no summary, no progress).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a commented starter mlgate.toml for the repository in the current folder.
+    ///
+    /// Finds data files (csv, parquet, jsonl), guesses the train/test/serving roles from
+    /// their names and the label column from common names, and writes every key with a
+    /// comment. Never overwrites an existing file unless --force is given.
+    Init(init::InitArgs),
+
+    /// Run the gates configured in mlgate.toml and write the reports.
+    ///
+    /// Writes results.json and report.md to --out (default mlgate-report/), prints a
+    /// short summary, and exits 0 (pass), 1 (a blocking gate failed) or 2 (fix your
+    /// configuration or inputs).
+    Check(check::CheckArgs),
+
+    /// Run one gate ad hoc from flags, without a configuration file.
+    Gate(gate::GateArgs),
+
+    /// Work with schema files.
+    Schema(schema::SchemaArgs),
+
+    /// Explain a check code (e.g. `schema.range`), or list all codes.
+    Explain {
+        /// The code; omit to list every code.
+        code: Option<String>,
+    },
+}
+
+/// Report options shared by `check` and `gate`.
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
+    /// Folder to write reports into.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Report formats to write, comma-separated. `--format json` alone also prints the
+    /// results JSON to stdout instead of the summary (for scripting).
+    #[arg(long, value_delimiter = ',', value_enum, value_name = "FORMATS")]
+    pub format: Vec<ReportFormat>,
+
+    /// Lowest status that makes the run fail.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
+}
+
+/// Runs the parsed command; returns the exit code.
+pub fn run(cli: Cli) -> Result<i32> {
+    let color = crate::ui::use_color(cli.color);
+    let ui = common::Ui { color, quiet: cli.quiet };
+    match cli.command {
+        Command::Init(a) => init::run(a, &ui),
+        Command::Check(a) => check::run(a, &ui),
+        Command::Gate(a) => gate::run(a, &ui),
+        Command::Schema(a) => schema::run(a, &ui),
+        Command::Explain { code } => explain(code.as_deref()),
+    }
+}
+
+fn explain(code: Option<&str>) -> Result<i32> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match code {
+        None => {
+            for (c, d) in crate::codes::CODES {
+                writeln!(out, "{c:<28} {d}")?;
+            }
+            Ok(crate::exit::SUCCESS)
+        }
+        Some(c) => match crate::codes::describe(c) {
+            Some(d) => {
+                writeln!(out, "{c}: {d}")?;
+                Ok(crate::exit::SUCCESS)
+            }
+            None => {
+                let hint = crate::config::closest(c, crate::codes::CODES.iter().map(|(c, _)| *c))
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                Err(crate::error::user(format!("unknown check code {}", crate::error::quoted(c)))
+                    .hint(format!("{hint}`mlgate explain` lists every code"))
+                    .into())
+            }
+        },
+    }
+}

@@ -1,0 +1,166 @@
+//! The gates: a closed set of kinds, each a module with a typed config and a pure `run`
+//! that returns a [`GateResult`]. Gates never print, render or talk to GitHub.
+//!
+//! This module also holds [`RunCtx`], which records every input a run reads (with its
+//! SHA-256) for provenance, and the code that runs the gates configured in `mlgate.toml`.
+
+pub mod schema;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::config::{Config, SchemaGateConfig};
+use crate::data::{Format, Source};
+use crate::error::{quoted, user};
+use crate::results::{GateResult, Input};
+
+/// The gate kinds, in the order a report lists them.
+pub const KINDS: &[&str] = &["schema", "leakage", "drift", "slices", "baseline"];
+
+/// Inputs read during a run, by logical name.
+#[derive(Debug, Default)]
+pub struct RunCtx {
+    inputs: BTreeMap<String, Input>,
+}
+
+impl RunCtx {
+    /// Records a dataset that was read, hashing the file.
+    pub fn record_source(&mut self, src: &Source, rows: Option<u64>) -> Result<()> {
+        self.record_file(&src.name, &src.display, &src.path, src.format.as_str(), rows)
+    }
+
+    /// Records any input file (schema, profile, config), hashing it once.
+    pub fn record_file(&mut self, name: &str, shown: &str, path: &Path, format: &str, rows: Option<u64>) -> Result<()> {
+        if let Some(existing) = self.inputs.get_mut(name) {
+            if rows.is_some() {
+                existing.rows = rows;
+            }
+            return Ok(());
+        }
+        let sha256 = crate::provenance::sha256_file(path)?;
+        self.inputs.insert(
+            name.to_string(),
+            Input {
+                name: name.to_string(),
+                path: shown.to_string(),
+                format: format.to_string(),
+                sha256,
+                rows,
+            },
+        );
+        Ok(())
+    }
+
+    pub fn into_inputs(self) -> Vec<Input> {
+        self.inputs.into_values().collect()
+    }
+}
+
+/// Runs every gate enabled in the configuration, in report order.
+pub fn run_configured(cfg: &Config, ctx: &mut RunCtx, progress: &crate::ui::Progress) -> Result<Vec<GateResult>> {
+    let mut out = Vec::new();
+    if let Some(g) = cfg.raw.gates.schema.as_ref().filter(|g| g.enabled) {
+        progress.step("schema gate");
+        out.extend(run_schema_from_config(cfg, g, ctx)?);
+    }
+    if out.is_empty() {
+        return Err(user(format!("{} enables no gates", cfg.path.display()))
+            .hint("add a [gates.schema] table (see `mlgate init`), or run one gate ad hoc with `mlgate gate …`")
+            .into());
+    }
+    Ok(out)
+}
+
+/// Loads a schema file and the optional record-level JSON Schema.
+pub struct SchemaInputs {
+    pub schema: schema::DataSchema,
+    pub schema_shown: String,
+    pub records: Option<(jsonschema::Validator, String)>,
+}
+
+impl SchemaInputs {
+    pub fn load(
+        schema_path: &Path,
+        schema_shown: &str,
+        json_schema: Option<(&Path, &str)>,
+        ctx: &mut RunCtx,
+    ) -> Result<SchemaInputs> {
+        let schema = schema::DataSchema::load(schema_path, schema_shown)?;
+        ctx.record_file("schema", schema_shown, schema_path, "json", None)?;
+        let records = match json_schema {
+            None => None,
+            Some((path, shown)) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    user(format!("cannot read JSON Schema {}: {e}", quoted(shown))).hint("check the path")
+                })?;
+                let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                    user(format!("{shown}:{}:{}: not valid JSON: {e}", e.line(), e.column()))
+                        .hint("a JSON Schema is a JSON object")
+                })?;
+                let v = jsonschema::validator_for(&value).map_err(|e| {
+                    user(format!("{shown} is not a valid JSON Schema: {e}"))
+                        .hint("remote $refs are not fetched; bundle referenced schemas into the file")
+                })?;
+                ctx.record_file("json_schema", shown, path, "json", None)?;
+                Some((v, shown.to_string()))
+            }
+        };
+        Ok(SchemaInputs {
+            schema,
+            schema_shown: schema_shown.to_string(),
+            records,
+        })
+    }
+
+    /// Runs the schema gate on one source.
+    pub fn check(&self, src: &Source, ctx: &mut RunCtx) -> Result<GateResult> {
+        let df = src.load_with(&schema::read_overrides(&self.schema))?;
+        ctx.record_source(src, Some(df.height() as u64))?;
+        let mut g = schema::run(&src.name, &df, &self.schema, &self.schema_shown)?;
+        if let Some((validator, shown)) = &self.records {
+            let c = if src.format == Format::JsonLines {
+                schema::check_records(&src.name, &src.path, validator, shown)?
+            } else {
+                crate::results::Check::new(
+                    schema::code::RECORD,
+                    &src.name,
+                    crate::results::Status::Skipped,
+                    format!("{shown} applies to JSON Lines inputs; this is {}", src.format.as_str()),
+                )
+            };
+            g.checks.push(c);
+            g.status = crate::results::Status::worst(g.checks.iter().map(|c| c.status));
+            g.inputs.push("json_schema".into());
+        }
+        Ok(g)
+    }
+}
+
+fn run_schema_from_config(cfg: &Config, g: &SchemaGateConfig, ctx: &mut RunCtx) -> Result<Vec<GateResult>> {
+    let at = cfg.at(&g.schema.span());
+    let inputs = SchemaInputs::load(
+        &cfg.resolve(g.schema.get_ref()),
+        g.schema.get_ref(),
+        g.json_schema.as_ref().map(|j| (cfg.resolve(j.get_ref()), j.get_ref().as_str())).as_ref().map(|(p, s)| (p.as_path(), *s)),
+        ctx,
+    )
+    .with_context(|| format!("[gates.schema] at {at}"))?;
+    let names: Vec<String> = match &g.datasets {
+        Some(list) => list.iter().map(|s| s.get_ref().clone()).collect(),
+        None => cfg.raw.data.keys().cloned().collect(),
+    };
+    if names.is_empty() {
+        return Err(user("[gates.schema] has no datasets to check")
+            .hint("add datasets to [data], or list them in [gates.schema].datasets")
+            .into());
+    }
+    names
+        .iter()
+        .map(|n| {
+            let src = cfg.source(n)?;
+            inputs.check(&src, ctx)
+        })
+        .collect()
+}

@@ -1,0 +1,35 @@
+//! Writing reports without leaving anything half-written: every file is rendered in memory
+//! first, then written to a temporary file in the target folder and renamed into place.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+/// Writes `(file name, content)` pairs into `dir`, each atomically. Returns the paths.
+pub fn write_all(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating output folder {}", dir.display()))?;
+    let mut written = Vec::new();
+    for (name, content) in files {
+        let target = dir.join(name);
+        write_atomic(&target, content.as_bytes())?;
+        written.push(target);
+    }
+    Ok(written)
+}
+
+/// Writes one file via a temporary sibling and a rename.
+pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("creating folder {}", dir.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".mlgate-")
+        .tempfile_in(dir)
+        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+    tmp.write_all(bytes).with_context(|| format!("writing {}", target.display()))?;
+    tmp.as_file().sync_all().ok();
+    tmp.persist(target)
+        .map_err(|e| e.error)
+        .with_context(|| format!("moving the report into place at {}", target.display()))?;
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! Renderers: pure functions of [`Results`]. They compute nothing and decide nothing.
+//!
+//! Templates live in `templates/`, are embedded in the binary, and run under strict
+//! undefined-variable rules so a typo fails loudly. In Markdown templates every printed
+//! value is escaped by the environment's formatter ([`escape::md_text`]); HTML templates
+//! use minijinja's HTML auto-escaping.
+
+pub mod escape;
+pub mod terminal;
+pub mod view;
+
+use anyhow::{Context, Result};
+use minijinja::value::{Value, ValueKind};
+use minijinja::{Environment, UndefinedBehavior};
+
+use crate::results::Results;
+
+/// GitHub's limit on a comment body, in characters.
+pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
+
+/// Report formats that can be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
+    /// `report.md`: Markdown for PR comments.
+    Md,
+    /// `results.json`: the full results model.
+    Json,
+}
+
+impl ReportFormat {
+    pub fn file_name(self) -> &'static str {
+        match self {
+            ReportFormat::Md => "report.md",
+            ReportFormat::Json => "results.json",
+        }
+    }
+
+    pub fn all() -> Vec<ReportFormat> {
+        vec![ReportFormat::Json, ReportFormat::Md]
+    }
+}
+
+/// Templates, by name, embedded at compile time.
+pub const TEMPLATES: &[(&str, &str)] = &[("report.md.j2", include_str!("../../templates/report.md.j2"))];
+
+fn environment() -> Result<Environment<'static>> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".html.j2") || name.ends_with(".xml.j2") {
+            minijinja::AutoEscape::Html
+        } else {
+            minijinja::AutoEscape::None
+        }
+    });
+    env.set_formatter(|out, state, value| {
+        if state.name().ends_with(".md.j2") {
+            if value.is_safe() {
+                return minijinja::escape_formatter(out, state, value);
+            }
+            let s = match value.kind() {
+                ValueKind::None | ValueKind::Undefined => String::new(),
+                _ => value.to_string(),
+            };
+            out.write_str(&escape::md_text(&s)).map_err(minijinja::Error::from)
+        } else {
+            minijinja::escape_formatter(out, state, value)
+        }
+    });
+    env.add_filter("code", |v: Value| Value::from_safe_string(escape::md_code(&v.to_string())));
+    for (name, src) in TEMPLATES {
+        env.add_template(name, src).with_context(|| format!("template {name}"))?;
+    }
+    Ok(env)
+}
+
+fn render_template(name: &str, view: &view::View) -> Result<String> {
+    let env = environment()?;
+    let t = env.get_template(name)?;
+    t.render(minijinja::value::Serde(view))
+        .with_context(|| format!("rendering {name}"))
+}
+
+/// The Markdown report, cut to fit `limit` characters: passing checks go first, then
+/// the per-gate details, then the list of problems, each cut announced in the report.
+pub fn markdown(r: &Results, limit: usize) -> Result<String> {
+    let mut v = view::build(r);
+    let out = render_template("report.md.j2", &v)?;
+    if out.chars().count() <= limit {
+        return Ok(out);
+    }
+    // 1. Drop passing/skipped checks from details.
+    for g in &mut v.gates {
+        let before = g.checks.len();
+        g.checks.retain(|c| c.status != "pass" && c.status != "skipped");
+        g.hidden_checks = before - g.checks.len();
+    }
+    v.cut_notes.push("Passing checks were left out to fit GitHub's comment limit; the HTML and JSON reports have every check.".into());
+    let out = render_template("report.md.j2", &v)?;
+    if out.chars().count() <= limit {
+        return Ok(out);
+    }
+    // 2. Drop the per-gate check tables entirely (the problems table stays).
+    for g in &mut v.gates {
+        g.hidden_checks += g.checks.len();
+        g.checks.clear();
+    }
+    v.cut_notes.push("Per-gate details were left out; the problems table above lists every warning and failure.".into());
+    let out = render_template("report.md.j2", &v)?;
+    if out.chars().count() <= limit {
+        return Ok(out);
+    }
+    // 3. Keep as many problems (worst first) as fit.
+    let (mut lo, mut hi) = (0usize, v.problems.len());
+    let all = v.problems.clone();
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        v.problems = all[..mid].to_vec();
+        if render_template("report.md.j2", &v)?.chars().count() <= limit {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    v.problems = all[..lo].to_vec();
+    v.cut_notes.push(format!(
+        "Only the {} most severe of {} findings fit in this comment; see the full report.",
+        lo,
+        all.len()
+    ));
+    let out = render_template("report.md.j2", &v)?;
+    if out.chars().count() <= limit {
+        Ok(out)
+    } else {
+        // The fixed parts alone exceed the limit (thousands of gates): hard cut on a char
+        // boundary with a visible marker.
+        let keep = limit.saturating_sub(200);
+        let mut s: String = out.chars().take(keep).collect();
+        s.push_str("\n\n> ✂ Report cut at GitHub's comment limit; see the full report.\n");
+        Ok(s)
+    }
+}
+
+/// `results.json`: pretty-printed, keys in model order, with a trailing newline.
+pub fn json(r: &Results) -> Result<String> {
+    let mut s = serde_json::to_string_pretty(r)?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// Renders one format.
+pub fn render(r: &Results, f: ReportFormat) -> Result<String> {
+    match f {
+        ReportFormat::Md => markdown(r, GITHUB_COMMENT_LIMIT),
+        ReportFormat::Json => json(r),
+    }
+}

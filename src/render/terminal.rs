@@ -1,0 +1,67 @@
+//! The short human summary printed after a run: verdict first, one line per gate, then the
+//! findings that need attention (at most 15), then where the reports are.
+
+use crate::results::{Results, Status};
+use crate::text;
+use crate::ui::{bold, paint};
+
+/// Findings listed in the terminal before "… and N more".
+const MAX_LISTED: usize = 15;
+
+/// Sanitises text for a terminal: no escape sequences or control characters from data.
+pub fn safe(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect()
+}
+
+pub fn summary(r: &Results, color: bool, written: &[String]) -> String {
+    let v = super::view::build(r);
+    let mut out = String::new();
+    let s = r.verdict.status;
+    out.push_str(&format!(
+        "{} {} — {} (exit {})\n",
+        bold(color, &format!("mlgate {}", safe(&r.run.command))),
+        paint(color, s, super::view::status_label(s)),
+        v.verdict.headline,
+        r.verdict.exit_code
+    ));
+    let width = r.gates.iter().map(|g| g.id.chars().count()).max().unwrap_or(0).min(40);
+    for g in &r.gates {
+        out.push_str(&format!(
+            "  {} {:<width$}  {}\n",
+            paint(color, g.status, g.status.symbol()),
+            safe(&g.id),
+            safe(&g.summary),
+        ));
+    }
+    let problems: Vec<_> = v.problems.iter().collect();
+    if !problems.is_empty() {
+        out.push_str(&format!("\n{}\n", bold(color, "Needs attention:")));
+        for p in problems.iter().take(MAX_LISTED) {
+            let st = match p.check.status.as_str() {
+                "error" => Status::Error,
+                "fail" => Status::Fail,
+                _ => Status::Warn,
+            };
+            out.push_str(&format!(
+                "  {} {} {} [{}]: {}\n",
+                paint(color, st, &p.check.symbol),
+                safe(&p.gate),
+                p.check.code,
+                safe(&text::clip(&p.check.subject, 60)),
+                safe(&p.check.message)
+            ));
+        }
+        if problems.len() > MAX_LISTED {
+            out.push_str(&format!("  … and {} more in the report\n", problems.len() - MAX_LISTED));
+        }
+    }
+    if !written.is_empty() {
+        out.push_str(&format!("\nReports: {}\n", written.iter().map(|w| safe(w)).collect::<Vec<_>>().join(", ")));
+    }
+    out
+}
+
+/// Like [`safe`] but keeps line breaks (for multi-line error messages).
+pub fn safe_multiline(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() && c != '\n' { '\u{FFFD}' } else { c }).collect()
+}

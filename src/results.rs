@@ -1,0 +1,501 @@
+//! The one result model everything upstream produces and everything downstream reads.
+//!
+//! `results.json` is this module serialised. Gates fill [`GateResult`]s, the rubric fills
+//! [`RubricResult`], the `check`/`gate`/`score` commands assemble [`Results`] and derive the
+//! [`Verdict`]; renderers and publishers only read it. `mlgate report` deserialises an
+//! archived `results.json` and renders it again without the data.
+//!
+//! The JSON Schema in `schemas/results.schema.json` describes exactly this shape; a test
+//! validates real output against it so the two cannot drift apart. Bump
+//! [`SCHEMA_VERSION`] (and the schema) on any incompatible change.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the `results.json` format (not of the tool).
+pub const SCHEMA_VERSION: &str = "1.0";
+
+/// Outcome of a check, a gate or the whole run, ordered from best to worst for
+/// [`Status::worst`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Not evaluated: disabled, not comparable, or too small to judge (the message says why).
+    Skipped,
+    Pass,
+    Warn,
+    Fail,
+    /// The check could not be computed from the inputs it was given.
+    Error,
+}
+
+impl Status {
+    /// The most severe of a set of statuses; `Skipped` when empty.
+    pub fn worst<I: IntoIterator<Item = Status>>(it: I) -> Status {
+        it.into_iter().max().unwrap_or(Status::Skipped)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Skipped => "skipped",
+            Status::Pass => "pass",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+            Status::Error => "error",
+        }
+    }
+
+    /// A plain-text symbol that survives terminals, Markdown and JUnit alike.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Status::Skipped => "○",
+            Status::Pass => "✓",
+            Status::Warn => "!",
+            Status::Fail => "✗",
+            Status::Error => "⚠",
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The whole result of one mlgate run.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Results {
+    pub schema_version: String,
+    pub tool: Tool,
+    pub run: Run,
+    /// Every file the run read, with its digest.
+    pub inputs: Vec<Input>,
+    pub gates: Vec<GateResult>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rubric: Option<serde_json::Value>,
+    pub verdict: Verdict,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+impl Tool {
+    pub fn current() -> Tool {
+        Tool {
+            name: "mlgate".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Run {
+    /// The command that produced these results, e.g. `check` or `gate drift`.
+    pub command: String,
+    /// RFC 3339 UTC; from `SOURCE_DATE_EPOCH` when set, so reruns are byte-identical.
+    pub timestamp: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub git: Option<GitInfo>,
+    /// SHA-256 of the configuration file's bytes, when one was used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_digest: Option<String>,
+    /// Path of the configuration file as given, when one was used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_path: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct GitInfo {
+    pub commit: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
+    pub dirty: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Input {
+    /// Logical name (`train`, `current`, `schema`, …).
+    pub name: String,
+    /// Path as given in the configuration or on the command line.
+    pub path: String,
+    /// `csv`, `parquet`, `jsonl`, `json`, `profile`, …
+    pub format: String,
+    pub sha256: String,
+    /// Number of data rows, when the input is tabular and was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<u64>,
+}
+
+/// The result of one gate.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct GateResult {
+    /// Unique within a run, e.g. `schema:current` or `drift`.
+    pub id: String,
+    /// `schema`, `leakage`, `slices`, `baseline` or `drift`.
+    pub kind: String,
+    pub status: Status,
+    /// One line a reviewer reads first.
+    pub summary: String,
+    /// Names of the inputs this gate read (see [`Results::inputs`]).
+    #[serde(default)]
+    pub inputs: Vec<String>,
+    pub thresholds: Thresholds,
+    pub checks: Vec<Check>,
+    /// How the statistics were computed (binning, epsilon, log base, …), stated so that a
+    /// reader can reproduce them.
+    #[serde(default)]
+    pub method: BTreeMap<String, serde_json::Value>,
+    /// Small tables and series the reports draw (kind-specific).
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub series: serde_json::Value,
+    /// Things the reader should know that are not checks (e.g. a sample too small to judge).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    /// The effective thresholds the gate applied.
+    pub values: serde_json::Value,
+    /// Commit and date at which these thresholds last changed in the configuration file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_changed: Option<ThresholdChange>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ThresholdChange {
+    pub commit: String,
+    pub date: String,
+}
+
+/// How a value is compared with its threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Comparison {
+    /// Fails when the value is above the threshold.
+    AtMost,
+    /// Fails when the value is below the threshold.
+    AtLeast,
+    /// Fails when the value differs from the threshold.
+    Equal,
+}
+
+impl Comparison {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparison::AtMost => "≤",
+            Comparison::AtLeast => "≥",
+            Comparison::Equal => "=",
+        }
+    }
+}
+
+/// Warn and fail levels for a value.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Threshold {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warn: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail: Option<f64>,
+    pub comparison: Comparison,
+}
+
+impl Threshold {
+    pub fn at_most(warn: Option<f64>, fail: Option<f64>) -> Threshold {
+        Threshold {
+            warn,
+            fail,
+            comparison: Comparison::AtMost,
+        }
+    }
+
+    pub fn at_least(warn: Option<f64>, fail: Option<f64>) -> Threshold {
+        Threshold {
+            warn,
+            fail,
+            comparison: Comparison::AtLeast,
+        }
+    }
+
+    /// Status of a value against this threshold. Fail wins over warn.
+    pub fn judge(&self, value: f64) -> Status {
+        let breaks = |t: f64| match self.comparison {
+            Comparison::AtMost => value > t,
+            Comparison::AtLeast => value < t,
+            Comparison::Equal => value != t,
+        };
+        if self.fail.is_some_and(breaks) {
+            Status::Fail
+        } else if self.warn.is_some_and(breaks) {
+            Status::Warn
+        } else {
+            Status::Pass
+        }
+    }
+}
+
+/// A confidence interval (or an error bound) around a check's value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Interval {
+    pub low: f64,
+    pub high: f64,
+    /// Confidence level (e.g. 0.95); absent for deterministic bounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<f64>,
+    /// `wilson`, `bootstrap`, `delong`, `bound`, …
+    pub method: String,
+}
+
+/// A row that shows a violation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// 1-based data row number (the header of a CSV file is not counted).
+    pub row: u64,
+    /// The offending value, rendered as text (truncated to 200 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// One individual check with its value, threshold and verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    /// Stable code, e.g. `schema.range`; see `mlgate explain`.
+    pub code: String,
+    /// What was checked: a column, a slice, a dataset.
+    pub subject: String,
+    pub status: Status,
+    /// One sentence a tired engineer understands.
+    pub message: String,
+    /// Name of the statistic in `value`, e.g. `psi`, `null_fraction`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistic: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<Threshold>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Interval>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_value: Option<f64>,
+    /// Number of offending rows/values, when the check counts them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    /// Number of rows/values examined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
+    /// Further statistics of the check (effect sizes, extra values) by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub details: BTreeMap<String, serde_json::Value>,
+}
+
+impl Check {
+    pub fn new(
+        code: impl Into<String>,
+        subject: impl Into<String>,
+        status: Status,
+        message: impl Into<String>,
+    ) -> Check {
+        Check {
+            code: code.into(),
+            subject: subject.into(),
+            status,
+            message: message.into(),
+            statistic: None,
+            value: None,
+            threshold: None,
+            interval: None,
+            p_value: None,
+            count: None,
+            total: None,
+            examples: Vec::new(),
+            details: BTreeMap::new(),
+        }
+    }
+
+    /// Sets the statistic and its value; a non-finite value is dropped (JSON has no NaN).
+    pub fn with_value(mut self, statistic: &str, value: f64) -> Check {
+        self.statistic = Some(statistic.to_string());
+        self.value = value.is_finite().then_some(value);
+        self
+    }
+
+    pub fn with_threshold(mut self, t: Threshold) -> Check {
+        self.threshold = Some(t);
+        self
+    }
+
+    pub fn with_counts(mut self, count: u64, total: u64) -> Check {
+        self.count = Some(count);
+        self.total = Some(total);
+        self
+    }
+
+    pub fn with_examples(mut self, examples: Vec<Example>) -> Check {
+        self.examples = examples;
+        self
+    }
+
+    pub fn with_detail(mut self, key: &str, value: impl Serialize) -> Check {
+        let v = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+        self.details.insert(key.to_string(), v);
+        self
+    }
+}
+
+/// Counts of gates by status and the resulting exit code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verdict {
+    pub status: Status,
+    pub exit_code: i32,
+    /// `fail` (default) or `warn`: the lowest status that blocks.
+    pub fail_on: String,
+    /// Gates by status.
+    pub counts: StatusCounts,
+    /// Checks by status, across all gates.
+    pub check_counts: StatusCounts,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusCounts {
+    pub pass: u64,
+    pub warn: u64,
+    pub fail: u64,
+    pub error: u64,
+    pub skipped: u64,
+}
+
+impl StatusCounts {
+    pub fn add(&mut self, s: Status) {
+        match s {
+            Status::Pass => self.pass += 1,
+            Status::Warn => self.warn += 1,
+            Status::Fail => self.fail += 1,
+            Status::Error => self.error += 1,
+            Status::Skipped => self.skipped += 1,
+        }
+    }
+}
+
+/// The lowest status that makes the run fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    #[default]
+    Fail,
+    Warn,
+}
+
+impl FailOn {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::Fail => "fail",
+            FailOn::Warn => "warn",
+        }
+    }
+}
+
+impl Verdict {
+    /// Derives the verdict from gate results. A gate in `error` blocks like a failure: a
+    /// gate that could not run has not shown that the change is safe.
+    pub fn from_gates(gates: &[GateResult], fail_on: FailOn) -> Verdict {
+        let mut counts = StatusCounts::default();
+        let mut check_counts = StatusCounts::default();
+        for g in gates {
+            counts.add(g.status);
+            for c in &g.checks {
+                check_counts.add(c.status);
+            }
+        }
+        let status = Status::worst(gates.iter().map(|g| g.status));
+        let blocking = match status {
+            Status::Fail | Status::Error => true,
+            Status::Warn => fail_on == FailOn::Warn,
+            Status::Pass | Status::Skipped => false,
+        };
+        Verdict {
+            status,
+            exit_code: if blocking {
+                crate::exit::GATE_FAILED
+            } else {
+                crate::exit::SUCCESS
+            },
+            fail_on: fail_on.as_str().into(),
+            counts,
+            check_counts,
+        }
+    }
+}
+
+impl GateResult {
+    /// A gate result whose status is the worst of its checks.
+    pub fn from_checks(id: &str, kind: &str, checks: Vec<Check>) -> GateResult {
+        let status = Status::worst(checks.iter().map(|c| c.status));
+        GateResult {
+            id: id.to_string(),
+            kind: kind.to_string(),
+            status,
+            summary: String::new(),
+            inputs: Vec::new(),
+            thresholds: Thresholds::default(),
+            checks,
+            method: BTreeMap::new(),
+            series: serde_json::Value::Null,
+            notes: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threshold_judges_both_directions() {
+        let t = Threshold::at_most(Some(0.1), Some(0.2));
+        assert_eq!(t.judge(0.05), Status::Pass);
+        assert_eq!(t.judge(0.1), Status::Pass);
+        assert_eq!(t.judge(0.15), Status::Warn);
+        assert_eq!(t.judge(0.25), Status::Fail);
+        let t = Threshold::at_least(None, Some(0.7));
+        assert_eq!(t.judge(0.69), Status::Fail);
+        assert_eq!(t.judge(0.7), Status::Pass);
+    }
+
+    #[test]
+    fn worst_status_orders_error_above_fail() {
+        assert_eq!(
+            Status::worst([Status::Pass, Status::Error, Status::Fail]),
+            Status::Error
+        );
+        assert_eq!(Status::worst([]), Status::Skipped);
+        assert_eq!(Status::worst([Status::Skipped, Status::Pass]), Status::Pass);
+    }
+
+    #[test]
+    fn non_finite_values_are_dropped() {
+        let c = Check::new("x.y", "a", Status::Pass, "m").with_value("psi", f64::NAN);
+        assert_eq!(c.value, None);
+        assert_eq!(c.statistic.as_deref(), Some("psi"));
+    }
+}

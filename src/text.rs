@@ -1,0 +1,98 @@
+//! Number and list formatting for messages. Deterministic: no locale, fixed precision.
+
+use crate::results::Example;
+
+/// `1234567` → `1,234,567`.
+pub fn int(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A share as a percentage with sensible precision: `0.0213` → `2.13%`.
+pub fn pct(x: f64) -> String {
+    if !x.is_finite() {
+        return "n/a".into();
+    }
+    let p = x * 100.0;
+    if p == 0.0 {
+        "0%".into()
+    } else if p.abs() < 0.01 {
+        format!("{p:.4}%")
+    } else if p.abs() < 1.0 {
+        format!("{p:.2}%")
+    } else {
+        format!("{p:.1}%")
+    }
+}
+
+/// A number with up to `digits` significant decimals, trailing zeros trimmed.
+pub fn num(x: f64) -> String {
+    if !x.is_finite() {
+        return if x.is_nan() { "NaN".into() } else if x > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if x == x.trunc() && x.abs() < 1e15 {
+        return format!("{}", x as i64);
+    }
+    let a = x.abs();
+    let s = if a >= 1000.0 {
+        format!("{x:.1}")
+    } else if a >= 1.0 {
+        format!("{x:.3}")
+    } else if a >= 1e-4 {
+        format!("{x:.4}")
+    } else {
+        return format!("{x:.3e}");
+    };
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+/// Text for up to five example rows: `rows 4, 18, 77`.
+pub fn rows(examples: &[Example]) -> String {
+    if examples.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = examples.iter().map(|e| e.row.to_string()).collect();
+    format!("{} {}", if list.len() == 1 { "row" } else { "rows" }, list.join(", "))
+}
+
+/// `n thing` / `n things`.
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", int(n), if n == 1 { one } else { many })
+}
+
+/// Shortens a value for display (examples, messages): at most `max` characters.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_numbers_deterministically() {
+        assert_eq!(int(1234567), "1,234,567");
+        assert_eq!(int(12), "12");
+        assert_eq!(pct(0.0213), "2.1%");
+        assert_eq!(pct(0.00213), "0.21%");
+        assert_eq!(num(0.12345678), "0.1235");
+        assert_eq!(num(3.0), "3");
+        assert_eq!(num(1.5), "1.5");
+        assert_eq!(num(0.00001234), "1.234e-5");
+        assert_eq!(clip("abcdef", 4), "abc…");
+    }
+}
