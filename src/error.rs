@@ -24,10 +24,7 @@ impl std::error::Error for UserError {}
 
 impl UserError {
     pub fn new(message: impl Into<String>) -> UserError {
-        UserError {
-            message: message.into(),
-            hint: None,
-        }
+        UserError { message: message.into(), hint: None }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> UserError {
@@ -44,8 +41,7 @@ pub fn user(message: impl Into<String>) -> UserError {
 /// The [`UserError`] in an error's chain, if any.
 pub fn find_user_error(err: &anyhow::Error) -> Option<&UserError> {
     // `downcast_ref` on the anyhow error also finds a UserError attached as context.
-    err.downcast_ref::<UserError>()
-        .or_else(|| err.chain().find_map(|e| e.downcast_ref::<UserError>()))
+    err.downcast_ref::<UserError>().or_else(|| err.chain().find_map(|e| e.downcast_ref::<UserError>()))
 }
 
 /// Exit code for an error: 2 when the user must fix something, 3 otherwise.
@@ -57,14 +53,23 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
     }
 }
 
-/// Renders an error for the terminal: the message, its causes, then the hint.
+/// Renders an error for the terminal: the user-facing message first (the [`UserError`]
+/// when there is one), then the other messages in the chain, then the hint.
 pub fn render(err: &anyhow::Error) -> String {
-    let mut out = format!("error: {err}");
-    for cause in err.chain().skip(1) {
-        // The hint of a UserError is printed last; its message is part of the chain.
-        out.push_str(&format!("\n  caused by: {cause}"));
+    let user = find_user_error(err);
+    let head = match user {
+        Some(u) => u.message.clone(),
+        None => err.to_string(),
+    };
+    let mut out = format!("error: {head}");
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if text == head {
+            continue;
+        }
+        out.push_str(&format!("\n  note: {text}"));
     }
-    if let Some(hint) = find_user_error(err).and_then(|u| u.hint.as_deref()) {
+    if let Some(hint) = user.and_then(|u| u.hint.as_deref()) {
         out.push_str(&format!("\n  help: {hint}"));
     }
     out

@@ -32,11 +32,7 @@ pub struct InferOptions {
 
 impl Default for InferOptions {
     fn default() -> Self {
-        InferOptions {
-            range_margin: 0.05,
-            max_categories: 50,
-            strict: false,
-        }
+        InferOptions { range_margin: 0.05, max_categories: 50, strict: false }
     }
 }
 
@@ -70,10 +66,7 @@ fn infer_column(s: &Series, rows: usize, opts: &InferOptions) -> Result<ColumnSp
     let nonnull = rows - nulls;
     if kind == Kind::String && nonnull > 0 {
         let strs = s.str()?;
-        let all_dates = strs
-            .iter()
-            .flatten()
-            .all(|v| chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").is_ok());
+        let all_dates = strs.iter().flatten().all(|v| chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").is_ok());
         if all_dates {
             kind = Kind::Date;
         } else if strs.iter().flatten().all(|v| crate::timeparse::parse_micros(v, None).is_some()) {
@@ -242,7 +235,8 @@ mod tests {
         let ids: Vec<String> = (0..n).map(|i| format!("C{:05}", i)).collect();
         let ages: Vec<i64> = (0..n).map(|i| 20 + (i % 50) as i64).collect();
         let plans: Vec<&str> = (0..n).map(|i| ["basic", "pro", "team"][i % 3]).collect();
-        let rate: Vec<Option<f64>> = (0..n).map(|i| if i % 10 == 0 { None } else { Some((i % 7) as f64 / 7.0) }).collect();
+        let rate: Vec<Option<f64>> =
+            (0..n).map(|i| if i % 10 == 0 { None } else { Some((i % 7) as f64 / 7.0) }).collect();
         let df = df!("id" => ids, "age" => ages, "plan" => plans, "rate" => rate).unwrap();
         let s = infer(&df, &InferOptions::default(), "t".into()).unwrap();
         let by = |n: &str| s.columns.iter().find(|c| c.name == n).unwrap().clone();

@@ -79,9 +79,7 @@ pub fn git_info(dir: &Path) -> Option<GitInfo> {
         .ok()
         .filter(|s| !s.is_empty())
         .or_else(|| git(dir, &["rev-parse", "--abbrev-ref", "HEAD"]).filter(|b| b != "HEAD"));
-    let dirty = git(dir, &["status", "--porcelain", "--untracked-files=no"])
-        .map(|s| !s.is_empty())
-        .unwrap_or(false);
+    let dirty = git(dir, &["status", "--porcelain", "--untracked-files=no"]).map(|s| !s.is_empty()).unwrap_or(false);
     Some(GitInfo { commit, branch, dirty })
 }
 
@@ -92,9 +90,6 @@ mod tests {
     #[test]
     fn sha256_of_known_string() {
         // echo -n abc | sha256sum
-        assert_eq!(
-            sha256_hex(b"abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 }

@@ -88,10 +88,7 @@ pub struct Tool {
 
 impl Tool {
     pub fn current() -> Tool {
-        Tool {
-            name: "mlgate".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        }
+        Tool { name: "mlgate".into(), version: env!("CARGO_PKG_VERSION").into() }
     }
 }
 
@@ -216,19 +213,11 @@ pub struct Threshold {
 
 impl Threshold {
     pub fn at_most(warn: Option<f64>, fail: Option<f64>) -> Threshold {
-        Threshold {
-            warn,
-            fail,
-            comparison: Comparison::AtMost,
-        }
+        Threshold { warn, fail, comparison: Comparison::AtMost }
     }
 
     pub fn at_least(warn: Option<f64>, fail: Option<f64>) -> Threshold {
-        Threshold {
-            warn,
-            fail,
-            comparison: Comparison::AtLeast,
-        }
+        Threshold { warn, fail, comparison: Comparison::AtLeast }
     }
 
     /// Status of a value against this threshold. Fail wins over warn.
@@ -435,11 +424,7 @@ impl Verdict {
         };
         Verdict {
             status,
-            exit_code: if blocking {
-                crate::exit::GATE_FAILED
-            } else {
-                crate::exit::SUCCESS
-            },
+            exit_code: if blocking { crate::exit::GATE_FAILED } else { crate::exit::SUCCESS },
             fail_on: fail_on.as_str().into(),
             counts,
             check_counts,
@@ -484,10 +469,7 @@ mod tests {
 
     #[test]
     fn worst_status_orders_error_above_fail() {
-        assert_eq!(
-            Status::worst([Status::Pass, Status::Error, Status::Fail]),
-            Status::Error
-        );
+        assert_eq!(Status::worst([Status::Pass, Status::Error, Status::Fail]), Status::Error);
         assert_eq!(Status::worst([]), Status::Skipped);
         assert_eq!(Status::worst([Status::Skipped, Status::Pass]), Status::Pass);
     }

@@ -13,12 +13,8 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 
 /// The formats tried for naive timestamps, for error messages.
-pub const NAIVE_FORMATS: &[&str] = &[
-    "%Y-%m-%dT%H:%M:%S%.f",
-    "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M",
-];
+pub const NAIVE_FORMATS: &[&str] =
+    &["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"];
 
 /// Human-readable list of accepted forms.
 pub const ACCEPTED: &str = "RFC 3339 (2024-03-01T12:30:00Z, …+02:00), ISO 8601 without offset \
@@ -80,10 +76,7 @@ mod tests {
     #[test]
     fn naive_values_honour_the_configured_offset() {
         let plus2 = FixedOffset::east_opt(7200);
-        assert_eq!(
-            parse_micros("2024-03-01 14:30:00", plus2),
-            parse_micros("2024-03-01T12:30:00Z", None)
-        );
+        assert_eq!(parse_micros("2024-03-01 14:30:00", plus2), parse_micros("2024-03-01T12:30:00Z", None));
     }
 
     #[test]

@@ -28,11 +28,7 @@ pub fn run(args: CheckArgs, ui: &Ui) -> Result<i32> {
     progress.finish();
     let fail_on = common::fail_on(args.report.fail_on, Some(&cfg));
     let results = common::assemble(
-        Origin {
-            command: "check".into(),
-            git_dir: &cfg.dir,
-            config: Some(&cfg),
-        },
+        Origin { command: "check".into(), git_dir: &cfg.dir, config: Some(&cfg) },
         ctx,
         results_gates,
         fail_on,

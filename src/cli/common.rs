@@ -94,8 +94,5 @@ pub fn finish(results: &Results, args: &ReportArgs, default_out: Option<PathBuf>
 
 /// `--fail-on` from the flag, else the config, else `fail`.
 pub fn fail_on(flag: Option<FailOn>, cfg: Option<&crate::config::Config>) -> FailOn {
-    flag.or_else(|| {
-        cfg.and_then(|c| c.raw.report.fail_on)
-    })
-    .unwrap_or_default()
+    flag.or_else(|| cfg.and_then(|c| c.raw.report.fail_on)).unwrap_or_default()
 }

@@ -76,11 +76,7 @@ fn schema(a: SchemaGateArgs, ui: &Ui) -> Result<i32> {
         gates.push(inputs.check(&src, &mut ctx)?);
     }
     let results = common::assemble(
-        Origin {
-            command: "gate schema".into(),
-            git_dir: Path::new("."),
-            config: None,
-        },
+        Origin { command: "gate schema".into(), git_dir: Path::new("."), config: None },
         ctx,
         gates,
         common::fail_on(a.report.fail_on, None),

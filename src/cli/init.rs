@@ -31,13 +31,36 @@ pub struct InitArgs {
 }
 
 const LABEL_NAMES: &[&str] = &[
-    "label", "target", "y", "class", "outcome", "churn", "churned", "is_churn", "fraud", "is_fraud",
-    "default", "is_default", "survived", "response", "converted", "clicked", "label_id",
+    "label",
+    "target",
+    "y",
+    "class",
+    "outcome",
+    "churn",
+    "churned",
+    "is_churn",
+    "fraud",
+    "is_fraud",
+    "default",
+    "is_default",
+    "survived",
+    "response",
+    "converted",
+    "clicked",
+    "label_id",
 ];
 const ENTITY_NAMES: &[&str] = &["id", "customer_id", "user_id", "client_id", "account_id", "patient_id", "entity_id"];
 const TIME_NAMES: &[&str] = &[
-    "timestamp", "event_time", "event_timestamp", "snapshot_time", "snapshot_date", "as_of", "as_of_date",
-    "date", "created_at", "prediction_time",
+    "timestamp",
+    "event_time",
+    "event_timestamp",
+    "snapshot_time",
+    "snapshot_date",
+    "as_of",
+    "as_of_date",
+    "date",
+    "created_at",
+    "prediction_time",
 ];
 
 /// Role of a data file from its name.
@@ -111,9 +134,7 @@ pub fn run(a: InitArgs, ui: &Ui) -> Result<i32> {
             roles.entry(r).or_insert_with(|| f.clone());
         }
     }
-    let rel = |p: &Path| -> String {
-        p.strip_prefix(&a.dir).unwrap_or(p).to_string_lossy().replace('\\', "/")
-    };
+    let rel = |p: &Path| -> String { p.strip_prefix(&a.dir).unwrap_or(p).to_string_lossy().replace('\\', "/") };
     let train = roles.get("train").or_else(|| files.first()).cloned();
     let columns: Vec<String> = match &train {
         Some(t) => Source::new("train", &rel(t), &a.dir, "mlgate init")
@@ -123,14 +144,17 @@ pub fn run(a: InitArgs, ui: &Ui) -> Result<i32> {
         None => Vec::new(),
     };
     let label = pick(&columns, LABEL_NAMES);
-    let entity = pick(&columns, ENTITY_NAMES).or_else(|| columns.iter().find(|c| c.to_ascii_lowercase().ends_with("_id")).cloned());
+    let entity = pick(&columns, ENTITY_NAMES)
+        .or_else(|| columns.iter().find(|c| c.to_ascii_lowercase().ends_with("_id")).cloned());
     let timestamp = pick(&columns, TIME_NAMES);
 
     let mut t = String::new();
     t.push_str("# mlgate configuration. Every key is documented in the README (Configuration reference).\n");
     t.push_str("# Paths are relative to this file. Run `mlgate check` to apply it.\n\n");
     t.push_str("[project]\n# name = \"my-model\"\n\n");
-    t.push_str("# Named datasets; the format comes from the extension (.csv, .tsv, .parquet, .jsonl, .ndjson).\n[data]\n");
+    t.push_str(
+        "# Named datasets; the format comes from the extension (.csv, .tsv, .parquet, .jsonl, .ndjson).\n[data]\n",
+    );
     let mut data_names = Vec::new();
     for r in ["train", "validation", "test", "current"] {
         if let Some(p) = roles.get(r) {
@@ -201,7 +225,12 @@ pub fn run(a: InitArgs, ui: &Ui) -> Result<i32> {
         if wrote_schema {
             writeln!(o, "wrote {} (inferred from the training data; review it)", schema_file.display())?;
         }
-        writeln!(o, "found {} data file(s); label column: {}", files.len(), label.as_deref().unwrap_or("not guessed (set [columns].label)"))?;
+        writeln!(
+            o,
+            "found {} data file(s); label column: {}",
+            files.len(),
+            label.as_deref().unwrap_or("not guessed (set [columns].label)")
+        )?;
         writeln!(o, "next: mlgate check --config {}", target.display())?;
     }
     Ok(crate::exit::SUCCESS)

@@ -61,7 +61,9 @@ pub fn run(a: SchemaArgs, _ui: &Ui) -> Result<i32> {
 
 fn run_infer(a: InferArgs) -> Result<i32> {
     if !(a.range_margin.is_finite() && a.range_margin >= 0.0) {
-        return Err(crate::error::user(format!("--range-margin {} must be a non-negative number", a.range_margin)).into());
+        return Err(
+            crate::error::user(format!("--range-margin {} must be a non-negative number", a.range_margin)).into()
+        );
     }
     if let Some(o) = &a.output
         && o.exists()
@@ -74,11 +76,7 @@ fn run_infer(a: InferArgs) -> Result<i32> {
     let shown = a.data.display().to_string();
     let src = Source::new("data", &shown, Path::new(""), "the DATA argument")?;
     let df = src.load()?;
-    let opts = InferOptions {
-        range_margin: a.range_margin,
-        max_categories: a.max_categories,
-        strict: a.strict,
-    };
+    let opts = InferOptions { range_margin: a.range_margin, max_categories: a.max_categories, strict: a.strict };
     let description = format!(
         "Inferred by mlgate {} from {} ({} rows). Review every entry before committing.",
         env!("CARGO_PKG_VERSION"),

@@ -119,11 +119,7 @@ impl Columns {
             Some(list) => list.iter().map(|s| s.get_ref().clone()).collect(),
             None => {
                 let roles = self.role_columns();
-                available
-                    .iter()
-                    .filter(|c| !roles.contains(c))
-                    .cloned()
-                    .collect()
+                available.iter().filter(|c| !roles.contains(c)).cloned().collect()
             }
         }
     }
@@ -159,8 +155,7 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config> {
         let text = match std::fs::read(path) {
             Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
-                user(format!("{} is not valid UTF-8", path.display()))
-                    .hint("save the configuration file as UTF-8")
+                user(format!("{} is not valid UTF-8", path.display())).hint("save the configuration file as UTF-8")
             })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(user(format!("configuration file {} not found", path.display()))
@@ -182,13 +177,7 @@ impl Config {
         })?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let digest = crate::provenance::sha256_hex(text.as_bytes());
-        let cfg = Config {
-            path: path.to_path_buf(),
-            dir,
-            text,
-            digest,
-            raw,
-        };
+        let cfg = Config { path: path.to_path_buf(), dir, text, digest, raw };
         let problems = cfg.validate();
         if !problems.is_empty() {
             let n = problems.len();
@@ -244,12 +233,7 @@ impl Config {
 
     /// The names of all datasets and prediction files.
     pub fn input_names(&self) -> Vec<&str> {
-        self.raw
-            .data
-            .keys()
-            .chain(self.raw.predictions.keys())
-            .map(String::as_str)
-            .collect()
+        self.raw.data.keys().chain(self.raw.predictions.keys()).map(String::as_str).collect()
     }
 
     /// Resolves a [data] or [predictions] name into a checked [`Source`].
@@ -317,11 +301,7 @@ fn toml_problem(e: &toml::de::Error) -> Problem {
     } else if msg.starts_with("missing field") {
         message = msg.replace("missing field", "missing required key");
     }
-    Problem {
-        span: e.span(),
-        message,
-        hint,
-    }
+    Problem { span: e.span(), message, hint }
 }
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.

@@ -7,6 +7,7 @@
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+
 use std::path::Path;
 
 use super::Format;
@@ -42,7 +43,23 @@ fn parquet_problem(path: &Path) -> Option<String> {
     }
 }
 
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
+    }
+}
+
+fn article(kind: &str) -> &'static str {
+    if matches!(kind, "array" | "object") { "an" } else { "a" }
+}
+
 fn jsonl_problem(path: &Path) -> Option<String> {
+    let mut types: std::collections::HashMap<String, (&'static str, u64)> = std::collections::HashMap::new();
     let f = File::open(path).ok()?;
     let mut reader = BufReader::new(f.take(MAX_DIAGNOSE_BYTES));
     let mut line = Vec::new();
@@ -63,7 +80,30 @@ fn jsonl_problem(path: &Path) -> Option<String> {
             continue;
         }
         match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Object(_)) => {}
+            Ok(serde_json::Value::Object(map)) => {
+                for (k, v) in map.iter() {
+                    let kind = json_kind(v);
+                    if kind == "null" {
+                        continue;
+                    }
+                    if types.len() < 10_000 || types.contains_key(k) {
+                        match types.get(k) {
+                            None => {
+                                types.insert(k.clone(), (kind, n));
+                            }
+                            Some((first, at)) if *first != kind => {
+                                return Some(format!(
+                                    "line {n}: field {} is {} {kind}, but line {at} has {} {first}",
+                                    crate::error::quoted(k),
+                                    article(kind),
+                                    article(first)
+                                ));
+                            }
+                            Some(_) => {}
+                        }
+                    }
+                }
+            }
             Ok(other) => {
                 let kind = match other {
                     serde_json::Value::Array(_) => "an array",
@@ -79,67 +119,112 @@ fn jsonl_problem(path: &Path) -> Option<String> {
     }
 }
 
-/// Counts fields per record with RFC 4180 quoting (quotes may span lines).
-fn csv_problem(path: &Path, sep: u8) -> Option<String> {
+/// Counts fields per record with RFC 4180 quoting: a quote opens a quoted field only at the
+/// start of a field, `""` inside it is an escaped quote, and quoted fields may span lines.
+pub fn csv_problem(path: &Path, sep: u8) -> Option<String> {
+    #[derive(PartialEq)]
+    enum St {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
     let f = File::open(path).ok()?;
-    let mut reader = BufReader::new(f.take(MAX_DIAGNOSE_BYTES));
-    let mut buf = Vec::new();
-    let mut line_no = 0u64;
-    let mut header_fields: Option<usize> = None;
-    loop {
-        // One record may span several physical lines when a quoted field holds a newline.
-        let start_line = line_no + 1;
-        let mut fields = 1usize;
-        let mut in_quotes = false;
-        let mut record_bytes = 0usize;
-        loop {
-            buf.clear();
-            match reader.read_until(b'\n', &mut buf) {
-                Ok(0) => {
-                    if record_bytes == 0 {
-                        return None;
-                    }
-                    break;
-                }
-                Ok(_) => {}
-                Err(e) => return Some(format!("read error near line {start_line}: {e}")),
-            }
-            line_no += 1;
-            if std::str::from_utf8(&buf).is_err() {
-                return Some(format!("line {line_no} is not valid UTF-8"));
-            }
-            record_bytes += buf.len();
-            for &b in buf.iter() {
-                if b == b'"' {
-                    in_quotes = !in_quotes;
-                } else if b == sep && !in_quotes {
-                    fields += 1;
-                }
-            }
-            if !in_quotes {
-                break;
-            }
+    let mut reader = BufReader::with_capacity(1 << 20, f.take(MAX_DIAGNOSE_BYTES));
+    let mut line = 1u64;
+    let mut record_line = 1u64;
+    let mut quote_line = 0u64;
+    let mut fields = 1usize;
+    let mut record_len = 0usize;
+    let mut header: Option<usize> = None;
+    let mut st = St::FieldStart;
+    let mut utf8_tail: Vec<u8> = Vec::new();
+    let mut end_record = |fields: usize, record_len: usize, record_line: u64| -> Option<String> {
+        if record_len == 0 {
+            return None; // blank line
         }
-        if in_quotes {
-            return Some(format!(
-                "a quoted field opened on line {start_line} is never closed"
-            ));
-        }
-        let blank = record_bytes <= 2 && fields == 1;
-        if blank {
-            continue;
-        }
-        match header_fields {
-            None => header_fields = Some(fields),
+        match header {
+            None => header = Some(fields),
             Some(h) if h != fields => {
                 return Some(format!(
-                    "line {start_line} has {fields} field{} but the header has {h}",
+                    "line {record_line} has {fields} field{} but the header has {h}",
                     if fields == 1 { "" } else { "s" }
                 ));
             }
             Some(_) => {}
         }
+        None
+    };
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok([]) => break,
+            Ok(b) => b,
+            Err(e) => return Some(format!("read error near line {line}: {e}")),
+        };
+        // UTF-8 check across buffer boundaries.
+        utf8_tail.extend_from_slice(buf);
+        match std::str::from_utf8(&utf8_tail) {
+            Ok(_) => utf8_tail.clear(),
+            Err(e) if e.error_len().is_none() => {
+                let keep = utf8_tail.split_off(e.valid_up_to());
+                utf8_tail = keep;
+            }
+            Err(e) => {
+                let bad_line = line + utf8_tail[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
+                return Some(format!("line {bad_line} is not valid UTF-8"));
+            }
+        }
+        let n = buf.len();
+        for &b in buf {
+            if b == b'\r' {
+                continue;
+            }
+            match st {
+                St::Quoted => {
+                    if b == b'"' {
+                        st = St::QuoteInQuoted;
+                    } else if b == b'\n' {
+                        line += 1;
+                    }
+                    record_len += 1;
+                    continue;
+                }
+                St::QuoteInQuoted if b == b'"' => {
+                    st = St::Quoted;
+                    record_len += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            if b == b'\n' {
+                if let Some(p) = end_record(fields, record_len, record_line) {
+                    return Some(p);
+                }
+                line += 1;
+                record_line = line;
+                fields = 1;
+                record_len = 0;
+                st = St::FieldStart;
+            } else if b == sep {
+                fields += 1;
+                record_len += 1;
+                st = St::FieldStart;
+            } else {
+                if st == St::FieldStart && b == b'"' {
+                    st = St::Quoted;
+                    quote_line = line;
+                } else if st != St::Quoted {
+                    st = St::Unquoted;
+                }
+                record_len += 1;
+            }
+        }
+        reader.consume(n);
     }
+    if st == St::Quoted {
+        return Some(format!("a quoted field opened on line {quote_line} is never closed"));
+    }
+    end_record(fields, record_len, record_line)
 }
 
 #[cfg(test)]
@@ -156,18 +241,38 @@ mod tests {
     #[test]
     fn finds_ragged_csv_line() {
         let f = tmp(b"a,b,c\n1,2,3\n4,5\n", ".csv");
-        assert_eq!(
-            locate_problem(f.path(), Format::Csv).unwrap(),
-            "line 3 has 2 fields but the header has 3"
-        );
+        assert_eq!(locate_problem(f.path(), Format::Csv).unwrap(), "line 3 has 2 fields but the header has 3");
     }
 
     #[test]
     fn quoted_newlines_and_separators_are_one_field() {
         let f = tmp(b"a,b\n\"x,\ny\",2\n3,4\n", ".csv");
         assert_eq!(locate_problem(f.path(), Format::Csv), None);
-        let f = tmp(b"a,b\n\"open,2\n", ".csv");
-        assert!(locate_problem(f.path(), Format::Csv).unwrap().contains("never closed"));
+        let f = tmp(b"a,b\n1,2\n\"open,2\n", ".csv");
+        assert_eq!(locate_problem(f.path(), Format::Csv).unwrap(), "a quoted field opened on line 3 is never closed");
+    }
+
+    #[test]
+    fn short_rows_and_stray_quotes() {
+        let f = tmp(b"a,b,c\n1,2,3\n4,5\n", ".csv");
+        assert_eq!(locate_problem(f.path(), Format::Csv).unwrap(), "line 3 has 2 fields but the header has 3");
+        // A quote inside an unquoted field is data, not a quote.
+        let f = tmp(b"a,b\n5\" tall,2\n\"x\"\"y\",3\r\n", ".csv");
+        assert_eq!(locate_problem(f.path(), Format::Csv), None);
+        // No trailing newline: the last record still counts.
+        let f = tmp(b"a,b\n1,2\n3", ".csv");
+        assert_eq!(locate_problem(f.path(), Format::Csv).unwrap(), "line 3 has 1 field but the header has 2");
+        let f = tmp(b"a,b\n1,\xff\n", ".csv");
+        assert_eq!(locate_problem(f.path(), Format::Csv).unwrap(), "line 2 is not valid UTF-8");
+    }
+
+    #[test]
+    fn mixed_json_types_are_located() {
+        let f = tmp(b"{\"a\": 1, \"b\": null}\n{\"a\": 2.5, \"b\": \"x\"}\n{\"a\": {\"x\": 1}}\n", ".jsonl");
+        assert_eq!(
+            locate_problem(f.path(), Format::JsonLines).unwrap(),
+            "line 3: field \"a\" is an object, but line 1 has a number"
+        );
     }
 
     #[test]
@@ -175,10 +280,7 @@ mod tests {
         let f = tmp(b"{\"a\":1}\n{\"a\":2,}\n", ".jsonl");
         assert!(locate_problem(f.path(), Format::JsonLines).unwrap().starts_with("line 2:"));
         let f = tmp(b"[1,2]\n", ".jsonl");
-        assert_eq!(
-            locate_problem(f.path(), Format::JsonLines).unwrap(),
-            "line 1 is an array, not a JSON object"
-        );
+        assert_eq!(locate_problem(f.path(), Format::JsonLines).unwrap(), "line 1 is an array, not a JSON object");
     }
 
     #[test]

@@ -28,24 +28,18 @@ pub enum Format {
 impl Format {
     /// The format of a path, from its extension.
     pub fn from_path(path: &Path) -> Result<Format> {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(|e| e.to_ascii_lowercase());
+        let ext = path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase());
         match ext.as_deref() {
             Some("csv") => Ok(Format::Csv),
             Some("tsv") | Some("tab") => Ok(Format::Tsv),
             Some("parquet") | Some("pq") => Ok(Format::Parquet),
             Some("jsonl") | Some("ndjson") => Ok(Format::JsonLines),
-            Some("json") => Err(user(format!(
-                "{}: a .json file is not a supported data format",
-                path.display()
-            ))
-            .hint(
-                "data must be JSON Lines (one JSON object per line) named .jsonl or .ndjson, \
+            Some("json") => Err(user(format!("{}: a .json file is not a supported data format", path.display()))
+                .hint(
+                    "data must be JSON Lines (one JSON object per line) named .jsonl or .ndjson, \
                  or CSV (.csv, .tsv) or Parquet (.parquet)",
-            )
-            .into()),
+                )
+                .into()),
             other => Err(user(format!(
                 "{}: cannot tell the data format from the extension {}",
                 path.display(),
@@ -84,18 +78,16 @@ impl Source {
     /// Resolves `given` against `base` and checks that the file exists and is readable.
     pub fn new(name: &str, given: &str, base: &Path, origin: &str) -> Result<Source> {
         let path = base.join(given);
-        let format = Format::from_path(&path).with_context(|| format!("in {origin}"))?;
+        let format = Format::from_path(&path).map_err(|e| match e.downcast::<crate::error::UserError>() {
+            Ok(u) => {
+                let hint = format!("{} (given in {origin})", u.hint.clone().unwrap_or_default());
+                anyhow::Error::new(u.hint(hint))
+            }
+            Err(e) => e,
+        })?;
         let meta = std::fs::metadata(&path).map_err(|e| {
-            let what = if e.kind() == std::io::ErrorKind::NotFound {
-                "not found"
-            } else {
-                "cannot be read"
-            };
-            user(format!(
-                "data file {} ({name}) {what}: {e}",
-                quoted(given)
-            ))
-            .hint(format!(
+            let what = if e.kind() == std::io::ErrorKind::NotFound { "not found" } else { "cannot be read" };
+            user(format!("data file {} ({name}) {what}: {e}", quoted(given))).hint(format!(
                 "check the path given in {origin}; relative paths are resolved from {}",
                 display_dir(base)
             ))
@@ -110,13 +102,7 @@ impl Source {
                 .hint("regenerate or re-export the file; mlgate cannot judge data it does not have")
                 .into());
         }
-        Ok(Source {
-            name: name.to_string(),
-            display: given.to_string(),
-            path,
-            format,
-            origin: origin.to_string(),
-        })
+        Ok(Source { name: name.to_string(), display: given.to_string(), path, format, origin: origin.to_string() })
     }
 
     fn path_str(&self) -> Result<&str> {
@@ -160,11 +146,8 @@ impl Source {
                     .finish()
             }
             Format::Parquet => {
-                let args = ScanArgsParquet {
-                    glob: false,
-                    hive_options: HiveOptions::new_disabled(),
-                    ..Default::default()
-                };
+                let args =
+                    ScanArgsParquet { glob: false, hive_options: HiveOptions::new_disabled(), ..Default::default() };
                 LazyFrame::scan_parquet(PlRefPath::new(p), args)
             }
             Format::JsonLines => {
@@ -176,8 +159,7 @@ impl Source {
     }
 
     fn read_json_lines(&self, infer_rows: Option<usize>) -> Result<DataFrame> {
-        let f = File::open(&self.path)
-            .with_context(|| format!("opening {}", self.path.display()))?;
+        let f = File::open(&self.path).with_context(|| format!("opening {}", self.path.display()))?;
         JsonReader::new(f)
             .with_json_format(JsonFormat::JsonLines)
             .infer_schema_len(infer_rows.and_then(std::num::NonZeroUsize::new))
@@ -224,14 +206,26 @@ impl Source {
             }
             Err(e) => return Err(self.read_error(e)),
         };
+        if matches!(self.format, Format::Csv | Format::Tsv) {
+            // polars fills short rows with nulls; a ragged or truncated file is an error.
+            let sep = if self.format == Format::Tsv { b'\t' } else { b',' };
+            if let Some(problem) = diagnose::csv_problem(&self.path, sep) {
+                return Err(user(format!(
+                    "data file {} ({}) is not valid CSV: {problem}",
+                    quoted(&self.display),
+                    self.name
+                ))
+                .hint(format!(
+                    "every row needs as many fields as the header; was the file truncated? (given in {})",
+                    self.origin
+                ))
+                .into());
+            }
+        }
         if df.height() == 0 {
-            return Err(user(format!(
-                "data file {} ({}) has no data rows",
-                quoted(&self.display),
-                self.name
-            ))
-            .hint("the file has a header or schema but no records; check the export that wrote it")
-            .into());
+            return Err(user(format!("data file {} ({}) has no data rows", quoted(&self.display), self.name))
+                .hint("the file has a header or schema but no records; check the export that wrote it")
+                .into());
         }
         Ok(df)
     }
@@ -254,11 +248,7 @@ impl Source {
                 "each line must be one JSON object; a JSON array or pretty-printed JSON is not JSON Lines",
             ),
         };
-        let mut msg = format!(
-            "data file {} ({}) {what}",
-            quoted(&self.display),
-            self.name
-        );
+        let mut msg = format!("data file {} ({}) {what}", quoted(&self.display), self.name);
         if let Some(d) = detail {
             msg.push_str(&format!(": {d}"));
         }
@@ -279,11 +269,7 @@ fn is_parse_error(e: &PolarsError) -> bool {
 }
 
 fn display_dir(p: &Path) -> String {
-    if p.as_os_str().is_empty() {
-        "the current folder".to_string()
-    } else {
-        format!("{}", p.display())
-    }
+    if p.as_os_str().is_empty() { "the current folder".to_string() } else { format!("{}", p.display()) }
 }
 
 /// Checks that each named column exists, with a suggestion for near misses.
@@ -300,11 +286,7 @@ pub fn require_columns(schema: &Schema, columns: &[&str], source: &Source, role:
                 quoted(&source.display),
                 source.name
             ))
-            .hint(format!(
-                "{suggestion}the file has {} columns: {}",
-                names.len(),
-                preview_names(&names)
-            ))
+            .hint(format!("{suggestion}the file has {} columns: {}", names.len(), preview_names(&names)))
             .into());
         }
     }

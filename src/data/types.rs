@@ -24,9 +24,7 @@ impl Kind {
     pub fn of(dt: &DataType) -> Kind {
         use DataType as D;
         match dt {
-            D::Int8 | D::Int16 | D::Int32 | D::Int64 | D::UInt8 | D::UInt16 | D::UInt32 | D::UInt64 => {
-                Kind::Integer
-            }
+            D::Int8 | D::Int16 | D::Int32 | D::Int64 | D::UInt8 | D::UInt16 | D::UInt32 | D::UInt64 => Kind::Integer,
             D::Float32 | D::Float64 => Kind::Float,
             D::String | D::Categorical(..) | D::Enum(..) => Kind::String,
             D::Boolean => Kind::Boolean,

@@ -42,13 +42,7 @@ impl RunCtx {
         let sha256 = crate::provenance::sha256_file(path)?;
         self.inputs.insert(
             name.to_string(),
-            Input {
-                name: name.to_string(),
-                path: shown.to_string(),
-                format: format.to_string(),
-                sha256,
-                rows,
-            },
+            Input { name: name.to_string(), path: shown.to_string(), format: format.to_string(), sha256, rows },
         );
         Ok(())
     }
@@ -107,11 +101,7 @@ impl SchemaInputs {
                 Some((v, shown.to_string()))
             }
         };
-        Ok(SchemaInputs {
-            schema,
-            schema_shown: schema_shown.to_string(),
-            records,
-        })
+        Ok(SchemaInputs { schema, schema_shown: schema_shown.to_string(), records })
     }
 
     /// Runs the schema gate on one source.
@@ -143,7 +133,11 @@ fn run_schema_from_config(cfg: &Config, g: &SchemaGateConfig, ctx: &mut RunCtx) 
     let inputs = SchemaInputs::load(
         &cfg.resolve(g.schema.get_ref()),
         g.schema.get_ref(),
-        g.json_schema.as_ref().map(|j| (cfg.resolve(j.get_ref()), j.get_ref().as_str())).as_ref().map(|(p, s)| (p.as_path(), *s)),
+        g.json_schema
+            .as_ref()
+            .map(|j| (cfg.resolve(j.get_ref()), j.get_ref().as_str()))
+            .as_ref()
+            .map(|(p, s)| (p.as_path(), *s)),
         ctx,
     )
     .with_context(|| format!("[gates.schema] at {at}"))?;

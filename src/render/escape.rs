@@ -33,10 +33,7 @@ pub fn md_text(s: &str) -> String {
 /// A code span holding `s` verbatim: the fence is longer than any backtick run inside, and
 /// `|` is escaped because GitHub splits table cells on it even inside code.
 pub fn md_code(s: &str) -> String {
-    let clean: String = s
-        .chars()
-        .map(|c| if c == '\n' || c == '\r' || c.is_control() { ' ' } else { c })
-        .collect();
+    let clean: String = s.chars().map(|c| if c == '\n' || c == '\r' || c.is_control() { ' ' } else { c }).collect();
     let mut longest = 0;
     let mut run = 0;
     for c in clean.chars() {

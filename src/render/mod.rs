@@ -78,8 +78,7 @@ fn environment() -> Result<Environment<'static>> {
 fn render_template(name: &str, view: &view::View) -> Result<String> {
     let env = environment()?;
     let t = env.get_template(name)?;
-    t.render(minijinja::value::Serde(view))
-        .with_context(|| format!("rendering {name}"))
+    t.render(minijinja::value::Serde(view)).with_context(|| format!("rendering {name}"))
 }
 
 /// The Markdown report, cut to fit `limit` characters: passing checks go first, then
@@ -96,7 +95,10 @@ pub fn markdown(r: &Results, limit: usize) -> Result<String> {
         g.checks.retain(|c| c.status != "pass" && c.status != "skipped");
         g.hidden_checks = before - g.checks.len();
     }
-    v.cut_notes.push("Passing checks were left out to fit GitHub's comment limit; the HTML and JSON reports have every check.".into());
+    v.cut_notes.push(
+        "Passing checks were left out to fit GitHub's comment limit; the HTML and JSON reports have every check."
+            .into(),
+    );
     let out = render_template("report.md.j2", &v)?;
     if out.chars().count() <= limit {
         return Ok(out);
@@ -106,7 +108,8 @@ pub fn markdown(r: &Results, limit: usize) -> Result<String> {
         g.hidden_checks += g.checks.len();
         g.checks.clear();
     }
-    v.cut_notes.push("Per-gate details were left out; the problems table above lists every warning and failure.".into());
+    v.cut_notes
+        .push("Per-gate details were left out; the problems table above lists every warning and failure.".into());
     let out = render_template("report.md.j2", &v)?;
     if out.chars().count() <= limit {
         return Ok(out);

@@ -219,10 +219,7 @@ pub fn build(r: &Results) -> View {
     for g in &r.gates {
         for c in &g.checks {
             if c.status >= Status::Warn {
-                problems.push(ProblemView {
-                    gate: g.id.clone(),
-                    check: check_view(c),
-                });
+                problems.push(ProblemView { gate: g.id.clone(), check: check_view(c) });
             }
         }
     }

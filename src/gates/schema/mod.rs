@@ -55,10 +55,7 @@ impl Tally {
     fn hit(&mut self, idx: usize, value: Option<String>) {
         self.count += 1;
         if self.examples.len() < MAX_EXAMPLES {
-            self.examples.push(Example {
-                row: idx as u64 + 1,
-                value: value.map(|v| text::clip(&v, 200)),
-            });
+            self.examples.push(Example { row: idx as u64 + 1, value: value.map(|v| text::clip(&v, 200)) });
         }
     }
 }
@@ -73,12 +70,7 @@ fn sev(s: Severity) -> Status {
 /// Polars data types to read declared-string columns as, so a CSV column of zip codes
 /// (`02134`) is not turned into integers before it is checked.
 pub fn read_overrides(schema: &DataSchema) -> Vec<(String, DataType)> {
-    schema
-        .columns
-        .iter()
-        .filter(|c| c.kind == Kind::String)
-        .map(|c| (c.name.clone(), DataType::String))
-        .collect()
+    schema.columns.iter().filter(|c| c.kind == Kind::String).map(|c| (c.name.clone(), DataType::String)).collect()
 }
 
 /// Runs the schema gate on one dataset.
@@ -182,12 +174,8 @@ fn check_column(spec: &ColumnSpec, s: &Series, rows: u64) -> Result<Vec<Check>> 
     let mut numeric: Option<Float64Chunked> = None;
     let type_check;
     if spec.kind.accepts(actual) && !(spec.kind == Kind::Integer && actual == Kind::Float) {
-        type_check = Check::new(
-            code::TYPE,
-            name,
-            Status::Pass,
-            format!("type {} (stored as {})", spec.kind, s.dtype()),
-        );
+        type_check =
+            Check::new(code::TYPE, name, Status::Pass, format!("type {} (stored as {})", spec.kind, s.dtype()));
         if actual.is_numeric() {
             numeric = Some(s.cast(&DataType::Float64)?.f64()?.clone());
         }
@@ -239,7 +227,12 @@ fn check_column(spec: &ColumnSpec, s: &Series, rows: u64) -> Result<Vec<Check>> 
             .collect();
         let nonnull = (s.len() - s.null_count()) as u64;
         type_check = if t.count == 0 {
-            Check::new(code::TYPE, name, Status::Pass, format!("type {} (stored as text; every value parses)", spec.kind))
+            Check::new(
+                code::TYPE,
+                name,
+                Status::Pass,
+                format!("type {} (stored as text; every value parses)", spec.kind),
+            )
         } else {
             Check::new(
                 code::TYPE,
@@ -275,7 +268,12 @@ fn check_column(spec: &ColumnSpec, s: &Series, rows: u64) -> Result<Vec<Check>> 
         }
         let nonnull = (s.len() - s.null_count()) as u64;
         type_check = if t.count == 0 {
-            Check::new(code::TYPE, name, Status::Pass, format!("type {} (stored as text; every value parses)", spec.kind))
+            Check::new(
+                code::TYPE,
+                name,
+                Status::Pass,
+                format!("type {} (stored as text; every value parses)", spec.kind),
+            )
         } else {
             Check::new(
                 code::TYPE,
@@ -327,16 +325,14 @@ fn check_column(spec: &ColumnSpec, s: &Series, rows: u64) -> Result<Vec<Check>> 
                 "no NaN or infinite values".to_string()
             } else {
                 format!(
-                    "{} NaN or infinite values ({}){}",
-                    text::int(t.count),
+                    "{} ({}){}",
+                    text::plural(t.count, "NaN or infinite value", "NaN or infinite values"),
                     text::rows(&t.examples),
                     if spec.allow_non_finite { "; allowed by the schema" } else { "" }
                 )
             };
             out.push(
-                Check::new(code::NON_FINITE, name, status, msg)
-                    .with_counts(t.count, rows)
-                    .with_examples(t.examples),
+                Check::new(code::NON_FINITE, name, status, msg).with_counts(t.count, rows).with_examples(t.examples),
             );
         }
         if spec.min.is_some() || spec.max.is_some() {
@@ -385,12 +381,7 @@ fn null_check(spec: &ColumnSpec, s: &Series, rows: u64) -> Option<Check> {
     } else if !spec.nullable {
         format!("{} nulls in a non-nullable column ({})", text::int(nulls), text::rows(&t.examples))
     } else {
-        format!(
-            "{} of rows are null ({}), limit {}",
-            text::pct(frac),
-            text::int(nulls),
-            text::pct(limit)
-        )
+        format!("{} of rows are null ({}), limit {}", text::pct(frac), text::int(nulls), text::pct(limit))
     };
     Some(
         Check::new(code::NULLS, &spec.name, status, msg)
@@ -423,20 +414,13 @@ fn range_check(spec: &ColumnSpec, f: &Float64Chunked) -> Check {
         (None, Some(b)) => format!("≤ {}", text::num(b)),
         (None, None) => String::new(),
     };
-    let observed = if n > 0 {
-        format!("observed [{}, {}]", text::num(lo), text::num(hi))
-    } else {
-        "no finite values".into()
-    };
+    let observed =
+        if n > 0 { format!("observed [{}, {}]", text::num(lo), text::num(hi)) } else { "no finite values".into() };
     let status = if t.count > 0 { sev(spec.severity) } else { Status::Pass };
     let msg = if t.count == 0 {
         format!("all values within {bounds} ({observed})")
     } else {
-        format!(
-            "{} values outside {bounds} ({}; {observed})",
-            text::int(t.count),
-            text::rows(&t.examples)
-        )
+        format!("{} values outside {bounds} ({}; {observed})", text::int(t.count), text::rows(&t.examples))
     };
     let mut c = Check::new(code::RANGE, &spec.name, status, msg)
         .with_counts(t.count, n)
@@ -490,19 +474,13 @@ fn category_check(spec: &ColumnSpec, strs: &StringChunked) -> Check {
     };
     Check::new(code::CATEGORY, &spec.name, status, msg)
         .with_value("unseen_fraction", frac)
-        .with_threshold(Threshold {
-            warn: None,
-            fail: Some(limit),
-            comparison: Comparison::AtMost,
-        })
+        .with_threshold(Threshold { warn: None, fail: Some(limit), comparison: Comparison::AtMost })
         .with_counts(t.count, nonnull)
         .with_examples(t.examples)
         .with_detail("distinct_unseen", distinct_unseen)
         .with_detail(
             "top_unseen",
-            top.iter()
-                .map(|(v, n)| serde_json::json!({"value": text::clip(v, 200), "count": n}))
-                .collect::<Vec<_>>(),
+            top.iter().map(|(v, n)| serde_json::json!({"value": text::clip(v, 200), "count": n})).collect::<Vec<_>>(),
         )
 }
 
@@ -523,11 +501,14 @@ fn unique_check(spec: &ColumnSpec, strs: &StringChunked) -> Check {
     let msg = if t.count == 0 {
         format!("all {} values are distinct", text::int(nonnull))
     } else {
-        format!("{} rows repeat an earlier value ({})", text::int(t.count), text::rows(&t.examples))
+        format!(
+            "{} {} an earlier value ({})",
+            text::plural(t.count, "row", "rows"),
+            if t.count == 1 { "repeats" } else { "repeat" },
+            text::rows(&t.examples)
+        )
     };
-    Check::new(code::UNIQUE, &spec.name, status, msg)
-        .with_counts(t.count, nonnull)
-        .with_examples(t.examples)
+    Check::new(code::UNIQUE, &spec.name, status, msg).with_counts(t.count, nonnull).with_examples(t.examples)
 }
 
 fn pattern_check(spec: &ColumnSpec, strs: &StringChunked, pattern: &str) -> Result<Check> {
@@ -546,21 +527,25 @@ fn pattern_check(spec: &ColumnSpec, strs: &StringChunked, pattern: &str) -> Resu
         format!("every value matches {}", crate::error::quoted(pattern))
     } else {
         format!(
-            "{} values do not match {} ({})",
-            text::int(t.count),
+            "{} {} not match {} ({})",
+            text::plural(t.count, "value", "values"),
+            if t.count == 1 { "does" } else { "do" },
             crate::error::quoted(pattern),
             text::rows(&t.examples)
         )
     };
-    Ok(Check::new(code::PATTERN, &spec.name, status, msg)
-        .with_counts(t.count, nonnull)
-        .with_examples(t.examples))
+    Ok(Check::new(code::PATTERN, &spec.name, status, msg).with_counts(t.count, nonnull).with_examples(t.examples))
 }
 
 /// Validates every record of a JSON Lines file against a JSON Schema, streaming the file.
 ///
 /// Blank lines are skipped (and not counted as records). Returns one check for the file.
-pub fn check_records(dataset: &str, path: &Path, validator: &jsonschema::Validator, schema_shown: &str) -> Result<Check> {
+pub fn check_records(
+    dataset: &str,
+    path: &Path,
+    validator: &jsonschema::Validator,
+    schema_shown: &str,
+) -> Result<Check> {
     let f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let reader = std::io::BufReader::new(f);
     let mut t = Tally::new();
@@ -597,9 +582,7 @@ pub fn check_records(dataset: &str, path: &Path, validator: &jsonschema::Validat
             t.examples.iter().map(|e| e.row.to_string()).collect::<Vec<_>>().join(", ")
         )
     };
-    Ok(Check::new(code::RECORD, dataset, status, msg)
-        .with_counts(t.count, records)
-        .with_examples(t.examples))
+    Ok(Check::new(code::RECORD, dataset, status, msg).with_counts(t.count, records).with_examples(t.examples))
 }
 
 #[cfg(test)]
@@ -732,7 +715,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("d.jsonl");
         std::fs::write(&p, "{\"age\": 3}\n\n{\"age\": -1}\n{\"age\": \"x\"}\n").unwrap();
-        let js = serde_json::json!({"type":"object","properties":{"age":{"type":"integer","minimum":0}},"required":["age"]});
+        let js =
+            serde_json::json!({"type":"object","properties":{"age":{"type":"integer","minimum":0}},"required":["age"]});
         let v = jsonschema::validator_for(&js).unwrap();
         let c = check_records("d", &p, &v, "r.json").unwrap();
         assert_eq!(c.count, Some(2));

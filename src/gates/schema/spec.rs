@@ -157,11 +157,7 @@ impl DataSchema {
         if !problems.is_empty() {
             return Err(user(format!(
                 "{shown} is not a valid mlgate schema:\n{}",
-                problems
-                    .iter()
-                    .map(|p| format!("  - {p}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
+                problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n")
             ))
             .hint("the format is documented in the README (Schema files) and in schemas/data-schema.schema.json")
             .into());
@@ -172,11 +168,7 @@ impl DataSchema {
         if !problems.is_empty() {
             return Err(user(format!(
                 "{shown} contradicts itself:\n{}",
-                problems
-                    .iter()
-                    .map(|p| format!("  - {p}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
+                problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n")
             ))
             .hint("fix these entries; nothing was checked")
             .into());
@@ -229,14 +221,9 @@ impl DataSchema {
 fn validate_against_schema(value: &serde_json::Value) -> Vec<String> {
     let meta: serde_json::Value = serde_json::from_str(DATA_SCHEMA_SCHEMA).expect("embedded schema is valid JSON");
     let validator = jsonschema::validator_for(&meta).expect("embedded schema compiles");
-    let column_keys: Vec<String> = meta["$defs"]["column"]["properties"]
-        .as_object()
-        .map(|o| o.keys().cloned().collect())
-        .unwrap_or_default();
-    let top_keys: Vec<String> = meta["properties"]
-        .as_object()
-        .map(|o| o.keys().cloned().collect())
-        .unwrap_or_default();
+    let column_keys: Vec<String> =
+        meta["$defs"]["column"]["properties"].as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+    let top_keys: Vec<String> = meta["properties"].as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
     let mut out: Vec<String> = validator
         .iter_errors(value)
         .map(|e| {
@@ -281,8 +268,7 @@ mod tests {
 
     #[test]
     fn misspelt_key_gets_a_suggestion() {
-        let e = DataSchema::parse(r#"{"columns":[{"name":"age","type":"integer","mni":0}]}"#, "s.json")
-            .unwrap_err();
+        let e = DataSchema::parse(r#"{"columns":[{"name":"age","type":"integer","mni":0}]}"#, "s.json").unwrap_err();
         let m = format!("{e:#}");
         assert!(m.contains("/columns/0 (column \"age\")"), "{m}");
         assert!(m.contains("did you mean \"min\""), "{m}");
@@ -290,8 +276,8 @@ mod tests {
 
     #[test]
     fn wrong_value_type_is_reported_with_path() {
-        let e = DataSchema::parse(r#"{"columns":[{"name":"age","type":"integer","min":"zero"}]}"#, "s.json")
-            .unwrap_err();
+        let e =
+            DataSchema::parse(r#"{"columns":[{"name":"age","type":"integer","min":"zero"}]}"#, "s.json").unwrap_err();
         let m = format!("{e:#}");
         assert!(m.contains("/columns/0/min"), "{m}");
     }
