@@ -4,7 +4,8 @@
 //! Run `cargo run --example gen_churn` to regenerate every file (byte-identical output for
 //! the same mlgate version). What is planted, and which gate must catch it:
 //!
-//! - drift: `monthly_charges` in the serving sample is shifted up by 10 (drift gate);
+//! - drift: `monthly_charges` in the serving sample is shifted up by 10, which also moves the
+//!   model's `score` (drift gate);
 //! - an underperforming slice: the candidate model is much noisier for `region = "south"`
 //!   (slices gate), while `region = "islands"` is a tiny (12-row) noisy slice that must be
 //!   reported as too small to judge, not failed;
@@ -235,6 +236,15 @@ fn main() {
     write_csv(&root.join("data/train.csv"), &mut train_df);
     write_csv(&root.join("data/test.csv"), &mut test_df);
     let mut cur_df = frame(&current, false);
+    // Serving logs carry the live model's score (the candidate, already deployed in shadow).
+    let live: Vec<f64> = current
+        .iter()
+        .map(|c| {
+            let sd = if c.region == "south" { 2.6 } else { 0.55 };
+            (sigmoid(c.logit + sd * rng.normal()) * 1e6).round() / 1e6
+        })
+        .collect();
+    cur_df.with_column(Column::new("score".into(), live)).unwrap();
     JsonWriter::new(File::create(root.join("data/serving_sample.jsonl")).unwrap())
         .with_json_format(JsonFormat::JsonLines)
         .finish(&mut cur_df)

@@ -23,6 +23,98 @@ pub enum GateKind {
     ///
     /// Example: mlgate gate schema --schema schema.json --data data/serving.jsonl
     Schema(SchemaGateArgs),
+
+    /// Compare a current sample with a reference, column by column.
+    ///
+    /// Examples:
+    ///   mlgate gate drift --reference data/train.parquet --current data/serving.csv
+    ///   mlgate gate drift --reference ref.profile.json --current today.parquet --columns age,plan
+    ///   mlgate gate drift --reference a.csv --current b.csv --compat evidently --threshold psi=0.1,0.2
+    Drift(DriftGateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DriftGateArgs {
+    /// Reference data (csv, tsv, parquet, jsonl) or a saved profile (.json).
+    #[arg(long, value_name = "FILE")]
+    pub reference: PathBuf,
+
+    /// Current data (or a saved profile).
+    #[arg(long, value_name = "FILE")]
+    pub current: PathBuf,
+
+    /// Columns to compare (default: every reference column).
+    #[arg(long, value_delimiter = ',', value_name = "A,B,…")]
+    pub columns: Option<Vec<String>>,
+
+    /// Columns to leave out (ids, labels, timestamps).
+    #[arg(long, value_delimiter = ',', value_name = "A,B,…")]
+    pub exclude: Vec<String>,
+
+    /// The model-score column: compared and reported first.
+    #[arg(long, value_name = "COL")]
+    pub score: Option<String>,
+
+    /// Reference distribution of the score from another file (e.g. test-set predictions).
+    #[arg(long, value_name = "FILE", requires = "score")]
+    pub score_reference: Option<PathBuf>,
+
+    /// Reproduce another tool's numbers exactly (binning, empty bins, normalisation).
+    #[arg(long, value_enum)]
+    pub compat: Option<crate::gates::drift::Compat>,
+
+    /// Reference-quantile bins for PSI.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub bins: usize,
+
+    /// How an empty bin enters PSI.
+    #[arg(long, value_enum, default_value = "replace")]
+    pub empty_bins: EmptyBinsArg,
+
+    /// Share an empty bin gets under `--empty-bins replace`.
+    #[arg(long, default_value_t = 1e-4, value_name = "SHARE")]
+    pub epsilon: f64,
+
+    /// Levels as STAT=WARN,FAIL (either may be empty), repeatable. STAT is one of psi, ks,
+    /// wasserstein, js, chi2, null_rate, unseen, importance_share.
+    /// Example: --threshold psi=0.1,0.25 --threshold ks=,0.1
+    #[arg(long = "threshold", value_name = "STAT=WARN,FAIL")]
+    pub thresholds: Vec<String>,
+
+    /// Significance level for KS and χ² after correction.
+    #[arg(long, default_value_t = 0.05, value_name = "ALPHA")]
+    pub alpha: f64,
+
+    /// Multiple-testing correction across columns.
+    #[arg(long, value_enum, default_value = "bh")]
+    pub correction: crate::gates::drift::Correction,
+
+    /// Warn when a side has fewer rows than this.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub min_rows: u64,
+
+    /// Feature importance (JSON object or CSV feature,importance): orders the report and
+    /// decides by the share of importance that drifted.
+    #[arg(long, value_name = "FILE")]
+    pub importance: Option<PathBuf>,
+
+    /// exact (all values in memory), binned (streaming profiles) or auto.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub method: crate::gates::drift::Method,
+
+    /// auto compares exactly while the two files together are at most this many MiB.
+    #[arg(long, default_value_t = 512, value_name = "MIB")]
+    pub exact_max_mib: u64,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum EmptyBinsArg {
+    Replace,
+    Smooth,
+    Evidently,
 }
 
 #[derive(Debug, Args)]
@@ -46,7 +138,102 @@ pub struct SchemaGateArgs {
 pub fn run(args: GateArgs, ui: &Ui) -> Result<i32> {
     match args.kind {
         GateKind::Schema(a) => schema(a, ui),
+        GateKind::Drift(a) => drift(a, ui),
     }
+}
+
+fn parse_threshold(t: &str, s: &mut crate::gates::drift::DriftSettings) -> Result<()> {
+    use crate::gates::drift::Levels;
+    let bad = || {
+        crate::error::user(format!("--threshold {t:?} is not STAT=WARN,FAIL"))
+            .hint("for example --threshold psi=0.1,0.2 or --threshold ks=,0.1 (either level may be empty)")
+    };
+    let (stat, levels) = t.split_once('=').ok_or_else(bad)?;
+    let (w, f) = levels.split_once(',').unwrap_or(("", levels));
+    let parse = |x: &str| -> Result<Option<f64>> {
+        let x = x.trim();
+        if x.is_empty() {
+            return Ok(None);
+        }
+        match x.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => Ok(Some(v)),
+            _ => Err(bad().into()),
+        }
+    };
+    let l = Levels { warn: parse(w)?, fail: parse(f)? };
+    let th = &mut s.thresholds;
+    match stat.trim() {
+        "psi" => th.psi = l,
+        "ks" => th.ks = l,
+        "wasserstein" => th.wasserstein = l,
+        "js" => th.js = l,
+        "chi2" => th.chi2 = l,
+        "null_rate" => th.null_rate = l,
+        "unseen" => th.unseen = l,
+        "importance_share" => s.importance_share = l,
+        other => {
+            let known = ["psi", "ks", "wasserstein", "js", "chi2", "null_rate", "unseen", "importance_share"];
+            let hint = crate::config::closest(other, known.iter().copied())
+                .map(|k| format!("did you mean `{k}`? "))
+                .unwrap_or_default();
+            return Err(crate::error::user(format!("unknown statistic {other:?} in --threshold"))
+                .hint(format!("{hint}known: {}", known.join(", ")))
+                .into());
+        }
+    }
+    Ok(())
+}
+
+fn drift(a: DriftGateArgs, ui: &Ui) -> Result<i32> {
+    use crate::gates::drift::{self, DriftSettings, Selection, SideSpec};
+    let mut s = DriftSettings::default();
+    if !(2..=1000).contains(&a.bins) {
+        return Err(crate::error::user(format!("--bins {} must be between 2 and 1000", a.bins)).into());
+    }
+    if !(a.alpha > 0.0 && a.alpha < 1.0) {
+        return Err(crate::error::user(format!("--alpha {} must be between 0 and 1", a.alpha)).into());
+    }
+    s.compare.bins = a.bins;
+    s.compare.epsilon = a.epsilon;
+    s.compare.empty_bins = match a.empty_bins {
+        EmptyBinsArg::Replace => crate::stats::psi::EmptyBins::Replace,
+        EmptyBinsArg::Smooth => crate::stats::psi::EmptyBins::Smooth,
+        EmptyBinsArg::Evidently => crate::stats::psi::EmptyBins::Evidently,
+    };
+    s.compare.evidently = a.compat == Some(drift::Compat::Evidently);
+    for t in &a.thresholds {
+        parse_threshold(t, &mut s)?;
+    }
+    s.alpha = a.alpha;
+    s.correction = a.correction;
+    s.min_rows = a.min_rows;
+    s.method = a.method;
+    s.exact_max_bytes = a.exact_max_mib.saturating_mul(1024 * 1024);
+    let mut ctx = RunCtx::default();
+    if let Some(p) = &a.importance {
+        let shown = p.display().to_string();
+        s.importance = Some((drift::load_importance(p, &shown)?, shown.clone()));
+        ctx.record_file("importance", &shown, p, "importance", None)?;
+    }
+    let here = Path::new("");
+    let reference = SideSpec::from_path("reference", &a.reference.display().to_string(), here, "--reference")?;
+    let current = SideSpec::from_path("current", &a.current.display().to_string(), here, "--current")?;
+    let score_reference = match &a.score_reference {
+        Some(p) => Some(SideSpec::from_path("score_reference", &p.display().to_string(), here, "--score-reference")?),
+        None => None,
+    };
+    let selection = Selection { columns: a.columns.clone(), exclude: a.exclude.clone(), score: a.score.clone() };
+    let progress = ui.progress();
+    progress.step("drift gate");
+    let g = drift::run(&reference, &current, score_reference.as_ref(), &selection, &s, &mut ctx)?;
+    progress.finish();
+    let results = common::assemble(
+        Origin { command: "gate drift".into(), git_dir: Path::new("."), config: None },
+        ctx,
+        vec![g],
+        common::fail_on(a.report.fail_on, None),
+    )?;
+    common::finish(&results, &a.report, None, ui)
 }
 
 /// A dataset's logical name for ad hoc runs: its file stem, made unique.

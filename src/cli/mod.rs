@@ -4,6 +4,7 @@ mod check;
 mod common;
 mod gate;
 mod init;
+mod profile;
 mod schema;
 
 use std::path::PathBuf;
@@ -70,6 +71,12 @@ pub enum Command {
     /// Work with schema files.
     Schema(schema::SchemaArgs),
 
+    /// Profile a dataset into a small, mergeable reference for the drift gate.
+    ///
+    /// mlgate profile data/train.parquet -o train.profile.json
+    /// mlgate profile --merge part1.json part2.json -o all.profile.json
+    Profile(profile::ProfileArgs),
+
     /// Explain a check code (e.g. `schema.range`), or list all codes.
     Explain {
         /// The code; omit to list every code.
@@ -103,6 +110,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Check(a) => check::run(a, &ui),
         Command::Gate(a) => gate::run(a, &ui),
         Command::Schema(a) => schema::run(a, &ui),
+        Command::Profile(a) => profile::run(a, &ui),
         Command::Explain { code } => explain(code.as_deref()),
     }
 }

@@ -15,6 +15,63 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 pub struct Gates {
     pub schema: Option<SchemaGateConfig>,
+    pub drift: Option<DriftGateConfig>,
+}
+
+/// `[gates.drift]`: compare a current sample with a reference, column by column.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DriftGateConfig {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// A [data]/[predictions] name, or the path of a saved profile (`….json`).
+    pub reference: Spanned<String>,
+    /// A [data]/[predictions] name, or the path of a saved profile.
+    pub current: Spanned<String>,
+    /// Columns to compare; default: every reference column except the label, entity,
+    /// timestamp, prediction and ignored columns (the score column is compared too).
+    pub columns: Option<Vec<Spanned<String>>>,
+    /// Where the model score's reference distribution comes from when the reference data
+    /// has no score column (e.g. "candidate": predictions on the test set).
+    pub score_reference: Option<Spanned<String>>,
+    /// Quantile bins for PSI (default 10).
+    pub bins: Option<usize>,
+    /// `replace` (default), `smooth` or `evidently`.
+    pub empty_bins: Option<crate::stats::psi::EmptyBins>,
+    /// Share used for an empty bin by `replace` (default 0.0001).
+    pub epsilon: Option<f64>,
+    /// `evidently` reproduces Evidently's PSI, JS and Wasserstein exactly.
+    pub compat: Option<crate::gates::drift::Compat>,
+    /// `auto` (default), `exact` or `binned`.
+    pub method: Option<crate::gates::drift::Method>,
+    /// Exact comparison while the two files together are at most this many bytes.
+    pub exact_max_bytes: Option<u64>,
+    pub psi: Option<crate::gates::drift::Levels>,
+    /// Levels on the KS statistic D (applied only when significant).
+    pub ks: Option<crate::gates::drift::Levels>,
+    /// Levels on the normalised Wasserstein distance.
+    pub wasserstein: Option<crate::gates::drift::Levels>,
+    /// Levels on the Jensen–Shannon distance.
+    pub js: Option<crate::gates::drift::Levels>,
+    /// Levels on Cramér's V from the χ² test (applied only when significant).
+    pub chi2: Option<crate::gates::drift::Levels>,
+    /// Levels on the absolute change in the share of missing values.
+    pub null_rate: Option<crate::gates::drift::Levels>,
+    /// Levels on the share of current values in categories unseen in the reference.
+    pub unseen: Option<crate::gates::drift::Levels>,
+    /// Significance level for KS and χ² after correction (default 0.05).
+    pub alpha: Option<f64>,
+    /// `bh` (default), `bonferroni` or `none`.
+    pub correction: Option<crate::gates::drift::Correction>,
+    /// Below this many rows on a side the gate warns that it cannot judge (default 100).
+    pub min_rows: Option<u64>,
+    /// Feature importance file (JSON object or CSV feature,importance).
+    pub importance: Option<Spanned<String>>,
+    /// Levels on the share of importance held by drifted columns (default warn 0.1, fail 0.3).
+    pub importance_share: Option<crate::gates::drift::Levels>,
+    /// Per-column threshold overrides: `[gates.drift.features.monthly_charges]`.
+    #[serde(default)]
+    pub features: std::collections::BTreeMap<String, crate::gates::drift::FeatureOverride>,
 }
 
 /// `[gates.schema]`: check datasets against a schema file.
@@ -49,8 +106,76 @@ pub(crate) fn check_input_name(cfg: &Config, name: &Spanned<String>, key: &str, 
     });
 }
 
+fn check_levels(name: &str, l: &Option<crate::gates::drift::Levels>, p: &mut Vec<Problem>) {
+    if let Some(l) = l {
+        for v in [l.warn, l.fail].into_iter().flatten() {
+            if !(v.is_finite() && v >= 0.0) {
+                p.push(Problem {
+                    span: None,
+                    message: format!("[gates.drift] {name}: level {v} must be a non-negative number"),
+                    hint: None,
+                });
+            }
+        }
+        if let (Some(w), Some(f)) = (l.warn, l.fail)
+            && w > f
+        {
+            p.push(Problem {
+                span: None,
+                message: format!("[gates.drift] {name}: warn {w} is above fail {f}"),
+                hint: Some("warn is the lower level: a value above warn warns, above fail fails".into()),
+            });
+        }
+    }
+}
+
 /// Validates every gate table.
 pub(crate) fn validate(cfg: &Config, p: &mut Vec<Problem>) {
+    if let Some(d) = &cfg.raw.gates.drift {
+        for (key, v) in [("reference", &d.reference), ("current", &d.current)] {
+            let name = v.get_ref();
+            if !cfg.has_input(name) && !name.to_ascii_lowercase().ends_with(".json") {
+                check_input_name(cfg, v, &format!("[gates.drift].{key}"), p);
+            }
+        }
+        if let Some(s) = &d.score_reference {
+            check_input_name(cfg, s, "[gates.drift].score_reference", p);
+        }
+        if d.bins.is_some_and(|b| !(2..=1000).contains(&b)) {
+            p.push(Problem { span: None, message: "[gates.drift].bins must be between 2 and 1000".into(), hint: None });
+        }
+        if d.alpha.is_some_and(|a| !(a > 0.0 && a < 1.0)) {
+            p.push(Problem { span: None, message: "[gates.drift].alpha must be between 0 and 1".into(), hint: None });
+        }
+        if d.epsilon.is_some_and(|e| !(e > 0.0 && e < 1.0)) {
+            p.push(Problem { span: None, message: "[gates.drift].epsilon must be between 0 and 1".into(), hint: None });
+        }
+        for (n, l) in [
+            ("psi", &d.psi),
+            ("ks", &d.ks),
+            ("wasserstein", &d.wasserstein),
+            ("js", &d.js),
+            ("chi2", &d.chi2),
+            ("null_rate", &d.null_rate),
+            ("unseen", &d.unseen),
+            ("importance_share", &d.importance_share),
+        ] {
+            check_levels(n, l, p);
+        }
+        for (f, o) in &d.features {
+            for (n, l) in [
+                ("psi", &o.psi),
+                ("ks", &o.ks),
+                ("wasserstein", &o.wasserstein),
+                ("js", &o.js),
+                ("chi2", &o.chi2),
+                ("null_rate", &o.null_rate),
+                ("unseen", &o.unseen),
+            ] {
+                check_levels(&format!("features.{f}.{n}"), l, p);
+            }
+        }
+    }
     if let Some(s) = &cfg.raw.gates.schema {
         for d in s.datasets.iter().flatten() {
             check_input_name(cfg, d, "[gates.schema].datasets", p);

@@ -4,6 +4,7 @@
 //! This module also holds [`RunCtx`], which records every input a run reads (with its
 //! SHA-256) for provenance, and the code that runs the gates configured in `mlgate.toml`.
 
+pub mod drift;
 pub mod schema;
 
 use std::collections::BTreeMap;
@@ -58,6 +59,10 @@ pub fn run_configured(cfg: &Config, ctx: &mut RunCtx, progress: &crate::ui::Prog
     if let Some(g) = cfg.raw.gates.schema.as_ref().filter(|g| g.enabled) {
         progress.step("schema gate");
         out.extend(run_schema_from_config(cfg, g, ctx)?);
+    }
+    if let Some(g) = cfg.raw.gates.drift.as_ref().filter(|g| g.enabled) {
+        progress.step("drift gate");
+        out.push(run_drift_from_config(cfg, g, ctx)?);
     }
     if out.is_empty() {
         return Err(user(format!("{} enables no gates", cfg.path.display()))
@@ -157,4 +162,79 @@ fn run_schema_from_config(cfg: &Config, g: &SchemaGateConfig, ctx: &mut RunCtx) 
             inputs.check(&src, ctx)
         })
         .collect()
+}
+
+/// Builds drift settings from a `[gates.drift]` table.
+pub fn drift_settings(cfg: &Config, g: &crate::config::DriftGateConfig) -> Result<drift::DriftSettings> {
+    let mut s = drift::DriftSettings::default();
+    if let Some(b) = g.bins {
+        s.compare.bins = b;
+    }
+    if let Some(e) = g.empty_bins {
+        s.compare.empty_bins = e;
+    }
+    if let Some(e) = g.epsilon {
+        s.compare.epsilon = e;
+    }
+    s.compare.evidently = g.compat == Some(drift::Compat::Evidently);
+    let t = &mut s.thresholds;
+    t.psi = t.psi.overridden(&g.psi);
+    t.ks = t.ks.overridden(&g.ks);
+    t.wasserstein = t.wasserstein.overridden(&g.wasserstein);
+    t.js = t.js.overridden(&g.js);
+    t.chi2 = t.chi2.overridden(&g.chi2);
+    t.null_rate = t.null_rate.overridden(&g.null_rate);
+    t.unseen = t.unseen.overridden(&g.unseen);
+    s.importance_share = s.importance_share.overridden(&g.importance_share);
+    s.overrides = g.features.clone();
+    if let Some(a) = g.alpha {
+        s.alpha = a;
+    }
+    if let Some(c) = g.correction {
+        s.correction = c;
+    }
+    if let Some(m) = g.min_rows {
+        s.min_rows = m;
+    }
+    if let Some(m) = g.method {
+        s.method = m;
+    }
+    if let Some(b) = g.exact_max_bytes {
+        s.exact_max_bytes = b;
+    }
+    if let Some(i) = &g.importance {
+        let path = cfg.resolve(i.get_ref());
+        let w = drift::load_importance(&path, i.get_ref())
+            .with_context(|| format!("[gates.drift].importance at {}", cfg.at(&i.span())))?;
+        s.importance = Some((w, i.get_ref().clone()));
+    }
+    Ok(s)
+}
+
+fn run_drift_from_config(cfg: &Config, g: &crate::config::DriftGateConfig, ctx: &mut RunCtx) -> Result<GateResult> {
+    let settings = drift_settings(cfg, g)?;
+    if let Some((_, shown)) = &settings.importance {
+        ctx.record_file("importance", shown, &cfg.resolve(shown), "importance", None)?;
+    }
+    let reference = drift::side_from_config(cfg, &g.reference, "reference")?;
+    let current = drift::side_from_config(cfg, &g.current, "current")?;
+    let score_reference = match &g.score_reference {
+        Some(s) => Some(drift::SideSpec::Data(cfg.source(s.get_ref())?)),
+        None => None,
+    };
+    let cols = &cfg.raw.columns;
+    let mut exclude: Vec<String> = cols.role_columns();
+    if let Some(sc) = cols.score() {
+        exclude.retain(|c| c != sc);
+    }
+    let selection = drift::Selection {
+        columns: g
+            .columns
+            .as_ref()
+            .map(|c| c.iter().map(|s| s.get_ref().clone()).collect())
+            .or_else(|| cols.features.as_ref().map(|f| f.iter().map(|s| s.get_ref().clone()).collect())),
+        exclude,
+        score: cols.score().map(str::to_string),
+    };
+    drift::run(&reference, &current, score_reference.as_ref(), &selection, &settings, ctx)
 }
