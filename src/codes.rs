@@ -22,18 +22,45 @@ pub const CODES: &[(&str, &str)] = &[
     ("schema.unique", "A value repeats in a column declared `unique`."),
     ("schema.pattern", "Values do not match the column's `pattern` in full."),
     ("schema.record", "A JSON Lines record does not satisfy the user-supplied JSON Schema."),
-    ("drift.psi", "Population Stability Index between reference and current bins is above its level (default warn 0.1, fail 0.2)."),
-    ("drift.ks", "Two-sample Kolmogorov–Smirnov statistic D (numeric columns); judged against its levels only when significant after correction."),
-    ("drift.chi2", "χ² test of homogeneity (categorical columns), Cramér's V as effect size; judged only when significant after correction."),
-    ("drift.js", "Jensen–Shannon distance between the binned distributions (natural log); informational unless levels are set."),
-    ("drift.wasserstein", "Wasserstein distance in reference standard deviations (numeric columns); informational unless levels are set."),
-    ("drift.null-rate", "The share of missing values (null or NaN) changed by more than its level (default warn 5, fail 10 points)."),
-    ("drift.unseen-category", "The share of current values in categories never seen in the reference is above its level (default warn 1%, fail 5%)."),
+    (
+        "drift.psi",
+        "Population Stability Index between reference and current bins is above its level (default warn 0.1, fail 0.2).",
+    ),
+    (
+        "drift.ks",
+        "Two-sample Kolmogorov–Smirnov statistic D (numeric columns); judged against its levels only when significant after correction.",
+    ),
+    (
+        "drift.chi2",
+        "χ² test of homogeneity (categorical columns), Cramér's V as effect size; judged only when significant after correction.",
+    ),
+    (
+        "drift.js",
+        "Jensen–Shannon distance between the binned distributions (natural log); informational unless levels are set.",
+    ),
+    (
+        "drift.wasserstein",
+        "Wasserstein distance in reference standard deviations (numeric columns); informational unless levels are set.",
+    ),
+    (
+        "drift.null-rate",
+        "The share of missing values (null or NaN) changed by more than its level (default warn 5, fail 10 points).",
+    ),
+    (
+        "drift.unseen-category",
+        "The share of current values in categories never seen in the reference is above its level (default warn 1%, fail 5%).",
+    ),
     ("drift.type-mismatch", "A column is numeric on one side and text on the other: not comparable, and a failure."),
     ("drift.missing-column", "A compared column is missing from the reference or the current data."),
-    ("drift.not-comparable", "A statistic cannot be computed for this column (all missing, constant reference, too many categories, dates); the message says why."),
+    (
+        "drift.not-comparable",
+        "A statistic cannot be computed for this column (all missing, constant reference, too many categories, dates); the message says why.",
+    ),
     ("drift.sample-size", "A side has fewer rows than min_rows; the statistics are too noisy to judge."),
-    ("drift.importance", "Columns that drifted hold more than the allowed share of feature importance (when an importance file is given)."),
+    (
+        "drift.importance",
+        "Columns that drifted hold more than the allowed share of feature importance (when an importance file is given).",
+    ),
 ];
 
 /// The description of a code, if it exists.
@@ -59,7 +86,20 @@ mod tests {
     #[test]
     fn every_drift_code_is_documented() {
         use crate::gates::drift::code::*;
-        for c in [PSI, KS, CHI2, JS, WASSERSTEIN, NULL_RATE, UNSEEN, TYPE_MISMATCH, MISSING_COLUMN, NOT_COMPARABLE, SAMPLE_SIZE, IMPORTANCE] {
+        for c in [
+            PSI,
+            KS,
+            CHI2,
+            JS,
+            WASSERSTEIN,
+            NULL_RATE,
+            UNSEEN,
+            TYPE_MISMATCH,
+            MISSING_COLUMN,
+            NOT_COMPARABLE,
+            SAMPLE_SIZE,
+            IMPORTANCE,
+        ] {
             assert!(describe(c).is_some(), "{c} is not in CODES");
         }
     }

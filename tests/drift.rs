@@ -34,14 +34,18 @@ fn close(a: f64, b: f64, rel: f64) -> bool {
 fn compat_mode_reproduces_evidently_exactly() {
     let expected: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(fixtures().join("evidently_expected.json")).unwrap()).unwrap();
-    let (code, v, err) =
-        run_json(&fixtures(), &["gate", "drift", "--reference", "ref.csv", "--current", "cur.csv", "--compat", "evidently"]);
+    let (code, v, err) = run_json(
+        &fixtures(),
+        &["gate", "drift", "--reference", "ref.csv", "--current", "cur.csv", "--compat", "evidently"],
+    );
     assert_eq!(code, 1, "{err}");
     assert_valid("results.schema.json", &v);
     let rows = features(&v);
     for (col, e) in expected.as_object().unwrap() {
         let r = feature(&rows, col);
-        for (key, ours) in [("psi", "psi"), ("js", "js"), ("wasserstein_norm", "wasserstein"), ("ks", "ks"), ("ks_p", "p_value")] {
+        for (key, ours) in
+            [("psi", "psi"), ("js", "js"), ("wasserstein_norm", "wasserstein"), ("ks", "ks"), ("ks_p", "p_value")]
+        {
             let Some(want) = e.get(key).and_then(|x| x.as_f64()) else { continue };
             let got = r[ours].as_f64().unwrap_or_else(|| panic!("{col}.{ours} missing: {r}"));
             assert!(close(got, want, 1e-9), "{col}.{key}: ours {got} vs Evidently/scipy {want}");
@@ -95,7 +99,8 @@ fn profiles_merge_exactly_and_serve_as_reference() {
         mlgate(d).args(["profile", input, "-o", out]).assert().success();
     }
     mlgate(d).args(["profile", "--merge", "a.json", "b.json", "-o", "merged.json"]).assert().success();
-    let load = |f: &str| -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(d.join(f)).unwrap()).unwrap() };
+    let load =
+        |f: &str| -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(d.join(f)).unwrap()).unwrap() };
     let (whole, merged) = (load("whole.json"), load("merged.json"));
     assert_valid("profile.schema.json", &whole);
     assert_valid("profile.schema.json", &merged);
@@ -151,7 +156,11 @@ fn hostile_columns_get_a_clear_status_never_a_nan() {
     let note = |name: &str| feature(&rows, name)["note"].as_str().unwrap_or("").to_string();
     assert!(note("all_null").starts_with("not comparable"), "{}", note("all_null"));
     assert!(note("nonfinite").contains("no finite values"), "{}", note("nonfinite"));
-    assert!(note("num_vs_text").contains("numeric (i64) in reference, categorical (str) in current"), "{}", note("num_vs_text"));
+    assert!(
+        note("num_vs_text").contains("numeric (i64) in reference, categorical (str) in current"),
+        "{}",
+        note("num_vs_text")
+    );
     assert_eq!(feature(&rows, "num_vs_text")["status"], "fail");
     assert!(note("ids").contains("distinct"), "{}", note("ids"));
     // A constant column compares fine (PSI 0) but cannot be normalised for Wasserstein.
@@ -184,7 +193,8 @@ fn a_million_distinct_categories_is_not_comparable_not_a_crash() {
     write(d, "r.csv", &r);
     write(d, "c.csv", &c);
     for method in ["exact", "binned"] {
-        let (code, v, err) = run_json(d, &["gate", "drift", "--reference", "r.csv", "--current", "c.csv", "--method", method]);
+        let (code, v, err) =
+            run_json(d, &["gate", "drift", "--reference", "r.csv", "--current", "c.csv", "--method", method]);
         assert_eq!(code, 0, "{method}: {err}");
         let rows = features(&v);
         assert!(feature(&rows, "id")["note"].as_str().unwrap().contains("not comparable"), "{method}");
@@ -201,7 +211,10 @@ fn empty_current_sample_and_unknown_columns_are_usage_errors() {
     let out = mlgate(d).args(["gate", "drift", "--reference", "r.csv", "--current", "empty.csv"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("has no data rows"), "{}", stderr(&out));
-    let out = mlgate(d).args(["gate", "drift", "--reference", "r.csv", "--current", "r.csv", "--columns", "a,zz"]).output().unwrap();
+    let out = mlgate(d)
+        .args(["gate", "drift", "--reference", "r.csv", "--current", "r.csv", "--columns", "a,zz"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("column \"zz\" is in neither"), "{}", stderr(&out));
     let out = mlgate(d)
@@ -220,7 +233,8 @@ fn small_samples_warn_that_they_cannot_judge() {
     write(d, "c.csv", "a\n1\n2\n3\n4\n5\n6\n");
     let (code, v, _) = run_json(d, &["gate", "drift", "--reference", "r.csv", "--current", "c.csv"]);
     assert_eq!(code, 0);
-    let c = v["gates"][0]["checks"].as_array().unwrap().iter().find(|c| c["code"] == "drift.sample-size").unwrap().clone();
+    let c =
+        v["gates"][0]["checks"].as_array().unwrap().iter().find(|c| c["code"] == "drift.sample-size").unwrap().clone();
     assert_eq!(c["status"], "warn");
     assert!(c["message"].as_str().unwrap().contains("too noisy to judge"));
 }
@@ -232,17 +246,23 @@ fn importance_orders_the_report_and_weights_the_verdict() {
     std::fs::copy(fixtures().join("ref.csv"), d.join("ref.csv")).unwrap();
     std::fs::copy(fixtures().join("cur.csv"), d.join("cur.csv")).unwrap();
     // The drifting columns carry little importance: the gate warns instead of failing.
-    write(d, "imp.csv", "feature,importance\nrating,0.80\nnormal,0.10\nplan,0.02\ngappy,0.02\ncounts,0.02\nskewed,0.02\nspiky,0.02\n");
+    write(
+        d,
+        "imp.csv",
+        "feature,importance\nrating,0.80\nnormal,0.10\nplan,0.02\ngappy,0.02\ncounts,0.02\nskewed,0.02\nspiky,0.02\n",
+    );
     let (code, v, err) =
         run_json(d, &["gate", "drift", "--reference", "ref.csv", "--current", "cur.csv", "--importance", "imp.csv"]);
     assert_eq!(code, 0, "{err}");
     let rows = features(&v);
     assert_eq!(rows[0]["feature"], "rating", "ordered by importance");
-    let imp = v["gates"][0]["checks"].as_array().unwrap().iter().find(|c| c["code"] == "drift.importance").unwrap().clone();
+    let imp =
+        v["gates"][0]["checks"].as_array().unwrap().iter().find(|c| c["code"] == "drift.importance").unwrap().clone();
     assert!(imp["value"].as_f64().unwrap() < 0.3, "{imp}");
     // JSON importance too; now the drifting columns matter.
     write(d, "imp.json", r#"{"plan": 0.5, "gappy": 0.3, "rating": 0.2}"#);
-    let (code, v, _) = run_json(d, &["gate", "drift", "--reference", "ref.csv", "--current", "cur.csv", "--importance", "imp.json"]);
+    let (code, v, _) =
+        run_json(d, &["gate", "drift", "--reference", "ref.csv", "--current", "cur.csv", "--importance", "imp.json"]);
     assert_eq!(code, 1);
     assert_eq!(v["gates"][0]["status"], "fail");
 }

@@ -43,7 +43,7 @@ pub fn assemble(origin: Origin<'_>, ctx: RunCtx, gates: Vec<GateResult>, fail_on
             config_digest: origin.config.map(|c| c.digest.clone()),
             config_path: origin.config.map(|c| c.path.display().to_string()),
         },
-        inputs: ctx.into_inputs(),
+        inputs: ctx.into_inputs()?,
         gates,
         rubric: None,
         verdict,

@@ -425,7 +425,8 @@ mod tests {
                 _ => Some((i as f64 * 0.37).sin() * 50.0 + (i % 13) as f64),
             })
             .collect();
-        let c: Vec<Option<&str>> = (0..n).map(|i| if i % 17 == 0 { None } else { Some(["a", "b", "c", "d"][i % 4]) }).collect();
+        let c: Vec<Option<&str>> =
+            (0..n).map(|i| if i % 17 == 0 { None } else { Some(["a", "b", "c", "d"][i % 4]) }).collect();
         let k: Vec<i64> = (0..n).map(|i| (i % 37) as i64).collect();
         let df = df!("x" => x, "c" => c, "k" => k).unwrap();
         let whole = profile(&df);

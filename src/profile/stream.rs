@@ -28,10 +28,8 @@ pub fn profile_source(src: &Source, columns: Option<&[String]>) -> Result<Profil
         }
         None => schema.iter_names().map(|n| n.to_string()).collect(),
     };
-    let mut builders: Vec<ColumnBuilder> = names
-        .iter()
-        .map(|n| ColumnBuilder::new(n, schema.get(n.as_str()).expect("checked above")))
-        .collect();
+    let mut builders: Vec<ColumnBuilder> =
+        names.iter().map(|n| ColumnBuilder::new(n, schema.get(n.as_str()).expect("checked above"))).collect();
     let lf = lf.select(names.iter().map(|n| col(n.as_str())).collect::<Vec<_>>());
 
     let (tx, rx) = sync_channel::<DataFrame>(2);
@@ -46,6 +44,11 @@ pub fn profile_source(src: &Source, columns: Option<&[String]>) -> Result<Profil
         )
         .map_err(|e| src.read_error(e))?;
     let runner = std::thread::spawn(move || sink.collect_with_engine(Engine::Streaming).map(|_| ()));
+    // Hash the file for the profile's provenance while it is being read.
+    let hasher = {
+        let path = src.path.clone();
+        std::thread::spawn(move || crate::provenance::sha256_file(&path))
+    };
     // polars fills short CSV rows with nulls; check field counts alongside the read.
     let csv_check = matches!(src.format, crate::data::Format::Csv | crate::data::Format::Tsv).then(|| {
         let path = src.path.clone();
@@ -75,7 +78,10 @@ pub fn profile_source(src: &Source, columns: Option<&[String]>) -> Result<Profil
             crate::error::quoted(&src.display),
             src.name
         ))
-        .hint(format!("every row needs as many fields as the header; was the file truncated? (given in {})", src.origin))
+        .hint(format!(
+            "every row needs as many fields as the header; was the file truncated? (given in {})",
+            src.origin
+        ))
         .into());
     }
     let columns: Vec<_> = builders.into_iter().map(ColumnBuilder::finish).collect();
@@ -95,7 +101,7 @@ pub fn profile_source(src: &Source, columns: Option<&[String]>) -> Result<Profil
         sources: vec![ProfileSource {
             path: src.display.clone(),
             format: src.format.as_str().into(),
-            sha256: crate::provenance::sha256_file(&src.path)?,
+            sha256: hasher.join().map_err(|_| anyhow::anyhow!("hashing {} panicked", src.display))??,
             rows,
         }],
         rows,

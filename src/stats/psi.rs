@@ -44,9 +44,7 @@ pub fn shares(counts: &[u64], rule: EmptyBins, epsilon: f64) -> Vec<f64> {
     let k = counts.len() as f64;
     match rule {
         EmptyBins::Smooth => counts.iter().map(|&c| (c as f64 + 0.5) / (n as f64 + 0.5 * k)).collect(),
-        EmptyBins::Replace => {
-            counts.iter().map(|&c| if c == 0 { epsilon } else { c as f64 / n as f64 }).collect()
-        }
+        EmptyBins::Replace => counts.iter().map(|&c| if c == 0 { epsilon } else { c as f64 / n as f64 }).collect(),
         EmptyBins::Evidently => evidently_fill(&counts.iter().map(|&c| c as f64 / n as f64).collect::<Vec<_>>()),
     }
 }
@@ -88,8 +86,7 @@ pub fn js_distance(p: &[f64], q: &[f64]) -> f64 {
 
 /// Interior edges at the reference's i/bins quantiles (i = 1..bins−1), duplicates merged.
 pub fn quantile_edges(sorted_ref: &[f64], bins: usize) -> Vec<f64> {
-    let mut edges: Vec<f64> =
-        (1..bins).map(|i| super::quantile_sorted(sorted_ref, i as f64 / bins as f64)).collect();
+    let mut edges: Vec<f64> = (1..bins).map(|i| super::quantile_sorted(sorted_ref, i as f64 / bins as f64)).collect();
     edges.dedup();
     // Equal neighbours after interpolation can still differ by rounding only; keep order.
     edges.sort_by(f64::total_cmp);

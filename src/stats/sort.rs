@@ -91,7 +91,13 @@ mod tests {
                 state ^= state >> 7;
                 state ^= state << 17;
                 let x = (state % 100_000) as f64 / 77.0 - 400.0;
-                if i % 97 == 0 { f64::INFINITY } else if i % 101 == 0 { -0.0 } else { x }
+                if i % 97 == 0 {
+                    f64::INFINITY
+                } else if i % 101 == 0 {
+                    -0.0
+                } else {
+                    x
+                }
             })
             .collect();
         let mut want = v.clone();

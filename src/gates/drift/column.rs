@@ -15,7 +15,11 @@ pub enum ColumnData {
     Numeric(NumericData),
     Categorical(CatData),
     /// Dates, timestamps, nested types: not compared.
-    Other { rows: u64, nulls: u64, dtype: String },
+    Other {
+        rows: u64,
+        nulls: u64,
+        dtype: String,
+    },
 }
 
 #[derive(Debug, Clone)]

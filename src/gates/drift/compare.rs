@@ -229,7 +229,9 @@ pub fn compare(
             row.kind = "other".into();
             let lower = dtype.to_ascii_lowercase();
             let msg = if lower.contains("date") || lower.contains("time") {
-                format!("not comparable: dates and timestamps ({dtype}) are not compared; they move with time by design")
+                format!(
+                    "not comparable: dates and timestamps ({dtype}) are not compared; they move with time by design"
+                )
             } else {
                 format!("not comparable: {dtype} columns are not compared")
             };
@@ -276,12 +278,7 @@ fn info_or(levels: &Levels, v: f64) -> Status {
 }
 
 /// Bin shares on both sides, PSI with the empty-bin rule, JS on the raw shares.
-fn bin_stats(
-    labels: Vec<String>,
-    rc: &[u64],
-    cc: &[u64],
-    s: &CompareSettings,
-) -> (f64, f64, BinSeries) {
+fn bin_stats(labels: Vec<String>, rc: &[u64], cc: &[u64], s: &CompareSettings) -> (f64, f64, BinSeries) {
     let rule = if s.evidently { EmptyBins::Evidently } else { s.empty_bins };
     let rs = psi::shares(rc, rule, s.epsilon);
     let cs = psi::shares(cc, rule, s.epsilon);
@@ -301,20 +298,11 @@ fn bin_stats(
 }
 
 fn top_bin(series: &BinSeries) -> Option<String> {
-    series
-        .contribution
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.is_finite())
-        .max_by(|a, b| a.1.total_cmp(b.1))
-        .map(|(i, _)| {
-            format!(
-                "bin {} ({} → {})",
-                series.labels[i],
-                text::pct(series.reference[i]),
-                text::pct(series.current[i])
-            )
-        })
+    series.contribution.iter().enumerate().filter(|(_, c)| c.is_finite()).max_by(|a, b| a.1.total_cmp(b.1)).map(
+        |(i, _)| {
+            format!("bin {} ({} → {})", series.labels[i], text::pct(series.reference[i]), text::pct(series.current[i]))
+        },
+    )
 }
 
 fn edge_labels(edges: &[f64]) -> Vec<String> {
@@ -360,9 +348,14 @@ fn numeric(
     let top = top_bin(&series);
     checks.push(psi_check(name, psi_value, th, nbins, top.as_deref()));
     checks.push(
-        Check::new(code::JS, name, info_or(&th.js, js_value), format!("Jensen–Shannon distance {}", text::num(js_value)))
-            .with_value("js_distance", js_value)
-            .with_threshold(th.js.threshold().unwrap_or(Threshold::at_most(None, None))),
+        Check::new(
+            code::JS,
+            name,
+            info_or(&th.js, js_value),
+            format!("Jensen–Shannon distance {}", text::num(js_value)),
+        )
+        .with_value("js_distance", js_value)
+        .with_threshold(th.js.threshold().unwrap_or(Threshold::at_most(None, None))),
     );
     row.bins = Some(series);
 
@@ -432,7 +425,13 @@ fn numeric(
 }
 
 /// PSI bins from sorted exact data.
-fn exact_bins(ra: &[f64], cb: &[f64], a: &NumericData, b: &NumericData, s: &CompareSettings) -> (f64, f64, BinSeries, usize) {
+fn exact_bins(
+    ra: &[f64],
+    cb: &[f64],
+    a: &NumericData,
+    b: &NumericData,
+    s: &CompareSettings,
+) -> (f64, f64, BinSeries, usize) {
     let distinct_ref = count_distinct_up_to(ra, 21);
     if s.evidently {
         if distinct_ref > 20 {
@@ -625,9 +624,14 @@ fn categorical(
     let top = top_bin(&series);
     checks.push(psi_check(name, psi_value, th, keys.len(), top.as_deref()));
     checks.push(
-        Check::new(code::JS, name, info_or(&th.js, js_value), format!("Jensen–Shannon distance {}", text::num(js_value)))
-            .with_value("js_distance", js_value)
-            .with_threshold(th.js.threshold().unwrap_or(Threshold::at_most(None, None))),
+        Check::new(
+            code::JS,
+            name,
+            info_or(&th.js, js_value),
+            format!("Jensen–Shannon distance {}", text::num(js_value)),
+        )
+        .with_value("js_distance", js_value)
+        .with_threshold(th.js.threshold().unwrap_or(Threshold::at_most(None, None))),
     );
 
     // Categories the model never saw in training.
@@ -758,7 +762,8 @@ mod tests {
         })
     }
 
-    const S: CompareSettings = CompareSettings { bins: 10, empty_bins: EmptyBins::Replace, epsilon: 1e-4, evidently: false };
+    const S: CompareSettings =
+        CompareSettings { bins: 10, empty_bins: EmptyBins::Replace, epsilon: 1e-4, evidently: false };
 
     #[test]
     fn identical_columns_do_not_drift() {

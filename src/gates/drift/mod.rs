@@ -164,7 +164,9 @@ impl SideSpec {
             let path = base.join(given);
             if !path.is_file() {
                 return Err(user(format!("profile {} ({name}) not found", quoted(given)))
-                    .hint(format!("check the path given in {origin}; write a profile with `mlgate profile DATA -o FILE`"))
+                    .hint(format!(
+                        "check the path given in {origin}; write a profile with `mlgate profile DATA -o FILE`"
+                    ))
                     .into());
             }
             return Ok(SideSpec::Profile { name: name.to_string(), path, shown: given.to_string() });
@@ -205,8 +207,12 @@ fn load_side(side: &SideSpec, wanted: &[String], exact: bool, ctx: &mut RunCtx) 
         SideSpec::Profile { name, path, shown } => {
             let p = Profile::load(path, shown)?;
             ctx.record_file(name, shown, path, "profile", Some(p.rows))?;
-            let columns =
-                p.columns.iter().filter(|c| wanted.contains(&c.name)).map(|c| (c.name.clone(), ColumnData::from_profile(c))).collect();
+            let columns = p
+                .columns
+                .iter()
+                .filter(|c| wanted.contains(&c.name))
+                .map(|c| (c.name.clone(), ColumnData::from_profile(c)))
+                .collect();
             Ok(Loaded { columns, names: p.columns.iter().map(|c| c.name.clone()).collect(), rows: p.rows })
         }
         SideSpec::Data(src) => {
@@ -214,31 +220,35 @@ fn load_side(side: &SideSpec, wanted: &[String], exact: bool, ctx: &mut RunCtx) 
             let present: Vec<String> = wanted.iter().filter(|w| schema.contains(w)).cloned().collect();
             let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
             if exact {
-                let df = if present.is_empty() {
-                    src.load()?
-                } else {
+                // polars fills short CSV rows with nulls: check field counts alongside the read.
+                let csv_check = matches!(src.format, crate::data::Format::Csv | crate::data::Format::Tsv).then(|| {
+                    let path = src.path.clone();
+                    let sep = if src.format == crate::data::Format::Tsv { b'\t' } else { b',' };
+                    std::thread::spawn(move || crate::data::diagnose::csv_problem(&path, sep))
+                });
+                ctx.record_source_async(src, None);
+                let df = {
                     use polars::prelude::*;
-                    let lf = src.scan(Some(10_000))?.select(present.iter().map(|n| col(n.as_str())).collect::<Vec<_>>());
-                    let df = lf.collect().map_err(|e| src.read_error(e))?;
-                    if matches!(src.format, crate::data::Format::Csv | crate::data::Format::Tsv)
-                        && let Some(p) = crate::data::diagnose::csv_problem(
-                            &src.path,
-                            if src.format == crate::data::Format::Tsv { b'\t' } else { b',' },
-                        )
-                    {
-                        return Err(user(format!("data file {} ({}) is not valid CSV: {p}", quoted(&src.display), src.name))
-                            .hint(format!("every row needs as many fields as the header (given in {})", src.origin))
-                            .into());
-                    }
-                    df
+                    let lf =
+                        src.scan(Some(10_000))?.select(present.iter().map(|n| col(n.as_str())).collect::<Vec<_>>());
+                    lf.collect().map_err(|e| src.read_error(e))?
                 };
+                if let Some(Ok(Some(p))) = csv_check.map(|h| h.join()) {
+                    return Err(user(format!(
+                        "data file {} ({}) is not valid CSV: {p}",
+                        quoted(&src.display),
+                        src.name
+                    ))
+                    .hint(format!("every row needs as many fields as the header (given in {})", src.origin))
+                    .into());
+                }
                 let rows = df.height() as u64;
                 if rows == 0 {
                     return Err(user(format!("data file {} ({}) has no data rows", quoted(&src.display), src.name))
                         .hint("an empty sample cannot be compared; check the export that wrote it")
                         .into());
                 }
-                ctx.record_source(src, Some(rows))?;
+                ctx.record_source_async(src, Some(rows));
                 let cols: Vec<(String, ColumnData)> = present
                     .par_iter()
                     .map(|n| {
@@ -249,7 +259,7 @@ fn load_side(side: &SideSpec, wanted: &[String], exact: bool, ctx: &mut RunCtx) 
                 Ok(Loaded { columns: cols.into_iter().collect(), names, rows })
             } else {
                 let p = crate::profile::stream::profile_source(src, Some(&present))?;
-                ctx.record_source(src, Some(p.rows))?;
+                ctx.record_source_digest(src, Some(p.rows), &p.sources[0].sha256);
                 let columns = p.columns.iter().map(|c| (c.name.clone(), ColumnData::from_profile(c))).collect();
                 Ok(Loaded { columns, names, rows: p.rows })
             }
@@ -467,7 +477,8 @@ pub fn run(
                 drifted.push(o.row.feature.clone());
                 for ch in o.checks.iter_mut().filter(|c| c.status == Status::Fail) {
                     ch.status = Status::Warn;
-                    ch.details.insert("weighted".into(), serde_json::json!("fail downgraded: the importance check decides"));
+                    ch.details
+                        .insert("weighted".into(), serde_json::json!("fail downgraded: the importance check decides"));
                 }
             } else if st == Status::Warn {
                 warned_w += w;
@@ -493,7 +504,11 @@ pub fn run(
             .with_detail("file", shown),
         );
         outcomes.sort_by(|a, b| {
-            b.row.importance.unwrap_or(0.0).total_cmp(&a.row.importance.unwrap_or(0.0)).then(a.row.feature.cmp(&b.row.feature))
+            b.row
+                .importance
+                .unwrap_or(0.0)
+                .total_cmp(&a.row.importance.unwrap_or(0.0))
+                .then(a.row.feature.cmp(&b.row.feature))
         });
     } else {
         outcomes.sort_by(|a, b| {
@@ -532,7 +547,8 @@ pub fn run(
         checks.extend(o.checks.iter().cloned());
     }
     let mut g = GateResult::from_checks("drift", "drift", checks);
-    let failing: Vec<&compare::FeatureRow> = rows.iter().copied().filter(|r| r.status == "fail" || r.status == "error").collect();
+    let failing: Vec<&compare::FeatureRow> =
+        rows.iter().copied().filter(|r| r.status == "fail" || r.status == "error").collect();
     let warning: Vec<&compare::FeatureRow> = rows.iter().copied().filter(|r| r.status == "warn").collect();
     let describe = |r: &&compare::FeatureRow| match r.psi {
         Some(p) => format!("{} (PSI {})", r.feature, text::num(p)),
@@ -551,7 +567,11 @@ pub fn run(
             ));
         }
         if !warning.is_empty() {
-            parts.push(format!("{} warned: {}", warning.len(), warning.iter().take(3).map(describe).collect::<Vec<_>>().join(", ")));
+            parts.push(format!(
+                "{} warned: {}",
+                warning.len(),
+                warning.iter().take(3).map(describe).collect::<Vec<_>>().join(", ")
+            ));
         }
         parts.join("; ")
     };
@@ -597,12 +617,18 @@ pub fn run(
         m.insert("wasserstein".into(), "W1 / population standard deviation of the reference".into());
     }
     m.insert("log_base".into(), "natural logarithm (e) for PSI and Jensen–Shannon".into());
-    m.insert("js".into(), "Jensen–Shannon distance (square root of the divergence), natural log, range [0, 0.8326]".into());
+    m.insert(
+        "js".into(),
+        "Jensen–Shannon distance (square root of the divergence), natural log, range [0, 0.8326]".into(),
+    );
     m.insert(
         "ks".into(),
         "two-sided two-sample KS; exact p-value when both samples have at most 10,000 values, else asymptotic (as scipy.stats.ks_2samp method='auto')".into(),
     );
-    m.insert("chi2".into(), "χ² test of homogeneity on the 2×k table (Yates correction when dof = 1); effect size Cramér's V".into());
+    m.insert(
+        "chi2".into(),
+        "χ² test of homogeneity on the 2×k table (Yates correction when dof = 1); effect size Cramér's V".into(),
+    );
     m.insert(
         "significance".into(),
         format!(
