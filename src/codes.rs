@@ -61,6 +61,23 @@ pub const CODES: &[(&str, &str)] = &[
         "drift.importance",
         "Columns that drifted hold more than the allowed share of feature importance (when an importance file is given).",
     ),
+    ("leakage.point-in-time", "Rows use a feature value observed after the row's as-of time (per observed_at pair)."),
+    (
+        "leakage.temporal-split",
+        "With a temporal split, the training period (plus the gap) reaches into the test period.",
+    ),
+    ("leakage.entity-overlap", "The same entity (customer, patient, …) appears in both train and test."),
+    ("leakage.duplicate-features", "Test rows whose features (label excluded) exactly repeat a training row."),
+    ("leakage.duplicate-rows", "Test rows that exactly repeat a training row, label included."),
+    (
+        "leakage.target",
+        "A single feature predicts the label almost perfectly (max(AUC, 1 − AUC) or |Spearman ρ| above the bound, default 0.99).",
+    ),
+    ("leakage.label-in-features", "The label, or an exact copy of it, is among the features."),
+    (
+        "leakage.not-evaluated",
+        "A leakage check could not run: a timestamp column that does not parse, or a missing column; the message says which rows and formats.",
+    ),
 ];
 
 /// The description of a code, if it exists.
@@ -99,6 +116,23 @@ mod tests {
             NOT_COMPARABLE,
             SAMPLE_SIZE,
             IMPORTANCE,
+        ] {
+            assert!(describe(c).is_some(), "{c} is not in CODES");
+        }
+    }
+
+    #[test]
+    fn every_leakage_code_is_documented() {
+        use crate::gates::leakage::code::*;
+        for c in [
+            POINT_IN_TIME,
+            TEMPORAL_SPLIT,
+            ENTITY_OVERLAP,
+            DUPLICATE_FEATURES,
+            DUPLICATE_ROWS,
+            TARGET,
+            LABEL_IN_FEATURES,
+            NOT_EVALUATED,
         ] {
             assert!(describe(c).is_some(), "{c} is not in CODES");
         }

@@ -31,6 +31,84 @@ pub enum GateKind {
     ///   mlgate gate drift --reference ref.profile.json --current today.parquet --columns age,plan
     ///   mlgate gate drift --reference a.csv --current b.csv --compat evidently --threshold psi=0.1,0.2
     Drift(DriftGateArgs),
+
+    /// Look for leakage: target leakage, point-in-time violations, train/test overlap.
+    ///
+    /// Examples:
+    ///   mlgate gate leakage --train train.csv --test test.csv --label churned --entity customer_id
+    ///   mlgate gate leakage --train train.parquet --test test.parquet --label y \
+    ///       --timestamp event_time --split temporal --gap 7d --observed-at balance=balance_updated_at
+    Leakage(LeakageGateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LeakageGateArgs {
+    /// Training data.
+    #[arg(long, value_name = "FILE")]
+    pub train: PathBuf,
+
+    /// Test data (needed for overlap and split checks).
+    #[arg(long, value_name = "FILE")]
+    pub test: Option<PathBuf>,
+
+    /// The label column.
+    #[arg(long, value_name = "COL")]
+    pub label: Option<String>,
+
+    /// Entity id column (group leakage).
+    #[arg(long, value_name = "COL")]
+    pub entity: Option<String>,
+
+    /// As-of / prediction timestamp column.
+    #[arg(long, value_name = "COL")]
+    pub timestamp: Option<String>,
+
+    /// random (default) or temporal: a temporal split must end training before test starts.
+    #[arg(long, value_enum, requires = "timestamp")]
+    pub split: Option<crate::config::SplitKind>,
+
+    /// Minimum gap between training end and test start (e.g. 7d, 12h).
+    #[arg(long, value_name = "DURATION", default_value = "0")]
+    pub gap: String,
+
+    /// FEATURE=COLUMN: the column holding when FEATURE's value was observed; repeatable.
+    #[arg(long = "observed-at", value_name = "FEATURE=COLUMN", requires = "timestamp")]
+    pub observed_at: Vec<String>,
+
+    /// Offset of naive timestamps (UTC or e.g. +02:00).
+    #[arg(long, value_name = "OFFSET")]
+    pub timezone: Option<String>,
+
+    /// Unit of numeric timestamps.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub epoch_unit: crate::data::time::EpochUnit,
+
+    /// Features to check (default: every column without a role).
+    #[arg(long, value_delimiter = ',', value_name = "A,B,…")]
+    pub features: Option<Vec<String>>,
+
+    /// Columns that are not features.
+    #[arg(long, value_delimiter = ',', value_name = "A,B,…")]
+    pub exclude: Vec<String>,
+
+    /// Bound on a single feature's max(AUC, 1 − AUC) against the label.
+    #[arg(long, default_value_t = 0.99, value_name = "AUC")]
+    pub target_auc: f64,
+
+    /// Bound on |Spearman ρ| for a numeric label.
+    #[arg(long, default_value_t = 0.99, value_name = "RHO")]
+    pub target_rho: f64,
+
+    /// Largest allowed share of test entities also in train.
+    #[arg(long, default_value_t = 0.0, value_name = "SHARE")]
+    pub max_entity_overlap: f64,
+
+    /// Largest allowed share of test rows repeating a training row.
+    #[arg(long, default_value_t = 0.0, value_name = "SHARE")]
+    pub max_duplicate_share: f64,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 #[derive(Debug, Args)]
@@ -139,7 +217,64 @@ pub fn run(args: GateArgs, ui: &Ui) -> Result<i32> {
     match args.kind {
         GateKind::Schema(a) => schema(a, ui),
         GateKind::Drift(a) => drift(a, ui),
+        GateKind::Leakage(a) => leakage(a, ui),
     }
+}
+
+fn leakage(a: LeakageGateArgs, ui: &Ui) -> Result<i32> {
+    use crate::gates::leakage::LeakageSettings;
+    for (flag, v) in [
+        ("--target-auc", a.target_auc),
+        ("--target-rho", a.target_rho),
+        ("--max-entity-overlap", a.max_entity_overlap),
+        ("--max-duplicate-share", a.max_duplicate_share),
+    ] {
+        if !(0.0..=1.0).contains(&v) {
+            return Err(crate::error::user(format!("{flag} {v} must be between 0 and 1")).into());
+        }
+    }
+    let mut observed_at = Vec::new();
+    for pair in &a.observed_at {
+        let (f, c) = pair.split_once('=').ok_or_else(|| {
+            crate::error::user(format!("--observed-at {pair:?} is not FEATURE=COLUMN"))
+                .hint("for example --observed-at balance=balance_updated_at")
+        })?;
+        observed_at.push((f.trim().to_string(), c.trim().to_string()));
+    }
+    let mut s = LeakageSettings {
+        label: a.label.clone(),
+        entity: a.entity.clone(),
+        timestamp: a.timestamp.clone(),
+        temporal: a.split == Some(crate::config::SplitKind::Temporal),
+        gap_us: crate::data::time::parse_duration(&a.gap)?,
+        observed_at,
+        features: a.features.clone(),
+        exclude: a.exclude.clone(),
+        max_entity_overlap: a.max_entity_overlap,
+        max_duplicate_share: a.max_duplicate_share,
+        target_auc: a.target_auc,
+        target_rho: a.target_rho,
+        ..Default::default()
+    };
+    s.time.epoch_unit = a.epoch_unit;
+    if let Some(z) = &a.timezone {
+        s.time.naive_offset = Some(crate::data::time::parse_offset(z)?);
+    }
+    let here = Path::new("");
+    let train = Source::new("train", &a.train.display().to_string(), here, "--train")?;
+    let test = a.test.as_ref().map(|t| Source::new("test", &t.display().to_string(), here, "--test")).transpose()?;
+    let mut ctx = RunCtx::default();
+    let progress = ui.progress();
+    progress.step("leakage gate");
+    let g = crate::gates::run_leakage(&train, test.as_ref(), &s, &mut ctx)?;
+    progress.finish();
+    let results = common::assemble(
+        Origin { command: "gate leakage".into(), git_dir: Path::new("."), config: None },
+        ctx,
+        vec![g],
+        common::fail_on(a.report.fail_on, None),
+    )?;
+    common::finish(&results, &a.report, None, ui)
 }
 
 fn parse_threshold(t: &str, s: &mut crate::gates::drift::DriftSettings) -> Result<()> {

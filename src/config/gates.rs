@@ -16,6 +16,51 @@ fn yes() -> bool {
 pub struct Gates {
     pub schema: Option<SchemaGateConfig>,
     pub drift: Option<DriftGateConfig>,
+    pub leakage: Option<LeakageGateConfig>,
+}
+
+/// Whether the train/test split is random or by time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum SplitKind {
+    Random,
+    Temporal,
+}
+
+/// `[gates.leakage]`: information the model will not have at prediction time.
+/// The label, entity and as-of timestamp come from `[columns]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeakageGateConfig {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// The training dataset (a [data] name).
+    pub train: Spanned<String>,
+    /// The test dataset (a [data] name); overlap and split checks need it.
+    pub test: Option<Spanned<String>>,
+    /// `random` (default) or `temporal`: a temporal split must end training before test starts.
+    pub split: Option<SplitKind>,
+    /// Minimum time between the end of training and the start of test, e.g. "7d", "12h".
+    pub gap: Option<Spanned<String>>,
+    /// Offset for naive timestamps: "UTC" (default) or e.g. "+02:00".
+    pub timezone: Option<Spanned<String>>,
+    /// Unit of numeric timestamps: auto (default), s, ms, us.
+    pub epoch_unit: Option<crate::data::time::EpochUnit>,
+    /// Features to check; default: [columns].features or every column without a role.
+    pub features: Option<Vec<String>>,
+    /// Feature → column holding the time that feature's value was observed.
+    #[serde(default)]
+    pub observed_at: std::collections::BTreeMap<String, String>,
+    /// Largest allowed share of test entities also in train (default 0).
+    pub max_entity_overlap: Option<f64>,
+    /// Largest allowed share of test rows repeating a training row (default 0).
+    pub max_duplicate_share: Option<f64>,
+    /// Largest allowed share of rows using a value observed after the as-of time (default 0).
+    pub max_point_in_time_share: Option<f64>,
+    /// Bound on a single feature's max(AUC, 1 − AUC) against the label (default 0.99).
+    pub target_auc: Option<f64>,
+    /// Bound on |Spearman ρ| for a numeric label (default 0.99).
+    pub target_rho: Option<f64>,
 }
 
 /// `[gates.drift]`: compare a current sample with a reference, column by column.
@@ -131,6 +176,63 @@ fn check_levels(name: &str, l: &Option<crate::gates::drift::Levels>, p: &mut Vec
 
 /// Validates every gate table.
 pub(crate) fn validate(cfg: &Config, p: &mut Vec<Problem>) {
+    if let Some(l) = &cfg.raw.gates.leakage {
+        check_input_name(cfg, &l.train, "[gates.leakage].train", p);
+        if let Some(t) = &l.test {
+            check_input_name(cfg, t, "[gates.leakage].test", p);
+        }
+        if let Some(g) = &l.gap
+            && let Err(e) = crate::data::time::parse_duration(g.get_ref())
+        {
+            p.push(Problem {
+                span: Some(g.span()),
+                message: format!("[gates.leakage].gap: {e}"),
+                hint: Some("e.g. \"7d\", \"12h\", \"0\"".into()),
+            });
+        }
+        if let Some(z) = &l.timezone
+            && let Err(e) = crate::data::time::parse_offset(z.get_ref())
+        {
+            let hint = crate::error::find_user_error(&e).and_then(|u| u.hint.clone());
+            p.push(Problem { span: Some(z.span()), message: format!("[gates.leakage].timezone: {e}"), hint });
+        }
+        for (k, v) in [
+            ("max_entity_overlap", l.max_entity_overlap),
+            ("max_duplicate_share", l.max_duplicate_share),
+            ("max_point_in_time_share", l.max_point_in_time_share),
+            ("target_auc", l.target_auc),
+            ("target_rho", l.target_rho),
+        ] {
+            if v.is_some_and(|v| !(0.0..=1.0).contains(&v)) {
+                p.push(Problem {
+                    span: None,
+                    message: format!("[gates.leakage].{k} must be between 0 and 1"),
+                    hint: None,
+                });
+            }
+        }
+        if l.target_auc.is_some_and(|v| v < 0.5) {
+            p.push(Problem {
+                span: None,
+                message: "[gates.leakage].target_auc below 0.5 would flag every feature".into(),
+                hint: Some("max(AUC, 1 − AUC) is at least 0.5; 0.99 is the default".into()),
+            });
+        }
+        if !l.observed_at.is_empty() && cfg.raw.columns.timestamp.is_none() {
+            p.push(Problem {
+                span: None,
+                message: "[gates.leakage].observed_at needs the as-of time in [columns].timestamp".into(),
+                hint: None,
+            });
+        }
+        if l.split == Some(SplitKind::Temporal) && cfg.raw.columns.timestamp.is_none() {
+            p.push(Problem {
+                span: None,
+                message: "[gates.leakage].split = \"temporal\" needs [columns].timestamp".into(),
+                hint: None,
+            });
+        }
+    }
     if let Some(d) = &cfg.raw.gates.drift {
         for (key, v) in [("reference", &d.reference), ("current", &d.current)] {
             let name = v.get_ref();

@@ -6,6 +6,7 @@
 //! Hive partition columns from the path: a file name is a file name.
 
 pub mod diagnose;
+pub mod time;
 pub mod types;
 
 use std::fs::File;

@@ -5,6 +5,7 @@
 //! SHA-256) for provenance, and the code that runs the gates configured in `mlgate.toml`.
 
 pub mod drift;
+pub mod leakage;
 pub mod schema;
 
 use std::collections::BTreeMap;
@@ -105,6 +106,10 @@ pub fn run_configured(cfg: &Config, ctx: &mut RunCtx, progress: &crate::ui::Prog
     if let Some(g) = cfg.raw.gates.schema.as_ref().filter(|g| g.enabled) {
         progress.step("schema gate");
         out.extend(run_schema_from_config(cfg, g, ctx)?);
+    }
+    if let Some(g) = cfg.raw.gates.leakage.as_ref().filter(|g| g.enabled) {
+        progress.step("leakage gate");
+        out.push(run_leakage_from_config(cfg, g, ctx)?);
     }
     if let Some(g) = cfg.raw.gates.drift.as_ref().filter(|g| g.enabled) {
         progress.step("drift gate");
@@ -283,4 +288,94 @@ fn run_drift_from_config(cfg: &Config, g: &crate::config::DriftGateConfig, ctx: 
         score: cols.score().map(str::to_string),
     };
     drift::run(&reference, &current, score_reference.as_ref(), &selection, &settings, ctx)
+}
+
+fn run_leakage_from_config(cfg: &Config, g: &crate::config::LeakageGateConfig, ctx: &mut RunCtx) -> Result<GateResult> {
+    let cols = &cfg.raw.columns;
+    let mut s = leakage::LeakageSettings {
+        label: cols.label().map(str::to_string),
+        entity: cols.entity().map(str::to_string),
+        timestamp: cols.timestamp().map(str::to_string),
+        temporal: g.split == Some(crate::config::SplitKind::Temporal),
+        observed_at: g.observed_at.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        features: g
+            .features
+            .clone()
+            .or_else(|| cols.features.as_ref().map(|f| f.iter().map(|s| s.get_ref().clone()).collect())),
+        exclude: {
+            let mut e: Vec<String> = cols.ignore.iter().map(|s| s.get_ref().clone()).collect();
+            e.extend(cols.score().map(str::to_string));
+            e.extend(cols.prediction().map(str::to_string));
+            e
+        },
+        ..Default::default()
+    };
+    if let Some(gap) = &g.gap {
+        s.gap_us = crate::data::time::parse_duration(gap.get_ref())?;
+    }
+    if let Some(z) = &g.timezone {
+        s.time.naive_offset = Some(crate::data::time::parse_offset(z.get_ref())?);
+    }
+    if let Some(u) = g.epoch_unit {
+        s.time.epoch_unit = u;
+    }
+    for (v, f) in [
+        (g.max_entity_overlap, &mut s.max_entity_overlap),
+        (g.max_duplicate_share, &mut s.max_duplicate_share),
+        (g.max_point_in_time_share, &mut s.max_point_in_time_share),
+        (g.target_auc, &mut s.target_auc),
+        (g.target_rho, &mut s.target_rho),
+    ] {
+        if let Some(v) = v {
+            *f = v;
+        }
+    }
+    let train_src = cfg.source(g.train.get_ref())?;
+    let test_src = g.test.as_ref().map(|t| cfg.source(t.get_ref())).transpose()?;
+    run_leakage(&train_src, test_src.as_ref(), &s, ctx)
+}
+
+/// Loads the splits, checks the configured columns exist, and runs the leakage gate.
+pub fn run_leakage(
+    train: &Source,
+    test: Option<&Source>,
+    s: &leakage::LeakageSettings,
+    ctx: &mut RunCtx,
+) -> Result<GateResult> {
+    ctx.record_source_async(train, None);
+    let train_df = train.load()?;
+    ctx.record_source_async(train, Some(train_df.height() as u64));
+    let test_df = match test {
+        Some(t) => {
+            ctx.record_source_async(t, None);
+            let df = t.load()?;
+            ctx.record_source_async(t, Some(df.height() as u64));
+            Some(df)
+        }
+        None => None,
+    };
+    // Configured columns must exist: a typo must not silently skip a check.
+    let mut needed: Vec<(&str, &str)> = Vec::new();
+    if let Some(l) = &s.label {
+        needed.push((l, "the label ([columns].label / --label)"));
+    }
+    if let Some(e) = &s.entity {
+        needed.push((e, "the entity ([columns].entity / --entity)"));
+    }
+    if let Some(t) = &s.timestamp {
+        needed.push((t, "the as-of timestamp ([columns].timestamp / --timestamp)"));
+    }
+    for (f, c) in &s.observed_at {
+        needed.push((f, "a feature in observed_at"));
+        needed.push((c, "an observed-at column"));
+    }
+    for f in s.features.iter().flatten() {
+        needed.push((f, "a listed feature"));
+    }
+    for (name, role) in needed {
+        crate::data::require_columns(&train_df.schema(), &[name], train, role)?;
+    }
+    let mut g = leakage::run(&train_df, test_df.as_ref(), s)?;
+    g.inputs = std::iter::once(train.name.clone()).chain(test.map(|t| t.name.clone())).collect();
+    Ok(g)
 }

@@ -7,6 +7,7 @@ pub mod hist;
 pub mod ks;
 pub mod multiple;
 pub mod psi;
+pub mod rank;
 pub mod sort;
 pub mod wasserstein;
 
