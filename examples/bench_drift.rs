@@ -89,17 +89,17 @@ fn generate(dir: &Path, rows: usize) -> [PathBuf; 4] {
         let first = chunk(&mut Rng(1), 1, false);
         let pq = File::create(dir.join(format!("{rows}_{side}.parquet"))).unwrap();
         let mut pw =
-            ParquetWriter::new(pq).with_compression(ParquetCompression::Zstd(None)).batched(&first.schema()).unwrap();
+            ParquetWriter::new(pq).with_compression(ParquetCompression::Zstd(None)).batched(first.schema()).unwrap();
         let mut cw = CsvWriter::new(File::create(dir.join(format!("{rows}_{side}.csv"))).unwrap())
             .include_header(true)
-            .batched(&first.schema())
+            .batched(first.schema())
             .unwrap();
         let mut done = 0;
         while done < rows {
             let n = CHUNK.min(rows - done);
-            let mut df = chunk(&mut rng, n, drift);
+            let df = chunk(&mut rng, n, drift);
             pw.write_batch(&df).unwrap();
-            cw.write_batch(&mut df).unwrap();
+            cw.write_batch(&df).unwrap();
             done += n;
         }
         pw.finish().unwrap();

@@ -240,7 +240,7 @@ fn main() {
     let live: Vec<f64> = current
         .iter()
         .map(|c| {
-            let sd = if c.region == "south" { 2.6 } else { 0.55 };
+            let sd = if c.region == "south" { 4.0 } else { 0.35 };
             (sigmoid(c.logit + sd * rng.normal()) * 1e6).round() / 1e6
         })
         .collect();
@@ -251,9 +251,9 @@ fn main() {
         .unwrap();
 
     // Candidate: good overall, poor in the south; champion: a bit worse everywhere.
-    let mut cand = predictions(&mut rng, &test, 0.55, &[("south", 2.6), ("islands", 3.0)]);
+    let mut cand = predictions(&mut rng, &test, 0.35, &[("south", 4.0), ("islands", 3.0)]);
     write_csv(&root.join("runs/candidate/predictions.csv"), &mut cand);
-    let mut champ = predictions(&mut rng, &test, 1.25, &[]);
+    let mut champ = predictions(&mut rng, &test, 1.7, &[]);
     std::fs::create_dir_all(root.join("runs/champion")).unwrap();
     ParquetWriter::new(File::create(root.join("runs/champion/predictions.parquet")).unwrap())
         .with_compression(ParquetCompression::Zstd(None))

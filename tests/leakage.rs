@@ -14,7 +14,7 @@ fn lcg(seed: &mut u64) -> f64 {
 /// Writes train.csv and test.csv; `plant` adds each kind of leakage.
 fn make(dir: &Path, plant: bool) {
     let mut seed = 7u64;
-    let mut rows = |n: usize, start_day: i64, id0: usize, seed: &mut u64| -> Vec<String> {
+    let rows = |n: usize, start_day: i64, id0: usize, seed: &mut u64| -> Vec<String> {
         (0..n)
             .map(|i| {
                 let x1 = lcg(seed) * 10.0;

@@ -39,6 +39,171 @@ pub enum GateKind {
     ///   mlgate gate leakage --train train.parquet --test test.parquet --label y \
     ///       --timestamp event_time --split temporal --gap 7d --observed-at balance=balance_updated_at
     Leakage(LeakageGateArgs),
+
+    /// The metric on every slice, with confidence intervals.
+    ///
+    /// Examples:
+    ///   mlgate gate slices --predictions preds.csv --label churned --score score --by region,plan --metric roc_auc --max-gap 0.05
+    ///   mlgate gate slices --predictions preds.parquet --label y --score p --cross region,plan --quantiles income=4 --min 0.7
+    Slices(SlicesGateArgs),
+
+    /// Candidate against champion (or a trivial model) with paired significance tests.
+    ///
+    /// Examples:
+    ///   mlgate gate baseline --candidate new.csv --baseline old.parquet --label churned --score score --entity customer_id
+    ///   mlgate gate baseline --candidate new.csv --baseline trivial --label y --score p --metrics roc_auc,log_loss
+    Baseline(BaselineGateArgs),
+}
+
+/// Column flags shared by the model gates.
+#[derive(Debug, Args)]
+pub struct PredictionArgs {
+    /// The label column.
+    #[arg(long, value_name = "COL")]
+    pub label: String,
+
+    /// The score column: probability of the positive class, or the predicted value.
+    #[arg(long, value_name = "COL")]
+    pub score: Option<String>,
+
+    /// The predicted-class column (multiclass, or binary without scores).
+    #[arg(long, value_name = "COL")]
+    pub prediction: Option<String>,
+
+    /// Classification threshold on the score.
+    #[arg(long, default_value_t = 0.5, value_name = "T")]
+    pub threshold: f64,
+
+    /// The positive class when the label is not 0/1, true/false or yes/no.
+    #[arg(long, value_name = "VALUE")]
+    pub positive: Option<String>,
+
+    /// Force the task instead of inferring it from the label.
+    #[arg(long, value_enum)]
+    pub task: Option<crate::stats::metrics::Task>,
+}
+
+impl PredictionArgs {
+    fn spec(&self) -> Result<crate::gates::model::PredSpec> {
+        if !(self.threshold.is_finite()) {
+            return Err(crate::error::user("--threshold must be a number").into());
+        }
+        Ok(crate::gates::model::PredSpec {
+            label: self.label.clone(),
+            score: self.score.clone(),
+            prediction: self.prediction.clone(),
+            threshold: self.threshold,
+            positive: self.positive.clone(),
+            task: self.task,
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SlicesGateArgs {
+    /// Predictions file (label, score and slice columns).
+    #[arg(long, value_name = "FILE")]
+    pub predictions: PathBuf,
+
+    #[command(flatten)]
+    pub columns: PredictionArgs,
+
+    /// Columns to slice by, one slice per value.
+    #[arg(long, value_delimiter = ',', value_name = "A,B,…")]
+    pub by: Vec<String>,
+
+    /// Two columns to slice by together (repeatable).
+    #[arg(long = "cross", value_name = "A,B")]
+    pub crosses: Vec<String>,
+
+    /// COLUMN=E1,E2,…: a numeric column cut at these edges (repeatable).
+    #[arg(long = "bins", value_name = "COL=E1,E2")]
+    pub bins: Vec<String>,
+
+    /// COLUMN=K: a numeric column cut into K quantile groups (repeatable).
+    #[arg(long = "quantiles", value_name = "COL=K")]
+    pub quantiles: Vec<String>,
+
+    /// Metric (default: roc_auc, macro_f1 or rmse by task).
+    #[arg(long, value_enum)]
+    pub metric: Option<crate::stats::metrics::Metric>,
+
+    /// Absolute bound per slice (a minimum; a maximum for lower-is-better metrics).
+    #[arg(long, value_name = "X")]
+    pub min: Option<f64>,
+
+    /// Largest allowed distance from the overall metric.
+    #[arg(long, default_value_t = 0.05, value_name = "X")]
+    pub max_gap: f64,
+
+    /// Slices with fewer rows are too small to judge.
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    pub min_rows: u64,
+
+    /// Confidence level of the intervals.
+    #[arg(long, default_value_t = 0.95, value_name = "LEVEL")]
+    pub confidence: f64,
+
+    /// Bootstrap resamples.
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub bootstrap: usize,
+
+    /// Bootstrap seed.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+
+    /// Largest number of slices evaluated per column.
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    pub max_slices: usize,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineGateArgs {
+    /// The candidate's predictions.
+    #[arg(long, value_name = "FILE")]
+    pub candidate: PathBuf,
+
+    /// The champion's predictions, or `trivial` (class prior / majority / mean).
+    #[arg(long, value_name = "FILE|trivial")]
+    pub baseline: String,
+
+    #[command(flatten)]
+    pub columns: PredictionArgs,
+
+    /// Entity column pairing the rows of the two files (default: by row number).
+    #[arg(long, value_name = "COL")]
+    pub entity: Option<String>,
+
+    /// Metrics to compare (default: roc_auc, macro_f1 or rmse by task).
+    #[arg(long, value_delimiter = ',', value_enum, value_name = "M,…")]
+    pub metrics: Vec<crate::stats::metrics::Metric>,
+
+    /// METRIC=X: the candidate must improve METRIC by at least X (repeatable).
+    #[arg(long = "min-improvement", value_name = "METRIC=X")]
+    pub min_improvement: Vec<String>,
+
+    /// METRIC=X: the candidate may be worse on METRIC by at most X (repeatable).
+    #[arg(long = "max-regression", value_name = "METRIC=X")]
+    pub max_regression: Vec<String>,
+
+    #[arg(long, default_value_t = 0.95, value_name = "LEVEL")]
+    pub confidence: f64,
+
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub bootstrap: usize,
+
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+
+    /// Skip the check that the candidate beats a trivial model.
+    #[arg(long)]
+    pub no_trivial: bool,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 #[derive(Debug, Args)]
@@ -218,7 +383,128 @@ pub fn run(args: GateArgs, ui: &Ui) -> Result<i32> {
         GateKind::Schema(a) => schema(a, ui),
         GateKind::Drift(a) => drift(a, ui),
         GateKind::Leakage(a) => leakage(a, ui),
+        GateKind::Slices(a) => slices(a, ui),
+        GateKind::Baseline(a) => baseline(a, ui),
     }
+}
+
+fn key_value<'a>(flag: &str, s: &'a str) -> Result<(&'a str, &'a str)> {
+    s.split_once('=').map(|(k, v)| (k.trim(), v.trim())).ok_or_else(|| {
+        crate::error::user(format!("{flag} {s:?} is not KEY=VALUE")).hint(format!("for example {flag} income=4")).into()
+    })
+}
+
+fn check_level(flag: &str, v: f64) -> Result<()> {
+    if !(v > 0.5 && v < 1.0) {
+        return Err(crate::error::user(format!("{flag} {v} must be between 0.5 and 1")).into());
+    }
+    Ok(())
+}
+
+fn slices(a: SlicesGateArgs, ui: &Ui) -> Result<i32> {
+    use crate::gates::slices::{SliceBy, SlicesSettings};
+    check_level("--confidence", a.confidence)?;
+    let mut by: Vec<SliceBy> = a.by.iter().map(|c| SliceBy::Column(c.clone())).collect();
+    for c in &a.crosses {
+        let parts: Vec<&str> = c.split(',').map(str::trim).collect();
+        if parts.len() != 2 {
+            return Err(crate::error::user(format!("--cross {c:?} needs exactly two columns"))
+                .hint("for example --cross region,plan")
+                .into());
+        }
+        by.push(SliceBy::Cross(parts[0].into(), parts[1].into()));
+    }
+    for b in &a.bins {
+        let (col, edges) = key_value("--bins", b)?;
+        let e: Vec<f64> =
+            edges.split(',').map(|x| x.trim().parse::<f64>()).collect::<std::result::Result<_, _>>().map_err(|_| {
+                crate::error::user(format!("--bins {b:?}: edges must be numbers"))
+                    .hint("for example --bins age=30,50,70")
+            })?;
+        if e.windows(2).any(|w| w[0] >= w[1]) || e.is_empty() {
+            return Err(crate::error::user(format!("--bins {b:?}: edges must increase")).into());
+        }
+        by.push(SliceBy::Bins(col.into(), e));
+    }
+    for q in &a.quantiles {
+        let (col, k) = key_value("--quantiles", q)?;
+        let k: usize =
+            k.parse().ok().filter(|k| (2..=100).contains(k)).ok_or_else(|| {
+                crate::error::user(format!("--quantiles {q:?}: K must be a whole number from 2 to 100"))
+            })?;
+        by.push(SliceBy::Quantiles(col.into(), k));
+    }
+    if by.is_empty() {
+        return Err(crate::error::user("no slices given")
+            .hint("use --by COL, --cross A,B, --bins COL=E1,E2 or --quantiles COL=K")
+            .into());
+    }
+    let s = SlicesSettings {
+        by,
+        min: a.min,
+        max_gap: Some(a.max_gap),
+        min_rows: a.min_rows,
+        level: a.confidence,
+        bootstrap: a.bootstrap,
+        seed: a.seed,
+        max_slices: a.max_slices,
+        ..Default::default()
+    };
+    let src = Source::new("predictions", &a.predictions.display().to_string(), Path::new(""), "--predictions")?;
+    let mut ctx = RunCtx::default();
+    let progress = ui.progress();
+    progress.step("slices gate");
+    let g = crate::gates::run_slices(&src, &a.columns.spec()?, a.metric, s, &mut ctx)?;
+    progress.finish();
+    let results = common::assemble(
+        Origin { command: "gate slices".into(), git_dir: Path::new("."), config: None },
+        ctx,
+        vec![g],
+        common::fail_on(a.report.fail_on, None),
+    )?;
+    common::finish(&results, &a.report, None, ui)
+}
+
+fn baseline(a: BaselineGateArgs, ui: &Ui) -> Result<i32> {
+    use crate::gates::baseline::BaselineSettings;
+    check_level("--confidence", a.confidence)?;
+    let mut s = BaselineSettings {
+        metrics: a.metrics.clone(),
+        level: a.confidence,
+        bootstrap: a.bootstrap,
+        seed: a.seed,
+        trivial_check: !a.no_trivial,
+        ..Default::default()
+    };
+    for (flag, list, sign) in
+        [("--min-improvement", &a.min_improvement, 1.0), ("--max-regression", &a.max_regression, -1.0)]
+    {
+        for kv in list {
+            let (m, v) = key_value(flag, kv)?;
+            let v: f64 = v
+                .parse()
+                .ok()
+                .filter(|v: &f64| v.is_finite() && *v >= 0.0)
+                .ok_or_else(|| crate::error::user(format!("{flag} {kv:?}: X must be a non-negative number")))?;
+            s.requirement.insert(crate::gates::metric_by_name(m)?, sign * v);
+        }
+    }
+    let here = Path::new("");
+    let cand = Source::new("candidate", &a.candidate.display().to_string(), here, "--candidate")?;
+    let base =
+        if a.baseline == "trivial" { None } else { Some(Source::new("baseline", &a.baseline, here, "--baseline")?) };
+    let mut ctx = RunCtx::default();
+    let progress = ui.progress();
+    progress.step("baseline gate");
+    let g = crate::gates::run_baseline(&cand, base.as_ref(), &a.columns.spec()?, a.entity.as_deref(), &s, &mut ctx)?;
+    progress.finish();
+    let results = common::assemble(
+        Origin { command: "gate baseline".into(), git_dir: Path::new("."), config: None },
+        ctx,
+        vec![g],
+        common::fail_on(a.report.fail_on, None),
+    )?;
+    common::finish(&results, &a.report, None, ui)
 }
 
 fn leakage(a: LeakageGateArgs, ui: &Ui) -> Result<i32> {

@@ -17,6 +17,82 @@ pub struct Gates {
     pub schema: Option<SchemaGateConfig>,
     pub drift: Option<DriftGateConfig>,
     pub leakage: Option<LeakageGateConfig>,
+    pub slices: Option<SlicesGateConfig>,
+    pub baseline: Option<BaselineGateConfig>,
+}
+
+/// A slice definition: one column, or a list of two columns to cross.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum SliceSpec {
+    One(String),
+    Cross(Vec<String>),
+}
+
+/// `[gates.slices]`: the metric on every important slice.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlicesGateConfig {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// The predictions to evaluate (a [predictions] or [data] name).
+    pub predictions: Spanned<String>,
+    /// Columns to slice by; a list of two columns slices by their cross.
+    #[serde(default)]
+    pub by: Vec<SliceSpec>,
+    /// Numeric columns cut at fixed edges: `tenure_months = [12, 24, 48]`.
+    #[serde(default)]
+    pub bins: std::collections::BTreeMap<String, Vec<f64>>,
+    /// Numeric columns cut into k quantile groups: `income = 4`.
+    #[serde(default)]
+    pub quantiles: std::collections::BTreeMap<String, usize>,
+    /// Metric (default: roc_auc, macro_f1 or rmse by task).
+    pub metric: Option<crate::stats::metrics::Metric>,
+    /// Absolute bound per slice (minimum; maximum for lower-is-better metrics).
+    pub min: Option<f64>,
+    /// Largest allowed distance from the overall metric (default 0.05).
+    pub max_gap: Option<f64>,
+    /// Slices with fewer rows are "too small to judge" (default 200).
+    pub min_rows: Option<u64>,
+    /// Confidence level of the intervals (default 0.95).
+    pub confidence: Option<f64>,
+    /// Bootstrap resamples (default 1000).
+    pub bootstrap: Option<usize>,
+    /// Bootstrap seed (default 42).
+    pub seed: Option<u64>,
+    /// Largest number of slices evaluated per column (default 50).
+    pub max_slices: Option<usize>,
+    pub threshold: Option<f64>,
+    pub positive: Option<String>,
+    pub task: Option<crate::stats::metrics::Task>,
+}
+
+/// `[gates.baseline]`: the candidate against the champion (or a trivial model).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineGateConfig {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// The candidate's predictions (a [predictions] name).
+    pub candidate: Spanned<String>,
+    /// The champion's predictions, or "trivial" (class prior / majority / mean).
+    pub baseline: Spanned<String>,
+    /// Metrics to compare (default: roc_auc, macro_f1 or rmse by task).
+    pub metrics: Option<Vec<crate::stats::metrics::Metric>>,
+    /// Required improvement per metric: `{ roc_auc = 0.005 }`.
+    #[serde(default)]
+    pub min_improvement: std::collections::BTreeMap<String, f64>,
+    /// Accepted regression per metric: `{ log_loss = 0.01 }`.
+    #[serde(default)]
+    pub max_regression: std::collections::BTreeMap<String, f64>,
+    pub confidence: Option<f64>,
+    pub bootstrap: Option<usize>,
+    pub seed: Option<u64>,
+    /// Also check the candidate beats a trivial model (default true).
+    pub trivial: Option<bool>,
+    pub threshold: Option<f64>,
+    pub positive: Option<String>,
+    pub task: Option<crate::stats::metrics::Task>,
 }
 
 /// Whether the train/test split is random or by time.
@@ -174,8 +250,114 @@ fn check_levels(name: &str, l: &Option<crate::gates::drift::Levels>, p: &mut Vec
     }
 }
 
+fn check_metric_keys(table: &str, map: &std::collections::BTreeMap<String, f64>, p: &mut Vec<Problem>) {
+    let names = [
+        "accuracy",
+        "precision",
+        "recall",
+        "f1",
+        "roc_auc",
+        "pr_auc",
+        "log_loss",
+        "brier",
+        "ece",
+        "macro_f1",
+        "weighted_f1",
+        "rmse",
+        "mae",
+        "r2",
+    ];
+    for (k, v) in map {
+        if !names.contains(&k.as_str()) {
+            let hint = closest(k, names.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+            p.push(Problem {
+                span: None,
+                message: format!("[gates.baseline].{table}: unknown metric {}", quoted(k)),
+                hint,
+            });
+        }
+        if !v.is_finite() || *v < 0.0 {
+            p.push(Problem {
+                span: None,
+                message: format!("[gates.baseline].{table}.{k} must be a non-negative number"),
+                hint: None,
+            });
+        }
+    }
+}
+
 /// Validates every gate table.
 pub(crate) fn validate(cfg: &Config, p: &mut Vec<Problem>) {
+    if let Some(sl) = &cfg.raw.gates.slices {
+        check_input_name(cfg, &sl.predictions, "[gates.slices].predictions", p);
+        if sl.by.is_empty() && sl.bins.is_empty() && sl.quantiles.is_empty() {
+            p.push(Problem {
+                span: Some(sl.predictions.span()),
+                message: "[gates.slices] defines no slices".into(),
+                hint: Some("add by = [\"region\"], bins = { age = [30, 50] } or quantiles = { income = 4 }".into()),
+            });
+        }
+        for s in &sl.by {
+            if let SliceSpec::Cross(v) = s
+                && v.len() != 2
+            {
+                p.push(Problem {
+                    span: None,
+                    message: format!("[gates.slices].by: a cross needs exactly two columns, got {}", v.len()),
+                    hint: Some("write [\"region\", \"plan\"] to slice by both at once".into()),
+                });
+            }
+        }
+        for (k, q) in &sl.quantiles {
+            if !(2..=100).contains(q) {
+                p.push(Problem {
+                    span: None,
+                    message: format!("[gates.slices].quantiles.{k} must be between 2 and 100"),
+                    hint: None,
+                });
+            }
+        }
+        for (k, e) in &sl.bins {
+            if e.is_empty() || e.windows(2).any(|w| w[0] >= w[1]) || e.iter().any(|x| !x.is_finite()) {
+                p.push(Problem {
+                    span: None,
+                    message: format!("[gates.slices].bins.{k} must be increasing numbers"),
+                    hint: None,
+                });
+            }
+        }
+        if sl.confidence.is_some_and(|c| !(c > 0.5 && c < 1.0)) {
+            p.push(Problem {
+                span: None,
+                message: "[gates.slices].confidence must be between 0.5 and 1".into(),
+                hint: None,
+            });
+        }
+    }
+    if let Some(b) = &cfg.raw.gates.baseline {
+        check_input_name(cfg, &b.candidate, "[gates.baseline].candidate", p);
+        if b.baseline.get_ref() != "trivial" {
+            check_input_name(cfg, &b.baseline, "[gates.baseline].baseline", p);
+        }
+        check_metric_keys("min_improvement", &b.min_improvement, p);
+        check_metric_keys("max_regression", &b.max_regression, p);
+        for k in b.min_improvement.keys() {
+            if b.max_regression.contains_key(k) {
+                p.push(Problem {
+                    span: None,
+                    message: format!("[gates.baseline]: {k} has both min_improvement and max_regression"),
+                    hint: Some("give one requirement per metric".into()),
+                });
+            }
+        }
+        if b.confidence.is_some_and(|c| !(c > 0.5 && c < 1.0)) {
+            p.push(Problem {
+                span: None,
+                message: "[gates.baseline].confidence must be between 0.5 and 1".into(),
+                hint: None,
+            });
+        }
+    }
     if let Some(l) = &cfg.raw.gates.leakage {
         check_input_name(cfg, &l.train, "[gates.leakage].train", p);
         if let Some(t) = &l.test {

@@ -255,7 +255,7 @@ pub fn run(train: &DataFrame, test: Option<&DataFrame>, s: &LeakageSettings) -> 
 
 /// Whether `x` equals the label `y` on every row where `y` is not null.
 fn is_copy(x: &Series, y: &Series) -> bool {
-    if x.len() != y.len() || y.len() == 0 {
+    if x.len() != y.len() || y.is_empty() {
         return false;
     }
     let numeric = x.dtype().is_primitive_numeric() && y.dtype().is_primitive_numeric();

@@ -4,11 +4,15 @@
 //! This module also holds [`RunCtx`], which records every input a run reads (with its
 //! SHA-256) for provenance, and the code that runs the gates configured in `mlgate.toml`.
 
+pub mod baseline;
 pub mod drift;
 pub mod leakage;
+pub mod model;
 pub mod schema;
+pub mod slices;
 
 use std::collections::BTreeMap;
+
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -110,6 +114,14 @@ pub fn run_configured(cfg: &Config, ctx: &mut RunCtx, progress: &crate::ui::Prog
     if let Some(g) = cfg.raw.gates.leakage.as_ref().filter(|g| g.enabled) {
         progress.step("leakage gate");
         out.push(run_leakage_from_config(cfg, g, ctx)?);
+    }
+    if let Some(g) = cfg.raw.gates.slices.as_ref().filter(|g| g.enabled) {
+        progress.step("slices gate");
+        out.push(run_slices_from_config(cfg, g, ctx)?);
+    }
+    if let Some(g) = cfg.raw.gates.baseline.as_ref().filter(|g| g.enabled) {
+        progress.step("baseline gate");
+        out.push(run_baseline_from_config(cfg, g, ctx)?);
     }
     if let Some(g) = cfg.raw.gates.drift.as_ref().filter(|g| g.enabled) {
         progress.step("drift gate");
@@ -373,9 +385,165 @@ pub fn run_leakage(
         needed.push((f, "a listed feature"));
     }
     for (name, role) in needed {
-        crate::data::require_columns(&train_df.schema(), &[name], train, role)?;
+        crate::data::require_columns(train_df.schema(), &[name], train, role)?;
     }
     let mut g = leakage::run(&train_df, test_df.as_ref(), s)?;
     g.inputs = std::iter::once(train.name.clone()).chain(test.map(|t| t.name.clone())).collect();
+    Ok(g)
+}
+
+/// The prediction columns from `[columns]`, with the label required.
+fn pred_spec(
+    cfg: &Config,
+    threshold: Option<f64>,
+    positive: &Option<String>,
+    task: Option<crate::stats::metrics::Task>,
+    gate: &str,
+) -> Result<model::PredSpec> {
+    let cols = &cfg.raw.columns;
+    let label = cols.label().ok_or_else(|| {
+        user(format!("{gate} needs the label column: set [columns].label"))
+            .hint("the label is the outcome the model predicts, e.g. label = \"churned\"")
+    })?;
+    Ok(model::PredSpec {
+        label: label.to_string(),
+        score: cols.score().map(str::to_string),
+        prediction: cols.prediction().map(str::to_string),
+        threshold: threshold.unwrap_or(0.5),
+        positive: positive.clone(),
+        task,
+    })
+}
+
+fn slice_defs(
+    by: &[crate::config::SliceSpec],
+    bins: &BTreeMap<String, Vec<f64>>,
+    quantiles: &BTreeMap<String, usize>,
+) -> Vec<slices::SliceBy> {
+    let mut out: Vec<slices::SliceBy> = by
+        .iter()
+        .map(|s| match s {
+            crate::config::SliceSpec::One(c) => slices::SliceBy::Column(c.clone()),
+            crate::config::SliceSpec::Cross(v) => slices::SliceBy::Cross(v[0].clone(), v[1].clone()),
+        })
+        .collect();
+    out.extend(bins.iter().map(|(c, e)| slices::SliceBy::Bins(c.clone(), e.clone())));
+    out.extend(quantiles.iter().map(|(c, k)| slices::SliceBy::Quantiles(c.clone(), *k)));
+    out
+}
+
+fn run_slices_from_config(cfg: &Config, g: &crate::config::SlicesGateConfig, ctx: &mut RunCtx) -> Result<GateResult> {
+    let spec = pred_spec(cfg, g.threshold, &g.positive, g.task, "[gates.slices]")?;
+    let src = cfg.source(g.predictions.get_ref())?;
+    let mut s = slices::SlicesSettings { by: slice_defs(&g.by, &g.bins, &g.quantiles), ..Default::default() };
+    if let Some(v) = g.min {
+        s.min = Some(v);
+    }
+    if g.max_gap.is_some() {
+        s.max_gap = g.max_gap;
+    }
+    for (v, f) in [(g.min_rows, &mut s.min_rows), (g.seed, &mut s.seed)] {
+        if let Some(v) = v {
+            *f = v;
+        }
+    }
+    if let Some(v) = g.confidence {
+        s.level = v;
+    }
+    if let Some(v) = g.bootstrap {
+        s.bootstrap = v;
+    }
+    if let Some(v) = g.max_slices {
+        s.max_slices = v;
+    }
+    run_slices(&src, &spec, g.metric, s, ctx)
+}
+
+/// Loads predictions and runs the slices gate (`metric` None = the task's default).
+pub fn run_slices(
+    src: &Source,
+    spec: &model::PredSpec,
+    metric: Option<crate::stats::metrics::Metric>,
+    mut s: slices::SlicesSettings,
+    ctx: &mut RunCtx,
+) -> Result<GateResult> {
+    ctx.record_source_async(src, None);
+    let metrics: Vec<_> = metric.into_iter().collect();
+    let loaded = model::load(src, spec, &metrics)?;
+    ctx.record_source_async(src, Some(loaded.total_rows));
+    s.metric = metric.unwrap_or_else(|| model::default_metric(loaded.task));
+    let mut g = slices::run(&loaded, &s, &src.name)?;
+    g.inputs = vec![src.name.clone()];
+    Ok(g)
+}
+
+fn run_baseline_from_config(
+    cfg: &Config,
+    g: &crate::config::BaselineGateConfig,
+    ctx: &mut RunCtx,
+) -> Result<GateResult> {
+    let spec = pred_spec(cfg, g.threshold, &g.positive, g.task, "[gates.baseline]")?;
+    let cand = cfg.source(g.candidate.get_ref())?;
+    let base = if g.baseline.get_ref() == "trivial" { None } else { Some(cfg.source(g.baseline.get_ref())?) };
+    let mut s = baseline::BaselineSettings { metrics: g.metrics.clone().unwrap_or_default(), ..Default::default() };
+    for (k, v) in &g.min_improvement {
+        s.requirement.insert(metric_by_name(k)?, *v);
+    }
+    for (k, v) in &g.max_regression {
+        s.requirement.insert(metric_by_name(k)?, -*v);
+    }
+    if let Some(v) = g.confidence {
+        s.level = v;
+    }
+    if let Some(v) = g.bootstrap {
+        s.bootstrap = v;
+    }
+    if let Some(v) = g.seed {
+        s.seed = v;
+    }
+    if let Some(v) = g.trivial {
+        s.trivial_check = v;
+    }
+    run_baseline(&cand, base.as_ref(), &spec, cfg.raw.columns.entity(), &s, ctx)
+}
+
+/// A metric from its config name.
+pub fn metric_by_name(name: &str) -> Result<crate::stats::metrics::Metric> {
+    use clap::ValueEnum;
+    crate::stats::metrics::Metric::value_variants().iter().find(|m| m.name() == name).copied().ok_or_else(|| {
+        user(format!("unknown metric {}", quoted(name)))
+            .hint("see `mlgate gate slices --help` for the metric names")
+            .into()
+    })
+}
+
+/// Loads candidate (and baseline) predictions and runs the baseline gate.
+pub fn run_baseline(
+    cand: &Source,
+    base: Option<&Source>,
+    spec: &model::PredSpec,
+    entity: Option<&str>,
+    s: &baseline::BaselineSettings,
+    ctx: &mut RunCtx,
+) -> Result<GateResult> {
+    let metrics = s.metrics.clone();
+    ctx.record_source_async(cand, None);
+    let c = model::load(cand, spec, &metrics)?;
+    ctx.record_source_async(cand, Some(c.total_rows));
+    let b = match base {
+        Some(src) => {
+            ctx.record_source_async(src, None);
+            let b = model::load(src, spec, &metrics)?;
+            ctx.record_source_async(src, Some(b.total_rows));
+            Some(b)
+        }
+        None => None,
+    };
+    let which = match (&b, base) {
+        (Some(l), Some(src)) => baseline::Baseline::Model { loaded: l, name: &src.name },
+        _ => baseline::Baseline::Trivial,
+    };
+    let mut g = baseline::run(&c, which, entity, s)?;
+    g.inputs = std::iter::once(cand.name.clone()).chain(base.map(|b| b.name.clone())).collect();
     Ok(g)
 }

@@ -122,7 +122,7 @@ fn exact_outside_band(m: u64, n: u64, g: u64, h: u64) -> f64 {
                 let down = if y == 0 {
                     // (x, 0) comes only from (x−1, 0).
                     0.0
-                } else if y - 1 >= lo {
+                } else if y > lo {
                     cur[(y - 1) as usize]
                 } else {
                     1.0

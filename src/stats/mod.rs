@@ -4,7 +4,9 @@
 
 pub mod chi2;
 pub mod hist;
+pub mod intervals;
 pub mod ks;
+pub mod metrics;
 pub mod multiple;
 pub mod psi;
 pub mod rank;

@@ -23,7 +23,7 @@ pub fn radix_sort_pairs(keys: &mut Vec<u64>, payload: &mut Vec<u32>) {
     let mut pbuf = vec![0u32; n];
     let mut in_main = true;
     for (d, c) in counts.iter().enumerate() {
-        if c.iter().any(|&x| x == n) {
+        if c.contains(&n) {
             continue;
         }
         let mut off = [0usize; 256];

@@ -20,7 +20,7 @@ pub fn from_ordered_bits(k: u64) -> f64 {
 }
 
 /// Sorts finite or infinite floats (no NaN) ascending.
-pub fn sort_floats(values: &mut Vec<f64>) {
+pub fn sort_floats(values: &mut [f64]) {
     let n = values.len();
     if n < 256 {
         values.sort_unstable_by(f64::total_cmp);
@@ -45,7 +45,7 @@ pub fn radix_sort_u64(keys: &mut Vec<u64>) {
     let mut buf = vec![0u64; n];
     let mut src_is_keys = true;
     for (d, c) in counts.iter().enumerate() {
-        if c.iter().any(|&x| x == n) {
+        if c.contains(&n) {
             continue; // every key has the same digit here
         }
         let mut offsets = [0usize; 256];

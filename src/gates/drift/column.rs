@@ -76,7 +76,7 @@ impl ColumnData {
         match self {
             ColumnData::Numeric(n) => format!("numeric ({})", n.dtype),
             ColumnData::Categorical(c) => format!("categorical ({})", c.dtype),
-            ColumnData::Other { dtype, .. } => format!("{dtype}"),
+            ColumnData::Other { dtype, .. } => dtype.to_string(),
         }
     }
 

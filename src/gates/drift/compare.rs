@@ -544,7 +544,7 @@ fn display_hist(a: &NumericData, b: &NumericData) -> HistSeries {
     let width = if hi > lo { (hi - lo) / bins as f64 } else { 1.0 };
     let edges: Vec<f64> = (0..=bins).map(|i| lo + width * i as f64).collect();
     let place = |x: f64| -> usize {
-        if !(hi > lo) {
+        if hi <= lo || hi.is_nan() || lo.is_nan() {
             return 0;
         }
         (((x - lo) / width).floor().max(0.0) as usize).min(bins - 1)

@@ -1,0 +1,489 @@
+//! Baseline gate: is the candidate really better than the champion (or than a trivial
+//! model), or only by noise?
+//!
+//! Rows of the two prediction files are paired by entity id (or by row number when no
+//! entity is configured). For each metric, the improvement (candidate − baseline, sign
+//! flipped for lower-is-better metrics) gets a paired test and interval: DeLong for ROC AUC,
+//! McNemar's exact test for accuracy (with the paired-proportion interval), a paired
+//! bootstrap with a fixed seed for the rest. The pre-committed requirement is a minimum
+//! improvement `m` (negative = the regression you accept):
+//! - **pass** when the whole interval is at or above `m`,
+//! - **fail** when the whole interval is below `m`,
+//! - **warn** when it straddles `m` (not shown either way).
+//!
+//! The gate also checks that the candidate beats a trivial baseline at all (the ML Test
+//! Score's "a simpler model is not better"): the class prior for binary labels, the majority
+//! class for multiclass, the mean for regression — computed on the evaluation labels, which
+//! flatters the trivial model slightly, so beating it is a conservative test.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::model::Loaded;
+use crate::error::{quoted, user};
+use crate::results::{Check, GateResult, Interval, Status, Threshold};
+use crate::stats::intervals;
+use crate::stats::metrics::{Metric, Preds};
+use crate::text;
+
+pub mod code {
+    pub const METRIC: &str = "baseline.metric";
+    pub const TRIVIAL: &str = "baseline.trivial";
+    pub const UNMATCHED: &str = "baseline.unmatched";
+    pub const AGREEMENT: &str = "baseline.agreement";
+}
+
+#[derive(Debug, Clone)]
+pub struct BaselineSettings {
+    pub metrics: Vec<Metric>,
+    /// Required minimum improvement per metric (negative: allowed regression); default 0.
+    pub requirement: HashMap<Metric, f64>,
+    pub level: f64,
+    pub bootstrap: usize,
+    pub seed: u64,
+    /// Also check the candidate beats a trivial baseline.
+    pub trivial_check: bool,
+}
+
+impl Default for BaselineSettings {
+    fn default() -> Self {
+        BaselineSettings {
+            metrics: vec![],
+            requirement: HashMap::new(),
+            level: 0.95,
+            bootstrap: 1000,
+            seed: 42,
+            trivial_check: true,
+        }
+    }
+}
+
+/// The baseline to compare with.
+pub enum Baseline<'a> {
+    Model { loaded: &'a Loaded, name: &'a str },
+    Trivial,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    pub metric: Metric,
+    pub candidate: f64,
+    pub baseline: f64,
+    pub improvement: f64,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    pub p_value: Option<f64>,
+    pub test: String,
+    pub requirement: f64,
+    pub status: String,
+}
+
+/// Trivial predictions for the candidate's rows.
+fn trivial(p: &Preds) -> Preds {
+    match p {
+        Preds::Binary { labels, threshold, .. } => {
+            let prior = labels.iter().filter(|l| **l).count() as f64 / labels.len() as f64;
+            Preds::Binary { labels: labels.clone(), scores: vec![prior; labels.len()], threshold: *threshold }
+        }
+        Preds::Multiclass { labels, .. } => {
+            let mut counts: HashMap<u32, usize> = HashMap::new();
+            for l in labels {
+                *counts.entry(*l).or_default() += 1;
+            }
+            let majority =
+                counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map(|x| x.0).unwrap_or(0);
+            Preds::Multiclass { labels: labels.clone(), preds: vec![majority; labels.len()] }
+        }
+        Preds::Regression { labels, .. } => {
+            let mean = labels.iter().sum::<f64>() / labels.len() as f64;
+            Preds::Regression { labels: labels.clone(), preds: vec![mean; labels.len()] }
+        }
+    }
+}
+
+/// Paired comparison of `a` (candidate) and `b` (baseline) on the same rows.
+pub fn compare(a: &Preds, b: &Preds, m: Metric, s: &BaselineSettings, requirement: f64) -> Option<Comparison> {
+    let va = a.metric(m)?;
+    let vb = b.metric(m)?;
+    let sign = if m.higher_is_better() { 1.0 } else { -1.0 };
+    let improvement = sign * (va - vb);
+    let z = intervals::z_for(s.level);
+    let (interval, p, test) = match (m, a, b) {
+        (Metric::RocAuc, Preds::Binary { labels, scores: sa, .. }, Preds::Binary { scores: sb, .. }) => {
+            let split = |sc: &Vec<f64>| -> (Vec<f64>, Vec<f64>) {
+                let pos = labels.iter().zip(sc).filter(|(l, _)| **l).map(|(_, s)| *s).collect();
+                let neg = labels.iter().zip(sc).filter(|(l, _)| !**l).map(|(_, s)| *s).collect();
+                (pos, neg)
+            };
+            let (ap, an) = split(sa);
+            let (bp, bn) = split(sb);
+            let (_, _, _, p, se) = intervals::delong_paired(&ap, &an, &bp, &bn)?;
+            (Some((improvement - z * se, improvement + z * se)), Some(p), "DeLong (paired)".to_string())
+        }
+        (Metric::Accuracy, _, _) => {
+            let (ca, cb) = (a.correct()?, b.correct()?);
+            let n = ca.len() as f64;
+            let bb = ca.iter().zip(&cb).filter(|(x, y)| **x && !**y).count() as u64;
+            let cc = ca.iter().zip(&cb).filter(|(x, y)| !**x && **y).count() as u64;
+            let p = intervals::mcnemar_exact(bb, cc);
+            let d = (bb as f64 - cc as f64) / n;
+            let se = ((bb + cc) as f64 - (bb as f64 - cc as f64).powi(2) / n).max(0.0).sqrt() / n;
+            (Some((d - z * se, d + z * se)), Some(p), format!("McNemar exact (b = {bb}, c = {cc})"))
+        }
+        _ => {
+            let b_reps = if matches!(m, Metric::PrAuc) {
+                s.bootstrap.min((5_000_000 / a.len().max(1)).max(100))
+            } else {
+                s.bootstrap
+            };
+            let reps = intervals::bootstrap(a.len(), b_reps, s.seed, |idx| {
+                let (x, y) = (a.take(idx).metric(m)?, b.take(idx).metric(m)?);
+                Some(sign * (x - y))
+            });
+            let p = if reps.is_empty() {
+                None
+            } else {
+                let le = reps.iter().filter(|d| **d <= 0.0).count() as f64 / reps.len() as f64;
+                let ge = reps.iter().filter(|d| **d >= 0.0).count() as f64 / reps.len() as f64;
+                Some((2.0 * le.min(ge)).min(1.0))
+            };
+            (
+                intervals::percentile_interval(&reps, s.level),
+                p,
+                format!("paired bootstrap ({} resamples, seed {})", reps.len(), s.seed),
+            )
+        }
+    };
+    let (lo, hi) = interval.unwrap_or((improvement, improvement));
+    let status = if lo >= requirement {
+        Status::Pass
+    } else if hi < requirement {
+        Status::Fail
+    } else {
+        Status::Warn
+    };
+    Some(Comparison {
+        metric: m,
+        candidate: va,
+        baseline: vb,
+        improvement,
+        low: interval.map(|i| i.0),
+        high: interval.map(|i| i.1),
+        p_value: p,
+        test,
+        requirement,
+        status: status.as_str().into(),
+    })
+}
+
+fn comparison_check(c: &Comparison, subject: &str, against: &str, level: f64) -> Check {
+    let status = match c.status.as_str() {
+        "pass" => Status::Pass,
+        "fail" => Status::Fail,
+        _ => Status::Warn,
+    };
+    let ci = match (c.low, c.high) {
+        (Some(l), Some(h)) => format!("{}% CI {}–{}", text::num(level * 100.0), signed(l), signed(h)),
+        _ => "no interval".into(),
+    };
+    let req = if c.requirement == 0.0 {
+        "must not be worse".to_string()
+    } else if c.requirement > 0.0 {
+        format!("must improve by at least {}", text::num(c.requirement))
+    } else {
+        format!("may regress by at most {}", text::num(-c.requirement))
+    };
+    let verdict = match status {
+        Status::Pass => "meets the requirement",
+        Status::Fail => "clearly misses the requirement",
+        _ => "not shown either way",
+    };
+    let msg = format!(
+        "{} {} vs {against} {}: improvement {} ({ci}, p = {}, {}); {req}: {verdict}",
+        c.metric,
+        text::num(c.candidate),
+        text::num(c.baseline),
+        signed(c.improvement),
+        c.p_value.map(crate::gates::drift::compare::fmt_p).unwrap_or_else(|| "n/a".into()),
+        c.test
+    );
+    let mut check =
+        Check::new(if subject == "trivial" { code::TRIVIAL } else { code::METRIC }, c.metric.name(), status, msg)
+            .with_value("improvement", c.improvement)
+            .with_threshold(Threshold::at_least(None, Some(c.requirement)))
+            .with_detail("candidate", c.candidate)
+            .with_detail("baseline", c.baseline)
+            .with_detail("test", &c.test);
+    check.p_value = c.p_value.filter(|p| p.is_finite());
+    check.interval =
+        c.low.zip(c.high).map(|(l, h)| Interval { low: l, high: h, level: Some(level), method: c.test.clone() });
+    check
+}
+
+fn signed(x: f64) -> String {
+    if x >= 0.0 { format!("+{}", text::num(x)) } else { text::num(x) }
+}
+
+/// Pairs the candidate's rows with the baseline's: by entity, or by file row number.
+fn pair(cand: &Loaded, base: &Loaded, entity: Option<&str>) -> Result<(Vec<usize>, Vec<usize>, u64, u64)> {
+    let key_of = |l: &Loaded, e: &str| -> Result<Vec<String>> {
+        let s = l.frame.column(e)?.as_materialized_series().cast(&DataType::String)?;
+        Ok(s.str()?.iter().map(|v| v.unwrap_or("").to_string()).collect())
+    };
+    let (ka, kb): (Vec<String>, Vec<String>) = match entity {
+        Some(e) if cand.frame.column(e).is_ok() && base.frame.column(e).is_ok() => (key_of(cand, e)?, key_of(base, e)?),
+        _ => {
+            if cand.total_rows != base.total_rows {
+                return Err(user(format!(
+                    "the prediction files have different row counts (candidate {}, baseline {}) and no entity column to pair them",
+                    text::int(cand.total_rows),
+                    text::int(base.total_rows)
+                ))
+                .hint("set [columns].entity (or --entity) to a column present in both files, or score both models on the same rows")
+                .into());
+            }
+            (cand.rows.iter().map(|r| r.to_string()).collect(), base.rows.iter().map(|r| r.to_string()).collect())
+        }
+    };
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(kb.len());
+    for (i, k) in kb.iter().enumerate() {
+        if index.insert(k.as_str(), i).is_some() {
+            return Err(user(format!("entity {} appears more than once in the baseline predictions", quoted(k)))
+                .hint("each entity must have one prediction per file to be paired")
+                .into());
+        }
+    }
+    let mut seen: HashMap<&str, ()> = HashMap::with_capacity(ka.len());
+    let (mut ia, mut ib) = (Vec::new(), Vec::new());
+    for (i, k) in ka.iter().enumerate() {
+        if seen.insert(k.as_str(), ()).is_some() {
+            return Err(user(format!("entity {} appears more than once in the candidate predictions", quoted(k)))
+                .hint("each entity must have one prediction per file to be paired")
+                .into());
+        }
+        if let Some(&j) = index.get(k.as_str()) {
+            ia.push(i);
+            ib.push(j);
+        }
+    }
+    let unmatched_a = (ka.len() - ia.len()) as u64;
+    let unmatched_b = (kb.len() - ib.len()) as u64;
+    Ok((ia, ib, unmatched_a, unmatched_b))
+}
+
+fn labels_agree(a: &Preds, b: &Preds) -> usize {
+    match (a, b) {
+        (Preds::Binary { labels: x, .. }, Preds::Binary { labels: y, .. }) => {
+            x.iter().zip(y).filter(|(p, q)| p != q).count()
+        }
+        (Preds::Multiclass { labels: x, .. }, Preds::Multiclass { labels: y, .. }) => {
+            x.iter().zip(y).filter(|(p, q)| p != q).count()
+        }
+        (Preds::Regression { labels: x, .. }, Preds::Regression { labels: y, .. }) => {
+            x.iter().zip(y).filter(|(p, q)| (*p - *q).abs() > 1e-9 * p.abs().max(1.0)).count()
+        }
+        _ => usize::MAX,
+    }
+}
+
+pub fn run(cand: &Loaded, baseline: Baseline<'_>, entity: Option<&str>, s: &BaselineSettings) -> Result<GateResult> {
+    let metrics: Vec<Metric> =
+        if s.metrics.is_empty() { vec![super::model::default_metric(cand.task)] } else { s.metrics.clone() };
+    let mut checks = Vec::new();
+    if let Some(inv) = &cand.invalid {
+        checks.push(inv.clone());
+    }
+    let mut comparisons = Vec::new();
+    let mut notes = Vec::new();
+    let (a, b, against) = match &baseline {
+        Baseline::Trivial => (cand.preds.clone(), trivial(&cand.preds), "trivial".to_string()),
+        Baseline::Model { loaded, name } => {
+            if loaded.task != cand.task {
+                return Err(user(format!(
+                    "the candidate is a {} model but the baseline {} is {}",
+                    cand.task.name(),
+                    quoted(name),
+                    loaded.task.name()
+                ))
+                .hint("compare predictions of the same task, with the same label column")
+                .into());
+            }
+            if let Some(inv) = &loaded.invalid {
+                let mut c = inv.clone();
+                c.subject = format!("{} ({name})", c.subject);
+                checks.push(c);
+            }
+            let (ia, ib, ua, ub) = pair(cand, loaded, entity)?;
+            if ia.is_empty() {
+                return Err(user(format!("no candidate row could be paired with a row of {}", quoted(name)))
+                    .hint("check that both files use the same entity ids")
+                    .into());
+            }
+            let (a, b) = (cand.preds.take(&ia), loaded.preds.take(&ib));
+            let disagree = labels_agree(&a, &b);
+            if disagree > 0 {
+                return Err(user(format!(
+                    "the candidate and {} disagree on the label for {} of {} paired rows",
+                    quoted(name),
+                    text::int(disagree as u64),
+                    text::int(a.len() as u64)
+                ))
+                .hint("both models must be scored on the same labelled rows; check the entity column and the label column")
+                .into());
+            }
+            let unmatched = ua + ub;
+            checks.push(
+                Check::new(
+                    code::UNMATCHED,
+                    "pairing",
+                    if unmatched > 0 { Status::Warn } else { Status::Pass },
+                    format!(
+                        "{} rows paired{}; {} candidate and {} baseline rows had no partner and were left out",
+                        text::int(a.len() as u64),
+                        match entity {
+                            Some(e) => format!(" by {}", quoted(e)),
+                            None => " by row number".into(),
+                        },
+                        text::int(ua),
+                        text::int(ub)
+                    ),
+                )
+                .with_counts(unmatched, (a.len() as u64) * 2 + unmatched),
+            );
+            if let (Some(ca), Some(cb)) = (pred_class(&a), pred_class(&b)) {
+                let agree = ca.iter().zip(&cb).filter(|(x, y)| x == y).count() as f64 / ca.len() as f64;
+                checks.push(
+                    Check::new(
+                        code::AGREEMENT,
+                        "agreement",
+                        Status::Pass,
+                        format!("the two models predict the same class for {} of rows", text::pct(agree)),
+                    )
+                    .with_value("agreement_rate", agree),
+                );
+            }
+            (a, b, name.to_string())
+        }
+    };
+    for m in &metrics {
+        let req = s.requirement.get(m).copied().unwrap_or(0.0);
+        match compare(&a, &b, *m, s, req) {
+            Some(c) => {
+                checks.push(comparison_check(&c, "metric", &against, s.level));
+                comparisons.push(c);
+            }
+            None => checks.push(Check::new(
+                code::METRIC,
+                m.name(),
+                Status::Error,
+                format!("{m} is undefined on these predictions (a single class, or a constant label)"),
+            )),
+        }
+    }
+    if s.trivial_check && !matches!(baseline, Baseline::Trivial) {
+        let m = metrics[0];
+        let t = trivial(&a);
+        // Beating the trivial model means a strictly positive improvement.
+        if let Some(mut c) = compare(&a, &t, m, s, f64::MIN_POSITIVE) {
+            c.requirement = 0.0;
+            let mut check = comparison_check(&c, "trivial", "a trivial model", s.level);
+            check.message = check.message.replace("must not be worse", "must beat it");
+            checks.push(check);
+            comparisons.push(c);
+        }
+        notes.push("The trivial model (class prior, majority class or mean) is fitted on the evaluation labels, which flatters it: beating it is a conservative test.".into());
+    }
+    let mut g = GateResult::from_checks("baseline", "baseline", checks);
+    let main: Vec<&Comparison> = comparisons.iter().take(metrics.len()).collect();
+    g.summary = main
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} vs {} ({} {})",
+                c.metric,
+                text::num(c.candidate),
+                text::num(c.baseline),
+                signed(c.improvement),
+                match c.status.as_str() {
+                    "pass" => "meets the requirement",
+                    "fail" => "clearly worse than required",
+                    _ => "not significant",
+                }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    g.summary = format!("candidate vs {against}: {}", g.summary);
+    g.thresholds.values = serde_json::json!({
+        "metrics": metrics,
+        "required_improvement": metrics.iter().map(|m| (m.name(), s.requirement.get(m).copied().unwrap_or(0.0))).collect::<std::collections::BTreeMap<_, _>>(),
+        "confidence": s.level,
+        "trivial_check": s.trivial_check,
+    });
+    g.method.insert(
+        "verdict".into(),
+        "improvement = candidate − baseline (baseline − candidate for lower-is-better metrics); pass when the interval is entirely at or above the required improvement, fail when entirely below, warn otherwise".into(),
+    );
+    g.method.insert(
+        "tests".into(),
+        format!("DeLong for ROC AUC, McNemar exact for accuracy, paired bootstrap (seed {}) otherwise", s.seed).into(),
+    );
+    g.series = serde_json::json!({ "comparisons": comparisons });
+    g.notes = notes;
+    Ok(g)
+}
+
+fn pred_class(p: &Preds) -> Option<Vec<u32>> {
+    match p {
+        Preds::Binary { scores, threshold, .. } => Some(scores.iter().map(|s| (*s >= *threshold) as u32).collect()),
+        Preds::Multiclass { preds, .. } => Some(preds.clone()),
+        Preds::Regression { .. } => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn binary(labels: &[bool], scores: &[f64]) -> Preds {
+        Preds::Binary { labels: labels.to_vec(), scores: scores.to_vec(), threshold: 0.5 }
+    }
+
+    #[test]
+    fn identical_models_are_not_shown_better() {
+        let labels: Vec<bool> = (0..400).map(|i| i % 3 == 0).collect();
+        let scores: Vec<f64> =
+            (0..400).map(|i| ((i * 37) % 100) as f64 / 100.0 * 0.5 + if i % 3 == 0 { 0.4 } else { 0.0 }).collect();
+        let p = binary(&labels, &scores);
+        let s = BaselineSettings::default();
+        let c = compare(&p, &p, Metric::RocAuc, &s, 0.0).unwrap();
+        assert_eq!(c.improvement, 0.0);
+        assert_eq!(c.status, "pass", "zero improvement with zero variance meets 'not worse'");
+        let c = compare(&p, &p, Metric::RocAuc, &s, 0.01).unwrap();
+        assert_eq!(c.status, "fail");
+    }
+
+    #[test]
+    fn a_real_improvement_passes_and_a_real_regression_fails() {
+        let n = 3000;
+        let labels: Vec<bool> = (0..n).map(|i| (i * 7919) % 10 < 4).collect();
+        let noise = |i: usize, k: usize| (((i * k) % 1000) as f64 / 1000.0) - 0.5;
+        let good: Vec<f64> = (0..n).map(|i| 0.5 + if labels[i] { 0.2 } else { -0.2 } + 0.3 * noise(i, 613)).collect();
+        let bad: Vec<f64> = (0..n).map(|i| 0.5 + if labels[i] { 0.05 } else { -0.05 } + 0.3 * noise(i, 347)).collect();
+        let (g, b) = (binary(&labels, &good), binary(&labels, &bad));
+        let s = BaselineSettings::default();
+        for m in [Metric::RocAuc, Metric::Accuracy, Metric::LogLoss] {
+            let up = compare(&g, &b, m, &s, 0.0).unwrap();
+            assert_eq!(up.status, "pass", "{m}: {up:?}");
+            assert!(up.p_value.unwrap() < 0.01, "{m}: {up:?}");
+            let down = compare(&b, &g, m, &s, 0.0).unwrap();
+            assert_eq!(down.status, "fail", "{m}: {down:?}");
+        }
+        // The trivial model has AUC 0.5.
+        let t = trivial(&g);
+        assert_eq!(t.metric(Metric::RocAuc), Some(0.5));
+    }
+}

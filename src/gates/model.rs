@@ -1,0 +1,305 @@
+//! Reading prediction files for the model gates: which rows are usable, what the task is,
+//! and what is wrong with the rest.
+//!
+//! A prediction file holds the label, the model's score (probability of the positive class,
+//! or the predicted value for regression) and/or the predicted class, plus any columns to
+//! slice by and the entity id. Rows without a label are left out (and counted); rows whose
+//! prediction is null or NaN are left out *and* reported as a failing check, because a
+//! model emitting NaN is itself a finding.
+
+use anyhow::Result;
+use polars::prelude::*;
+use serde::Serialize;
+
+use crate::data::Source;
+use crate::error::{quoted, user};
+use crate::results::{Check, Example, Status};
+use crate::stats::metrics::{Metric, Preds, Task};
+use crate::text;
+
+pub mod code {
+    pub const INVALID_PREDICTIONS: &str = "model.invalid-predictions";
+}
+
+/// Which columns mean what, and how to read them.
+#[derive(Debug, Clone, Serialize)]
+pub struct PredSpec {
+    pub label: String,
+    pub score: Option<String>,
+    pub prediction: Option<String>,
+    /// Classification threshold on the score.
+    pub threshold: f64,
+    /// The positive class for binary labels that are not 0/1 or booleans.
+    pub positive: Option<String>,
+    /// Force a task instead of inferring it.
+    pub task: Option<Task>,
+}
+
+/// Usable predictions and where they came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub task: Task,
+    pub preds: Preds,
+    /// The file's frame, restricted to usable rows (aligned with `preds`).
+    pub frame: DataFrame,
+    /// 1-based file row of each usable row.
+    pub rows: Vec<u64>,
+    /// Class names for multiclass labels (index = class id).
+    pub classes: Vec<String>,
+    /// A failing check when predictions are null or NaN.
+    pub invalid: Option<Check>,
+    pub unlabelled: u64,
+    /// Rows in the file.
+    pub total_rows: u64,
+}
+
+fn is_binary_set(values: &[String]) -> Option<String> {
+    let lower: Vec<String> = values.iter().map(|v| v.to_ascii_lowercase()).collect();
+    for (pos, neg) in
+        [("1", "0"), ("true", "false"), ("yes", "no"), ("y", "n"), ("positive", "negative"), ("pos", "neg")]
+    {
+        if lower.iter().all(|v| v == pos || v == neg) {
+            return values.iter().find(|v| v.to_ascii_lowercase() == pos).cloned().or(Some(pos.to_string()));
+        }
+    }
+    None
+}
+
+/// Loads and validates predictions; `metrics` are the metrics the gate will compute.
+pub fn load(src: &Source, spec: &PredSpec, metrics: &[Metric]) -> Result<Loaded> {
+    let df = src.load()?;
+    let schema = df.schema();
+    let mut needed = vec![spec.label.as_str()];
+    needed.extend(spec.score.as_deref());
+    needed.extend(spec.prediction.as_deref());
+    crate::data::require_columns(schema, &needed[..1], src, "the label ([columns].label / --label)")?;
+    if let Some(s) = &spec.score {
+        crate::data::require_columns(schema, &[s], src, "the score ([columns].score / --score)")?;
+    }
+    if let Some(p) = &spec.prediction {
+        crate::data::require_columns(schema, &[p], src, "the predicted class ([columns].prediction / --prediction)")?;
+    }
+    if spec.score.is_none() && spec.prediction.is_none() {
+        return Err(user(format!("{}: neither a score nor a prediction column is configured", src.display))
+            .hint("set [columns].score (probability or predicted value) and/or [columns].prediction (predicted class)")
+            .into());
+    }
+    let y = df.column(&spec.label)?.as_materialized_series().clone();
+    let label_text = y.cast(&DataType::String)?;
+    let label_text = label_text.str()?;
+    let mut distinct: Vec<String> = label_text
+        .iter()
+        .flatten()
+        .map(str::to_string)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let n = df.height();
+    let labelled: Vec<bool> = label_text.iter().map(|v| v.is_some()).collect();
+    let unlabelled = labelled.iter().filter(|l| !**l).count() as u64;
+
+    let task = match spec.task {
+        Some(t) => t,
+        None => {
+            if y.dtype().is_primitive_numeric() && distinct.len() > 20 {
+                Task::Regression
+            } else if distinct.len() <= 2 && spec.score.is_some() {
+                Task::Binary
+            } else if spec.prediction.is_some() {
+                Task::Multiclass
+            } else if distinct.len() <= 2 {
+                Task::Binary
+            } else {
+                return Err(user(format!(
+                    "{}: the label {} has {} classes, but only a score column is configured",
+                    src.display,
+                    quoted(&spec.label),
+                    distinct.len()
+                ))
+                .hint("set [columns].prediction to the predicted class for multiclass models")
+                .into());
+            }
+        }
+    };
+    for m in metrics {
+        if !m.fits(task) {
+            return Err(user(format!(
+                "metric {m} does not apply to a {} task (label {})",
+                task.name(),
+                quoted(&spec.label)
+            ))
+            .hint(match task {
+                Task::Binary => {
+                    "binary metrics: accuracy, precision, recall, f1, roc_auc, pr_auc, log_loss, brier, ece"
+                }
+                Task::Multiclass => "multiclass metrics: accuracy, macro_f1, weighted_f1",
+                Task::Regression => "regression metrics: rmse, mae, r2",
+            })
+            .into());
+        }
+    }
+
+    // Predictions: null or NaN rows are findings.
+    let pred_col = match task {
+        Task::Binary | Task::Regression => spec.score.as_ref().or(spec.prediction.as_ref()).expect("checked"),
+        Task::Multiclass => spec.prediction.as_ref().expect("checked"),
+    };
+    let p = df.column(pred_col)?.as_materialized_series().clone();
+    let mut bad = 0u64;
+    let mut examples = Vec::new();
+    let mut usable = vec![true; n];
+    let scores: Vec<f64> = if task == Task::Multiclass {
+        vec![0.0; n]
+    } else {
+        if !p.dtype().is_primitive_numeric() {
+            return Err(user(format!(
+                "{}: the score column {} holds {} values, not numbers",
+                src.display,
+                quoted(pred_col),
+                p.dtype()
+            ))
+            .hint("point [columns].score at the model's probability (or predicted value); the predicted class goes in [columns].prediction")
+            .into());
+        }
+        let f = p.cast(&DataType::Float64)?;
+        f.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect()
+    };
+    let pred_text = p.cast(&DataType::String)?;
+    let pred_text = pred_text.str()?;
+    for i in 0..n {
+        let missing = if task == Task::Multiclass { pred_text.get(i).is_none() } else { !scores[i].is_finite() };
+        if missing {
+            usable[i] = false;
+            if labelled[i] {
+                bad += 1;
+                if examples.len() < 5 {
+                    examples.push(Example {
+                        row: i as u64 + 1,
+                        value: Some(if task == Task::Multiclass { "null".into() } else { text::num(scores[i]) }),
+                    });
+                }
+            }
+        }
+        if !labelled[i] {
+            usable[i] = false;
+        }
+    }
+    let invalid = (bad > 0).then(|| {
+        Check::new(
+            code::INVALID_PREDICTIONS,
+            pred_col,
+            Status::Fail,
+            format!(
+                "{} labelled rows have a null, NaN or infinite prediction ({}); they are left out of every metric",
+                text::int(bad),
+                text::rows(&examples)
+            ),
+        )
+        .with_counts(bad, n as u64)
+        .with_examples(examples)
+    });
+    let keep: Vec<usize> = (0..n).filter(|&i| usable[i]).collect();
+    if keep.is_empty() {
+        return Err(user(format!("{}: no row has both a label and a usable prediction", src.display))
+            .hint("check that the label and score columns are filled")
+            .into());
+    }
+
+    // Probabilities must be probabilities for the metrics that need them.
+    if task == Task::Binary && metrics.iter().any(|m| m.needs_probabilities()) {
+        let outside: Vec<usize> = keep.iter().copied().filter(|&i| !(0.0..=1.0).contains(&scores[i])).collect();
+        if !outside.is_empty() {
+            let rows: Vec<String> =
+                outside.iter().take(5).map(|i| format!("{} ({})", i + 1, text::num(scores[*i]))).collect();
+            return Err(user(format!(
+                "{}: {} scores in {} are outside [0, 1] (rows {}), but {} needs probabilities",
+                src.display,
+                text::int(outside.len() as u64),
+                quoted(pred_col),
+                rows.join(", "),
+                metrics.iter().filter(|m| m.needs_probabilities()).map(|m| m.name()).collect::<Vec<_>>().join(", ")
+            ))
+            .hint("use a probability column (apply the sigmoid to logits), or choose metrics that only rank (roc_auc, pr_auc) or threshold")
+            .into());
+        }
+    }
+
+    let idx = IdxCa::from_vec("idx".into(), keep.iter().map(|&i| i as IdxSize).collect());
+    let frame = df.take(&idx)?;
+    let rows: Vec<u64> = keep.iter().map(|&i| i as u64 + 1).collect();
+    let mut classes = Vec::new();
+    let preds = match task {
+        Task::Binary => {
+            if distinct.len() < 2 {
+                return Err(user(format!(
+                    "{}: the label {} has a single class ({}); binary metrics need both",
+                    src.display,
+                    quoted(&spec.label),
+                    distinct.first().map(|s| quoted(s)).unwrap_or_default()
+                ))
+                .hint("evaluate on a sample that contains both outcomes")
+                .into());
+            }
+            let positive = match &spec.positive {
+                Some(p) => {
+                    if !distinct.contains(p) {
+                        return Err(user(format!(
+                            "positive class {} is not a value of the label {}",
+                            quoted(p),
+                            quoted(&spec.label)
+                        ))
+                        .hint(format!("the label's values: {}", distinct.join(", ")))
+                        .into());
+                    }
+                    p.clone()
+                }
+                None => is_binary_set(&distinct).ok_or_else(|| {
+                    user(format!(
+                        "{}: cannot tell the positive class of the label {} ({})",
+                        src.display,
+                        quoted(&spec.label),
+                        distinct.join(", ")
+                    ))
+                    .hint("set positive = \"…\" in the gate's table or pass --positive")
+                })?,
+            };
+            Preds::Binary {
+                labels: keep.iter().map(|&i| label_text.get(i) == Some(positive.as_str())).collect(),
+                scores: keep.iter().map(|&i| scores[i]).collect(),
+                threshold: spec.threshold,
+            }
+        }
+        Task::Multiclass => {
+            for v in pred_text.iter().flatten() {
+                if !distinct.iter().any(|d| d == v) {
+                    distinct.push(v.to_string());
+                }
+            }
+            distinct.sort();
+            classes = distinct.clone();
+            let id = |v: Option<&str>| v.and_then(|v| classes.iter().position(|c| c == v)).unwrap_or(0) as u32;
+            Preds::Multiclass {
+                labels: keep.iter().map(|&i| id(label_text.get(i))).collect(),
+                preds: keep.iter().map(|&i| id(pred_text.get(i))).collect(),
+            }
+        }
+        Task::Regression => {
+            let yf = y.cast(&DataType::Float64)?;
+            let yf = yf.f64()?;
+            Preds::Regression {
+                labels: keep.iter().map(|&i| yf.get(i).unwrap_or(f64::NAN)).collect(),
+                preds: keep.iter().map(|&i| scores[i]).collect(),
+            }
+        }
+    };
+    Ok(Loaded { task, preds, frame, rows, classes, invalid, unlabelled, total_rows: n as u64 })
+}
+
+/// The default metric of a task.
+pub fn default_metric(task: Task) -> Metric {
+    match task {
+        Task::Binary => Metric::RocAuc,
+        Task::Multiclass => Metric::MacroF1,
+        Task::Regression => Metric::Rmse,
+    }
+}

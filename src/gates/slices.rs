@@ -1,0 +1,518 @@
+//! Slices gate: is the model good enough on every important slice, not only on average?
+//!
+//! For each slice (a value of a categorical column, a numeric bin or quantile, or a cross of
+//! two columns) the gate computes the metric with a confidence interval — Wilson for
+//! proportions (accuracy, precision, recall), otherwise a percentile bootstrap with a fixed
+//! seed (DeLong's normal interval for ROC AUC on slices above 5,000 rows, where it is
+//! accurate and a bootstrap would be slow) — and compares it with the bound
+//! `max(min, overall − max_gap)` (mirrored for lower-is-better metrics):
+//! - **fail** only when the whole interval is past the bound (clearly worse),
+//! - **warn** when the interval straddles it (could be noise, could be real),
+//! - **pass** otherwise; slices below `min_rows` are "too small to judge", never failed.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use polars::prelude::*;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::model::Loaded;
+use crate::error::{quoted, user};
+use crate::results::{Check, Interval, Status, Threshold};
+use crate::stats::intervals;
+use crate::stats::metrics::{Metric, Preds};
+use crate::text;
+
+pub mod code {
+    pub const OVERALL: &str = "slices.overall";
+    pub const SLICE: &str = "slices.metric";
+    pub const TOO_SMALL: &str = "slices.too-small";
+    pub const UNDEFINED: &str = "slices.undefined";
+}
+
+/// How to cut the rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SliceBy {
+    /// One slice per value.
+    Column(String),
+    /// One slice per pair of values.
+    Cross(String, String),
+    /// Numeric column cut at the given edges: `< e0`, `[e0, e1)`, …, `≥ e_last`.
+    Bins(String, Vec<f64>),
+    /// Numeric column cut at its own quantiles into `k` groups.
+    Quantiles(String, usize),
+}
+
+impl SliceBy {
+    pub fn label(&self) -> String {
+        match self {
+            SliceBy::Column(c) | SliceBy::Bins(c, _) | SliceBy::Quantiles(c, _) => c.clone(),
+            SliceBy::Cross(a, b) => format!("{a} × {b}"),
+        }
+    }
+    fn columns(&self) -> Vec<&str> {
+        match self {
+            SliceBy::Column(c) | SliceBy::Bins(c, _) | SliceBy::Quantiles(c, _) => vec![c],
+            SliceBy::Cross(a, b) => vec![a, b],
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SlicesSettings {
+    pub metric: Metric,
+    pub by: Vec<SliceBy>,
+    /// Absolute bound on the metric per slice (a minimum, or a maximum for lower-is-better).
+    pub min: Option<f64>,
+    /// Largest allowed distance from the overall metric, in the bad direction.
+    pub max_gap: Option<f64>,
+    pub min_rows: u64,
+    pub level: f64,
+    pub bootstrap: usize,
+    pub seed: u64,
+    /// Largest number of slices evaluated per column (the biggest ones).
+    pub max_slices: usize,
+}
+
+impl Default for SlicesSettings {
+    fn default() -> Self {
+        SlicesSettings {
+            metric: Metric::RocAuc,
+            by: vec![],
+            min: None,
+            max_gap: Some(0.05),
+            min_rows: 200,
+            level: 0.95,
+            bootstrap: 1000,
+            seed: 42,
+            max_slices: 50,
+        }
+    }
+}
+
+/// A metric with its interval.
+#[derive(Debug, Clone, Copy)]
+pub struct Estimate {
+    pub value: f64,
+    pub interval: Option<(f64, f64)>,
+    pub method: &'static str,
+}
+
+/// Bootstrap replicates for a slice of `n` rows: fewer for big slices and sort-based
+/// metrics, so the gate stays fast.
+fn replicates(metric: Metric, n: usize, configured: usize) -> usize {
+    let budget = if matches!(metric, Metric::RocAuc | Metric::PrAuc) { 5_000_000 } else { 20_000_000 };
+    configured.min((budget / n.max(1)).max(100))
+}
+
+/// The metric and its interval on `p`.
+pub fn estimate(p: &Preds, metric: Metric, level: f64, bootstrap: usize, seed: u64) -> Option<Estimate> {
+    let value = p.metric(metric)?;
+    if metric.is_proportion()
+        && let Some((k, n)) = p.proportion(metric)
+    {
+        return Some(Estimate { value, interval: intervals::wilson(k, n, level), method: "wilson" });
+    }
+    if metric == Metric::RocAuc
+        && p.len() > 5_000
+        && let Preds::Binary { labels, scores, .. } = p
+    {
+        let pos: Vec<f64> = labels.iter().zip(scores).filter(|(l, _)| **l).map(|(_, s)| *s).collect();
+        let neg: Vec<f64> = labels.iter().zip(scores).filter(|(l, _)| !**l).map(|(_, s)| *s).collect();
+        if let Some((auc, var)) = intervals::delong_auc(&pos, &neg) {
+            let h = intervals::z_for(level) * var.sqrt();
+            return Some(Estimate {
+                value: auc,
+                interval: Some(((auc - h).max(0.0), (auc + h).min(1.0))),
+                method: "delong",
+            });
+        }
+    }
+    let b = replicates(metric, p.len(), bootstrap);
+    let reps = intervals::bootstrap(p.len(), b, seed, |idx| p.take(idx).metric(metric));
+    Some(Estimate { value, interval: intervals::percentile_interval(&reps, level), method: "bootstrap" })
+}
+
+/// Slice key of every row for one `SliceBy`.
+fn keys(frame: &DataFrame, by: &SliceBy) -> Result<Vec<Option<String>>> {
+    let text_of = |c: &str| -> Result<Vec<Option<String>>> {
+        let s = frame.column(c)?.as_materialized_series().cast(&DataType::String)?;
+        Ok(s.str()?.iter().map(|v| v.map(str::to_string)).collect())
+    };
+    let numeric = |c: &str| -> Result<Vec<Option<f64>>> {
+        let s = frame.column(c)?.as_materialized_series();
+        if !s.dtype().is_primitive_numeric() {
+            return Err(user(format!("cannot bin {}: it holds {} values, not numbers", quoted(c), s.dtype()))
+                .hint("list it under `by` to slice by each value instead")
+                .into());
+        }
+        let f = s.cast(&DataType::Float64)?;
+        Ok(f.f64()?.iter().map(|v| v.filter(|x| x.is_finite())).collect())
+    };
+    let cut = |v: &[Option<f64>], edges: &[f64]| -> Vec<Option<String>> {
+        v.iter()
+            .map(|x| {
+                x.map(|x| {
+                    let i = edges.partition_point(|e| *e <= x);
+                    if i == 0 {
+                        format!("< {}", text::num(edges[0]))
+                    } else if i == edges.len() {
+                        format!("≥ {}", text::num(edges[i - 1]))
+                    } else {
+                        format!("[{}, {})", text::num(edges[i - 1]), text::num(edges[i]))
+                    }
+                })
+            })
+            .collect()
+    };
+    Ok(match by {
+        SliceBy::Column(c) => text_of(c)?,
+        SliceBy::Cross(a, b) => {
+            let (x, y) = (text_of(a)?, text_of(b)?);
+            x.into_iter().zip(y).map(|(p, q)| Some(format!("{} × {}", p?, q?))).collect()
+        }
+        SliceBy::Bins(c, edges) => cut(&numeric(c)?, edges),
+        SliceBy::Quantiles(c, k) => {
+            let v = numeric(c)?;
+            let mut sorted: Vec<f64> = v.iter().flatten().copied().collect();
+            sorted.sort_by(f64::total_cmp);
+            let edges = crate::stats::psi::quantile_edges(&sorted, *k);
+            if edges.is_empty() { vec![Some("all".to_string()); v.len()] } else { cut(&v, &edges) }
+        }
+    })
+}
+
+/// Where a slice must stay, given the overall value.
+fn bound(metric: Metric, overall: f64, s: &SlicesSettings) -> Option<f64> {
+    let hib = metric.higher_is_better();
+    let from_gap = s.max_gap.map(|g| if hib { overall - g } else { overall + g });
+    match (s.min, from_gap) {
+        (Some(m), Some(g)) => Some(if hib { m.max(g) } else { m.min(g) }),
+        (Some(m), None) => Some(m),
+        (None, g) => g,
+    }
+}
+
+/// Judges an estimate against a bound with the interval rule.
+pub fn judge(metric: Metric, e: &Estimate, bound: f64) -> Status {
+    let hib = metric.higher_is_better();
+    let (lo, hi) = e.interval.unwrap_or((e.value, e.value));
+    let clearly_bad = if hib { hi < bound } else { lo > bound };
+    let clearly_ok = if hib { lo >= bound } else { hi <= bound };
+    if clearly_bad {
+        Status::Fail
+    } else if clearly_ok {
+        Status::Pass
+    } else {
+        Status::Warn
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SliceRow {
+    pub by: String,
+    pub slice: String,
+    pub rows: u64,
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub low: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub high: Option<f64>,
+}
+
+pub fn run(loaded: &Loaded, s: &SlicesSettings, predictions_name: &str) -> Result<crate::results::GateResult> {
+    let m = s.metric;
+    let schema = loaded.frame.schema();
+    let names: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
+    for by in &s.by {
+        for c in by.columns() {
+            if !schema.contains(c) {
+                let hint = crate::config::closest(c, names.iter().copied())
+                    .map(|x| format!("did you mean {}? ", quoted(x)))
+                    .unwrap_or_default();
+                return Err(user(format!("slice column {} is not in the predictions ({predictions_name})", quoted(c)))
+                    .hint(format!("{hint}the file has: {}", crate::data::preview_names(&names)))
+                    .into());
+            }
+        }
+    }
+    let overall = estimate(&loaded.preds, m, s.level, s.bootstrap, s.seed).ok_or_else(|| {
+        user(format!("{m} is undefined on the predictions as a whole"))
+            .hint("a ranking metric needs both classes; R² needs a label that varies")
+    })?;
+    let bound_v = bound(m, overall.value, s);
+    let mut checks = Vec::new();
+    if let Some(inv) = &loaded.invalid {
+        checks.push(inv.clone());
+    }
+    let overall_status = match s.min {
+        Some(min) => judge(m, &overall, min),
+        None => Status::Pass,
+    };
+    let mut oc = Check::new(
+        code::OVERALL,
+        "overall",
+        overall_status,
+        format!(
+            "{m} {} over {} rows{}",
+            text::num(overall.value),
+            text::int(loaded.preds.len() as u64),
+            interval_text(&overall, s.level)
+        ),
+    )
+    .with_value(m.name(), overall.value);
+    oc.interval = overall.interval.map(|(lo, hi)| Interval {
+        low: lo,
+        high: hi,
+        level: Some(s.level),
+        method: overall.method.into(),
+    });
+    if let Some(min) = s.min {
+        oc.threshold = Some(if m.higher_is_better() {
+            Threshold::at_least(None, Some(min))
+        } else {
+            Threshold::at_most(None, Some(min))
+        });
+    }
+    checks.push(oc);
+
+    let mut rows = Vec::new();
+    let mut notes = Vec::new();
+    for by in &s.by {
+        let k = keys(&loaded.frame, by)?;
+        let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut missing = 0u64;
+        for (i, key) in k.into_iter().enumerate() {
+            match key {
+                Some(key) => groups.entry(key).or_default().push(i),
+                None => missing += 1,
+            }
+        }
+        let mut ordered: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
+        ordered.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+        if ordered.len() > s.max_slices {
+            let dropped = ordered.len() - s.max_slices;
+            let dropped_rows: usize = ordered[s.max_slices..].iter().map(|g| g.1.len()).sum();
+            notes.push(format!(
+                "{} has {} distinct values; the {} largest slices were evaluated, {} smaller ones ({} rows) were not (max_slices = {})",
+                by.label(),
+                text::int(ordered.len() as u64),
+                s.max_slices,
+                text::int(dropped as u64),
+                text::int(dropped_rows as u64),
+                s.max_slices
+            ));
+            ordered.truncate(s.max_slices);
+        }
+        if missing > 0 {
+            notes.push(format!("{} rows have no value for {} and belong to no slice", text::int(missing), by.label()));
+        }
+        let evaluated: Vec<(Check, SliceRow)> =
+            ordered.par_iter().map(|(key, idx)| slice_check(loaded, by, key, idx, s, bound_v, &overall)).collect();
+        for (c, r) in evaluated {
+            checks.push(c);
+            rows.push(r);
+        }
+    }
+
+    let mut g = crate::results::GateResult::from_checks("slices", "slices", checks);
+    let failing: Vec<&SliceRow> = rows.iter().filter(|r| r.status == "fail").collect();
+    let warning: Vec<&SliceRow> = rows.iter().filter(|r| r.status == "warn").collect();
+    let small = rows.iter().filter(|r| r.status == "skipped").count();
+    let describe = |r: &&SliceRow| format!("{}={} ({})", r.by, r.slice, r.value.map(text::num).unwrap_or_default());
+    g.summary = format!(
+        "{m} {} overall; {} slices: {}{}{}",
+        text::num(overall.value),
+        rows.len(),
+        if failing.is_empty() {
+            "none clearly below the bound".to_string()
+        } else {
+            format!(
+                "{} clearly below ({})",
+                failing.len(),
+                failing.iter().take(3).map(describe).collect::<Vec<_>>().join(", ")
+            )
+        },
+        if warning.is_empty() { String::new() } else { format!(", {} uncertain", warning.len()) },
+        if small == 0 { String::new() } else { format!(", {small} too small to judge") }
+    );
+    g.thresholds.values = serde_json::json!({
+        "metric": m,
+        "min": s.min,
+        "max_gap": s.max_gap,
+        "min_rows": s.min_rows,
+        "bound": bound_v,
+        "confidence": s.level,
+    });
+    g.method.insert(
+        "verdict".into(),
+        format!(
+            "bound = {}; fail when the {}% interval is entirely past the bound, warn when it straddles it; slices under {} rows are not judged",
+            match (s.min, s.max_gap) {
+                (Some(_), Some(_)) => "the stricter of min and overall − max_gap",
+                (Some(_), None) => "min",
+                (None, Some(_)) => "overall − max_gap",
+                (None, None) => "none",
+            },
+            text::num(s.level * 100.0),
+            s.min_rows
+        )
+        .into(),
+    );
+    g.method.insert(
+        "intervals".into(),
+        format!(
+            "Wilson for accuracy, precision and recall; DeLong normal interval for ROC AUC above 5,000 rows; otherwise percentile bootstrap with seed {} and up to {} resamples (fewer for large slices)",
+            s.seed, s.bootstrap
+        )
+        .into(),
+    );
+    g.series = serde_json::json!({
+        "metric": m,
+        "higher_is_better": m.higher_is_better(),
+        "overall": overall.value,
+        "overall_interval": overall.interval,
+        "bound": bound_v,
+        "slices": rows,
+    });
+    g.notes = notes;
+    Ok(g)
+}
+
+fn interval_text(e: &Estimate, level: f64) -> String {
+    match e.interval {
+        Some((lo, hi)) => {
+            format!(" ({}% CI {}–{}, {})", text::num(level * 100.0), text::num(lo), text::num(hi), e.method)
+        }
+        None => String::new(),
+    }
+}
+
+fn slice_check(
+    loaded: &Loaded,
+    by: &SliceBy,
+    key: &str,
+    idx: &[usize],
+    s: &SlicesSettings,
+    bound_v: Option<f64>,
+    overall: &Estimate,
+) -> (Check, SliceRow) {
+    let m = s.metric;
+    let subject = format!("{}={}", by.label(), key);
+    let n = idx.len() as u64;
+    let mut row = SliceRow {
+        by: by.label(),
+        slice: key.to_string(),
+        rows: n,
+        status: "skipped".into(),
+        value: None,
+        low: None,
+        high: None,
+    };
+    let sub = loaded.preds.take(idx);
+    let est = estimate(&sub, m, s.level, s.bootstrap, s.seed ^ fxhash(&subject));
+    if n < s.min_rows {
+        // Too small to judge comes first: a tiny slice is never failed, defined or not.
+        let shown = match &est {
+            Some(e) => format!("; {m} {}{}", text::num(e.value), interval_text(e, s.level)),
+            None => format!("; {m} undefined here"),
+        };
+        let mut c = Check::new(
+            code::TOO_SMALL,
+            &subject,
+            Status::Skipped,
+            format!("too small to judge: {} rows (min_rows {}){shown}", text::int(n), s.min_rows),
+        )
+        .with_counts(n, loaded.preds.len() as u64);
+        if let Some(e) = &est {
+            c = c.with_value(m.name(), e.value);
+            c.interval = e.interval.map(|(lo, hi)| Interval {
+                low: lo,
+                high: hi,
+                level: Some(s.level),
+                method: e.method.into(),
+            });
+            row.value = Some(e.value);
+            row.low = e.interval.map(|i| i.0);
+            row.high = e.interval.map(|i| i.1);
+        }
+        return (c, row);
+    }
+    let Some(est) = est else {
+        let c = Check::new(
+            code::UNDEFINED,
+            &subject,
+            Status::Skipped,
+            format!("{m} is undefined on this slice ({} rows; a single class?)", text::int(n)),
+        )
+        .with_counts(n, loaded.preds.len() as u64);
+        return (c, row);
+    };
+    row.value = Some(est.value);
+    row.low = est.interval.map(|i| i.0);
+    row.high = est.interval.map(|i| i.1);
+    let ci = interval_text(&est, s.level);
+    let status = bound_v.map(|b| judge(m, &est, b)).unwrap_or(Status::Pass);
+    row.status = status.as_str().into();
+    let hib = m.higher_is_better();
+    let gap = if hib { overall.value - est.value } else { est.value - overall.value };
+    let msg = match (status, bound_v) {
+        (Status::Fail, Some(b)) => format!(
+            "{m} {}{ci} is clearly {} the bound {} ({} {} than overall)",
+            text::num(est.value),
+            if hib { "below" } else { "above" },
+            text::num(b),
+            text::num(gap.abs()),
+            if gap >= 0.0 { "worse" } else { "better" }
+        ),
+        (Status::Warn, Some(b)) => format!(
+            "{m} {}{ci} straddles the bound {}: could be noise, could be real",
+            text::num(est.value),
+            text::num(b)
+        ),
+        _ => format!("{m} {}{ci}", text::num(est.value)),
+    };
+    let mut c = Check::new(code::SLICE, &subject, status, msg)
+        .with_value(m.name(), est.value)
+        .with_counts(n, loaded.preds.len() as u64)
+        .with_detail("gap_to_overall", gap);
+    if let Some(b) = bound_v {
+        c.threshold = Some(if hib { Threshold::at_least(None, Some(b)) } else { Threshold::at_most(None, Some(b)) });
+    }
+    c.interval =
+        est.interval.map(|(lo, hi)| Interval { low: lo, high: hi, level: Some(s.level), method: est.method.into() });
+    (c, row)
+}
+
+/// A stable per-slice seed offset (so slices do not share resamples).
+fn fxhash(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn judge_uses_the_interval() {
+        let e = |v: f64, lo: f64, hi: f64| Estimate { value: v, interval: Some((lo, hi)), method: "t" };
+        assert_eq!(judge(Metric::RocAuc, &e(0.6, 0.55, 0.65), 0.7), Status::Fail);
+        assert_eq!(judge(Metric::RocAuc, &e(0.68, 0.6, 0.76), 0.7), Status::Warn);
+        assert_eq!(judge(Metric::RocAuc, &e(0.8, 0.75, 0.85), 0.7), Status::Pass);
+        // Lower is better: the interval must be clearly above the bound to fail.
+        assert_eq!(judge(Metric::LogLoss, &e(0.9, 0.8, 1.0), 0.7), Status::Fail);
+        assert_eq!(judge(Metric::LogLoss, &e(0.65, 0.6, 0.72), 0.7), Status::Warn);
+    }
+
+    #[test]
+    fn bound_takes_the_stricter_rule() {
+        let s = SlicesSettings { min: Some(0.7), max_gap: Some(0.05), ..Default::default() };
+        assert_eq!(bound(Metric::RocAuc, 0.8, &s), Some(0.75));
+        assert_eq!(bound(Metric::RocAuc, 0.72, &s), Some(0.7));
+        assert!((bound(Metric::LogLoss, 0.4, &s).unwrap() - 0.45).abs() < 1e-12);
+    }
+}
