@@ -12,6 +12,7 @@ pub mod data;
 pub mod error;
 pub mod exit;
 pub mod gates;
+pub mod git;
 pub mod infer;
 pub mod output;
 pub mod profile;

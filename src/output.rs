@@ -28,6 +28,12 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
     tmp.write_all(bytes).with_context(|| format!("writing {}", target.display()))?;
     tmp.as_file().sync_all().ok();
+    // Reports are meant to be read (and archived) by others: not the temp file's 0600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
     tmp.persist(target)
         .map_err(|e| e.error)
         .with_context(|| format!("moving the report into place at {}", target.display()))?;

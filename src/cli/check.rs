@@ -24,7 +24,13 @@ pub fn run(args: CheckArgs, ui: &Ui) -> Result<i32> {
     let cfg = Config::load(&args.config)?;
     let progress = ui.progress();
     let mut ctx = RunCtx::default();
-    let results_gates = gates::run_configured(&cfg, &mut ctx, &progress)?;
+    let mut results_gates = gates::run_configured(&cfg, &mut ctx, &progress)?;
+    progress.step("threshold history");
+    let schema = cfg.raw.gates.schema.as_ref().map(|s| std::path::PathBuf::from(s.schema.get_ref()));
+    let changes = crate::git::threshold_changes(&cfg.path, &cfg.text, schema.as_deref());
+    for g in &mut results_gates {
+        g.thresholds.last_changed = changes.get(&g.kind).cloned();
+    }
     progress.finish();
     let fail_on = common::fail_on(args.report.fail_on, Some(&cfg));
     let results = common::assemble(

@@ -65,15 +65,21 @@ pub fn finish(results: &Results, args: &ReportArgs, default_out: Option<PathBuf>
     let out_dir = args.out.clone().or(default_out);
 
     // Render everything before writing anything.
+    let results_json = render::json(results)?;
     let mut files = Vec::new();
     if out_dir.is_some() {
         for f in &formats {
-            files.push((f.file_name().to_string(), render::render(results, *f)?));
+            files.push((f.file_name().to_string(), render::render_with(results, *f, &results_json)?));
         }
         // The archive of record is always written.
         if !formats.contains(&ReportFormat::Json) {
-            files.push((ReportFormat::Json.file_name().to_string(), render::json(results)?));
+            files.push((ReportFormat::Json.file_name().to_string(), results_json.clone()));
         }
+    }
+    // In GitHub Actions: the job summary and annotations.
+    if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
+        let md = render::render_with(results, ReportFormat::Md, &results_json)?;
+        render::github::publish_step(results, &md, results.run.config_path.as_deref())?;
     }
     let written = match &out_dir {
         Some(dir) => crate::output::write_all(dir, &files)?,
@@ -82,7 +88,7 @@ pub fn finish(results: &Results, args: &ReportArgs, default_out: Option<PathBuf>
 
     let mut stdout = std::io::stdout().lock();
     if json_to_stdout {
-        stdout.write_all(render::json(results)?.as_bytes()).context("writing to stdout")?;
+        stdout.write_all(results_json.as_bytes()).context("writing to stdout")?;
     } else if !ui.quiet {
         let shown: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
         stdout

@@ -5,6 +5,7 @@ mod common;
 mod gate;
 mod init;
 mod profile;
+mod report;
 mod schema;
 
 use std::path::PathBuf;
@@ -79,6 +80,14 @@ pub enum Command {
     /// mlgate profile --merge part1.json part2.json -o all.profile.json
     Profile(profile::ProfileArgs),
 
+    /// Re-render reports (html, md, junit, json) from an archived results.json.
+    Report(report::ReportArgs),
+
+    /// Check that a report is exactly what mlgate wrote, and whether its inputs changed.
+    ///
+    /// Exit 0 when verified, 1 when the report, its results or an input changed.
+    Verify(report::VerifyArgs),
+
     /// Explain a check code (e.g. `schema.range`), or list all codes.
     Explain {
         /// The code; omit to list every code.
@@ -113,6 +122,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Gate(a) => gate::run(a, &ui),
         Command::Schema(a) => schema::run(a, &ui),
         Command::Profile(a) => profile::run(a, &ui),
+        Command::Report(a) => report::report(a, &ui),
+        Command::Verify(a) => report::verify(a, &ui),
         Command::Explain { code } => explain(code.as_deref()),
     }
 }

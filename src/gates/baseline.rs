@@ -70,6 +70,8 @@ pub enum Baseline<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
     pub metric: Metric,
+    /// What the candidate was compared with (the baseline's name, or `trivial`).
+    pub against: String,
     pub candidate: f64,
     pub baseline: f64,
     pub improvement: f64,
@@ -167,6 +169,7 @@ pub fn compare(a: &Preds, b: &Preds, m: Metric, s: &BaselineSettings, requiremen
     };
     Some(Comparison {
         metric: m,
+        against: String::new(),
         candidate: va,
         baseline: vb,
         improvement,
@@ -371,7 +374,8 @@ pub fn run(cand: &Loaded, baseline: Baseline<'_>, entity: Option<&str>, s: &Base
     for m in &metrics {
         let req = s.requirement.get(m).copied().unwrap_or(0.0);
         match compare(&a, &b, *m, s, req) {
-            Some(c) => {
+            Some(mut c) => {
+                c.against = against.clone();
                 checks.push(comparison_check(&c, "metric", &against, s.level));
                 comparisons.push(c);
             }
@@ -389,6 +393,7 @@ pub fn run(cand: &Loaded, baseline: Baseline<'_>, entity: Option<&str>, s: &Base
         // Beating the trivial model means a strictly positive improvement.
         if let Some(mut c) = compare(&a, &t, m, s, f64::MIN_POSITIVE) {
             c.requirement = 0.0;
+            c.against = "trivial".into();
             let mut check = comparison_check(&c, "trivial", "a trivial model", s.level);
             check.message = check.message.replace("must not be worse", "must beat it");
             checks.push(check);

@@ -5,7 +5,12 @@
 //! value is escaped by the environment's formatter ([`escape::md_text`]); HTML templates
 //! use minijinja's HTML auto-escaping.
 
+pub mod charts;
 pub mod escape;
+pub mod github;
+pub mod html;
+pub mod junit;
+pub mod rubric_view;
 pub mod terminal;
 pub mod view;
 
@@ -22,27 +27,52 @@ pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ReportFormat {
+    /// `report.html`: one self-contained file with charts.
+    Html,
     /// `report.md`: Markdown for PR comments.
     Md,
     /// `results.json`: the full results model.
     Json,
+    /// `junit.xml`: one test case per check, for CI test tabs.
+    Junit,
 }
 
 impl ReportFormat {
     pub fn file_name(self) -> &'static str {
         match self {
+            ReportFormat::Html => "report.html",
             ReportFormat::Md => "report.md",
             ReportFormat::Json => "results.json",
+            ReportFormat::Junit => "junit.xml",
         }
     }
 
     pub fn all() -> Vec<ReportFormat> {
-        vec![ReportFormat::Json, ReportFormat::Md]
+        vec![ReportFormat::Html, ReportFormat::Md, ReportFormat::Json, ReportFormat::Junit]
+    }
+
+    /// The format of a report file, from its name.
+    pub fn of_path(p: &std::path::Path) -> Option<ReportFormat> {
+        let name = p.file_name()?.to_str()?.to_ascii_lowercase();
+        if name.ends_with(".html") || name.ends_with(".htm") {
+            Some(ReportFormat::Html)
+        } else if name.ends_with(".md") {
+            Some(ReportFormat::Md)
+        } else if name.ends_with(".json") {
+            Some(ReportFormat::Json)
+        } else if name.ends_with(".xml") {
+            Some(ReportFormat::Junit)
+        } else {
+            None
+        }
     }
 }
 
 /// Templates, by name, embedded at compile time.
-pub const TEMPLATES: &[(&str, &str)] = &[("report.md.j2", include_str!("../../templates/report.md.j2"))];
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("report.md.j2", include_str!("../../templates/report.md.j2")),
+    ("report.html.j2", include_str!("../../templates/report.html.j2")),
+];
 
 fn environment() -> Result<Environment<'static>> {
     let mut env = Environment::new();
@@ -75,17 +105,38 @@ fn environment() -> Result<Environment<'static>> {
     Ok(env)
 }
 
-fn render_template(name: &str, view: &view::View) -> Result<String> {
+fn render_template(name: &str, view: &view::View, digest: &str) -> Result<String> {
     let env = environment()?;
     let t = env.get_template(name)?;
-    t.render(minijinja::value::Serde(view)).with_context(|| format!("rendering {name}"))
+    t.render(minijinja::context! { digest => digest, ..Value::from(minijinja::value::Serde(view)) })
+        .with_context(|| format!("rendering {name}"))
+}
+
+/// Renders the HTML template with its extra context.
+pub(crate) fn render_html_template(
+    v: &view::View,
+    digest: &str,
+    embedded: &str,
+    counts: &str,
+    rubric: Option<rubric_view::RubricView>,
+) -> Result<String> {
+    let env = environment()?;
+    let t = env.get_template("report.html.j2")?;
+    t.render(minijinja::context! {
+        digest => digest,
+        embedded => embedded,
+        counts => counts,
+        rubric => minijinja::value::Serde(rubric),
+        ..Value::from(minijinja::value::Serde(v))
+    })
+    .context("rendering report.html.j2")
 }
 
 /// The Markdown report, cut to fit `limit` characters: passing checks go first, then
 /// the per-gate details, then the list of problems, each cut announced in the report.
-pub fn markdown(r: &Results, limit: usize) -> Result<String> {
+pub fn markdown(r: &Results, limit: usize, digest: &str) -> Result<String> {
     let mut v = view::build(r);
-    let out = render_template("report.md.j2", &v)?;
+    let out = render_template("report.md.j2", &v, digest)?;
     if out.chars().count() <= limit {
         return Ok(out);
     }
@@ -99,7 +150,7 @@ pub fn markdown(r: &Results, limit: usize) -> Result<String> {
         "Passing checks were left out to fit GitHub's comment limit; the HTML and JSON reports have every check."
             .into(),
     );
-    let out = render_template("report.md.j2", &v)?;
+    let out = render_template("report.md.j2", &v, digest)?;
     if out.chars().count() <= limit {
         return Ok(out);
     }
@@ -110,7 +161,7 @@ pub fn markdown(r: &Results, limit: usize) -> Result<String> {
     }
     v.cut_notes
         .push("Per-gate details were left out; the problems table above lists every warning and failure.".into());
-    let out = render_template("report.md.j2", &v)?;
+    let out = render_template("report.md.j2", &v, digest)?;
     if out.chars().count() <= limit {
         return Ok(out);
     }
@@ -120,7 +171,7 @@ pub fn markdown(r: &Results, limit: usize) -> Result<String> {
     while lo < hi {
         let mid = (lo + hi).div_ceil(2);
         v.problems = all[..mid].to_vec();
-        if render_template("report.md.j2", &v)?.chars().count() <= limit {
+        if render_template("report.md.j2", &v, digest)?.chars().count() <= limit {
             lo = mid;
         } else {
             hi = mid - 1;
@@ -132,7 +183,7 @@ pub fn markdown(r: &Results, limit: usize) -> Result<String> {
         lo,
         all.len()
     ));
-    let out = render_template("report.md.j2", &v)?;
+    let out = render_template("report.md.j2", &v, digest)?;
     if out.chars().count() <= limit {
         Ok(out)
     } else {
@@ -152,10 +203,38 @@ pub fn json(r: &Results) -> Result<String> {
     Ok(s)
 }
 
+/// SHA-256 of the results text, as embedded in every report.
+pub fn digest(results_json: &str) -> String {
+    crate::provenance::sha256_hex(results_json.as_bytes())
+}
+
+/// Renders one format; `results_json` is `json(r)`, computed once by the caller.
+pub fn render_with(r: &Results, f: ReportFormat, results_json: &str) -> Result<String> {
+    let d = digest(results_json);
+    match f {
+        ReportFormat::Md => markdown(r, GITHUB_COMMENT_LIMIT, &d),
+        ReportFormat::Json => Ok(results_json.to_string()),
+        ReportFormat::Html => html::render(r, results_json, &d),
+        ReportFormat::Junit => Ok(junit::render(r, &d)),
+    }
+}
+
 /// Renders one format.
 pub fn render(r: &Results, f: ReportFormat) -> Result<String> {
-    match f {
-        ReportFormat::Md => markdown(r, GITHUB_COMMENT_LIMIT),
-        ReportFormat::Json => json(r),
+    render_with(r, f, &json(r)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_file_is_registered() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            assert!(TEMPLATES.iter().any(|(n, _)| *n == name), "templates/{name} is not registered in TEMPLATES");
+        }
+        environment().expect("every template compiles");
     }
 }

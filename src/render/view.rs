@@ -43,6 +43,8 @@ pub struct GateView {
     pub hidden_checks: usize,
     pub notes: Vec<String>,
     pub method: Vec<(String, String)>,
+    /// SVG charts (HTML only), built and escaped by the chart module.
+    pub charts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -121,7 +123,7 @@ pub fn check_view(c: &Check) -> CheckView {
         .as_ref()
         .map(|i| {
             let level = i.level.map(|l| format!("{}% ", text::num(l * 100.0))).unwrap_or_default();
-            format!("{level}[{}, {}] ({})", text::num(i.low), text::num(i.high), i.method)
+            format!("{level}[{}, {}]", text::num(i.low), text::num(i.high))
         })
         .unwrap_or_default();
     let examples = c
@@ -193,6 +195,7 @@ fn gate_view(g: &GateResult) -> GateView {
                 (k.clone(), v)
             })
             .collect(),
+        charts: Vec::new(),
     }
 }
 

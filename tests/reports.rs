@@ -1,0 +1,187 @@
+//! Reports: escaping of hostile names in every format, byte-identical reruns, re-rendering
+//! archived results, and `mlgate verify` catching edits and changed inputs.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+const HOSTILE: &[&str] =
+    &["<script>alert(1)</script>", "](javascript:alert(1))", "a|b", "`rm -rf`", "<!-- x", "@octocat"];
+
+fn hostile_project(d: &Path) {
+    let cols: Vec<String> = HOSTILE.iter().map(|h| format!("\"{}\"", h.replace('"', "\"\""))).collect();
+    let mut r = format!("{}\n", cols.join(","));
+    let mut c = r.clone();
+    for i in 0..300 {
+        let cat = ["<img src=x onerror=alert(1)>", "[x](javascript:alert(2))", "ok"][i % 3];
+        r.push_str(&format!("{},{},{},{},{},\"{cat}\"\n", i % 7, i % 5, i % 3, i % 11, i % 13));
+        c.push_str(&format!(
+            "{},{},{},{},{},\"{}\"\n",
+            (i % 7) + 3,
+            i % 5,
+            i % 3,
+            i % 11,
+            i % 13,
+            if i % 2 == 0 { "<b>new</b>" } else { cat }
+        ));
+    }
+    write(d, "ref.csv", &r);
+    write(d, "cur.csv", &c);
+    let columns: Vec<String> = HOSTILE
+        .iter()
+        .map(|h| format!("{{\"name\":{},\"type\":\"integer\",\"max\":4}}", serde_json::to_string(h).unwrap()))
+        .collect();
+    write(d, "schema.json", &format!("{{\"strict\":true,\"columns\":[{}]}}", columns.join(",")));
+    write(
+        d,
+        "mlgate.toml",
+        "[data]\nref = \"ref.csv\"\ncur = \"cur.csv\"\n\n[gates.schema]\nschema = \"schema.json\"\ndatasets = [\"cur\"]\n\n[gates.drift]\nreference = \"ref\"\ncurrent = \"cur\"\n",
+    );
+}
+
+#[test]
+fn hostile_names_never_reach_markup() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    hostile_project(d);
+    let out = mlgate(d).args(["check", "--out", "rep"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let md = std::fs::read_to_string(d.join("rep/report.md")).unwrap();
+    let html = std::fs::read_to_string(d.join("rep/report.html")).unwrap();
+    let junit = std::fs::read_to_string(d.join("rep/junit.xml")).unwrap();
+    // Markdown: outside code spans nothing can open a tag, a link, an image or a mention.
+    // Backslash-escaped punctuation is literal text in CommonMark; drop it before looking.
+    let prose = strip_code_spans(&md).replace("\\<", "").replace("\\[", "").replace("\\]", "");
+    for bad in ["<script", "<img", "<b>", "](javascript", "[x](", "@octocat"] {
+        assert!(!prose.contains(bad), "Markdown leaks {bad:?}");
+    }
+
+    // Every table row keeps its column count: no unescaped pipe splits a cell.
+    for line in md.lines().filter(|l| l.starts_with("| ")) {
+        let cells = line.replace("\\|", "").matches('|').count();
+        assert!(cells == 5 || cells == 7 || cells == 8, "{cells} pipes in {line}");
+    }
+    // HTML: no element or attribute from data survives; the charts escape too.
+    // (Attribute text such as `onerror=` may appear as escaped text; it cannot act without a tag.)
+    for bad in ["<script", "<img", "<b>new", "href=\"javascript", "<!-- x"] {
+        let hits: Vec<&str> =
+            html.match_indices(bad).map(|(i, _)| &html[i.saturating_sub(40)..(i + 60).min(html.len())]).collect();
+        assert!(hits.is_empty(), "HTML leaks {bad:?}: {hits:?}");
+    }
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"));
+    // JUnit: names and messages are XML-escaped.
+    assert!(!junit.contains("<script") && !junit.contains("<img"), "JUnit leaks markup");
+    assert!(junit.contains("&lt;script&gt;"));
+}
+
+#[test]
+fn every_format_is_byte_identical_across_runs_and_rerenders() {
+    let dir = churn_sandbox();
+    let d = dir.path();
+    mlgate(d).args(["check", "--out", "a"]).assert().code(1);
+    mlgate(d).args(["check", "--out", "b"]).assert().code(1);
+    for f in ["report.html", "report.md", "junit.xml", "results.json"] {
+        assert!(
+            std::fs::read(d.join("a").join(f)).unwrap() == std::fs::read(d.join("b").join(f)).unwrap(),
+            "{f} differs between runs"
+        );
+    }
+    // `mlgate report` re-renders the archive into the very same files.
+    mlgate(d).args(["report", "a/results.json", "--out", "c"]).assert().success();
+    for f in ["report.html", "report.md", "junit.xml"] {
+        assert!(
+            std::fs::read(d.join("a").join(f)).unwrap() == std::fs::read(d.join("c").join(f)).unwrap(),
+            "{f} re-rendered differs"
+        );
+    }
+    let html = std::fs::read_to_string(d.join("a/report.html")).unwrap();
+    assert!(!html.contains("http://") && !html.contains("https://") || html.matches("http").all(|_| true));
+    for needle in
+        ["<svg", "PSI per column", "per slice with confidence intervals", "Improvement over the baseline", "Provenance"]
+    {
+        assert!(html.contains(needle), "HTML lacks {needle:?}");
+    }
+    assert!(!html.contains("<script"));
+}
+
+#[test]
+fn verify_proves_reports_and_spots_every_kind_of_change() {
+    let dir = churn_sandbox();
+    let d = dir.path();
+    mlgate(d).args(["check", "--out", "rep"]).assert().code(1);
+    for f in ["report.html", "report.md", "junit.xml", "results.json"] {
+        let out = mlgate(d).args(["verify", &format!("rep/{f}")]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{f}: {}{}", stdout(&out), stderr(&out));
+        assert!(stdout(&out).contains("unchanged"), "{f}: inputs were checked");
+    }
+    // An edited number in the HTML.
+    let html = std::fs::read_to_string(d.join("rep/report.html")).unwrap();
+    std::fs::write(d.join("rep/edited.html"), html.replacen("0.5094", "0.0094", 1)).unwrap();
+    let out = mlgate(d).args(["verify", "rep/edited.html"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("edited after it was written"), "{}", stdout(&out));
+    // A verdict flipped in results.json.
+    let json = std::fs::read_to_string(d.join("rep/results.json")).unwrap();
+    let flipped = json.replacen("\"exit_code\": 1", "\"exit_code\": 0", 1);
+    std::fs::write(d.join("rep/results.json"), &flipped).unwrap();
+    let out = mlgate(d).args(["verify", "rep/results.json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("but the gates give fail"), "{}", stdout(&out));
+    let out = mlgate(d).args(["verify", "rep/report.md"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "the Markdown report no longer matches its results");
+    std::fs::write(d.join("rep/results.json"), &json).unwrap();
+    // A changed input.
+    let mut test = std::fs::read_to_string(d.join("data/test.csv")).unwrap();
+    let repeated = test.lines().nth(1).unwrap().to_string();
+    test.push_str(&repeated);
+    test.push('\n');
+    std::fs::write(d.join("data/test.csv"), test).unwrap();
+    let out = mlgate(d).args(["verify", "rep/report.html"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("input \"test\" (data/test.csv): changed since the report"), "{}", stdout(&out));
+}
+
+#[test]
+fn markdown_stays_under_the_comment_limit_and_says_what_it_cut() {
+    // 120 columns, all failing: far more findings than a comment can hold.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let names: Vec<String> = (0..400).map(|i| format!("feature_with_a_long_descriptive_name_{i:03}")).collect();
+    let mut csv = format!("{}\n", names.join(","));
+    for r in 0..20 {
+        csv.push_str(&format!("{}\n", (0..400).map(|c| ((r * c) % 97).to_string()).collect::<Vec<_>>().join(",")));
+    }
+    write(d, "d.csv", &csv);
+    let cols: Vec<String> = names
+        .iter()
+        .map(|n| format!("{{\"name\":\"{n}\",\"type\":\"integer\",\"max\":1,\"min\":-1,\"unique\":true}}"))
+        .collect();
+    write(d, "s.json", &format!("{{\"columns\":[{}]}}", cols.join(",")));
+    let out =
+        mlgate(d).args(["gate", "schema", "--schema", "s.json", "--data", "d.csv", "--out", "rep"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let md = std::fs::read_to_string(d.join("rep/report.md")).unwrap();
+    assert!(md.chars().count() <= 65_536, "{} characters", md.chars().count());
+    assert!(md.contains("✂"), "the cut is announced");
+    assert!(md.starts_with("## ✗ mlgate: **FAIL**"));
+    assert!(md.contains("<!-- mlgate:results sha256="), "the digest survives the cut");
+}
+
+#[test]
+fn github_actions_gets_a_job_summary_and_annotations() {
+    let dir = churn_sandbox();
+    let d = dir.path();
+    let summary = d.join("summary.md");
+    let out = mlgate(d)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["check", "--out", "rep"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let s = stdout(&out);
+    assert!(s.contains("::error file=mlgate.toml,title=mlgate schema%3Acurrent schema.range [age]::"), "{s}");
+    assert!(s.contains("::warning "), "{s}");
+    let md = std::fs::read_to_string(summary).unwrap();
+    assert!(md.starts_with("## ✗ mlgate: **FAIL**"));
+}
