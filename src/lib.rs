@@ -19,6 +19,7 @@ pub mod profile;
 pub mod provenance;
 pub mod render;
 pub mod results;
+pub mod rubric;
 pub mod stats;
 pub mod text;
 pub mod timeparse;

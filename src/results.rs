@@ -405,6 +405,23 @@ impl FailOn {
 }
 
 impl Verdict {
+    /// The verdict of gates and, when present, the rubric's `--min-score`.
+    pub fn compute(gates: &[GateResult], rubric: Option<&serde_json::Value>, fail_on: FailOn) -> Verdict {
+        let mut v = Verdict::from_gates(gates, fail_on);
+        if gates.is_empty() && rubric.is_some() {
+            // A score on its own passes unless a minimum score is set and missed.
+            v.status = Status::Pass;
+        }
+        if let Some(r) = rubric
+            && let (Some(min), Some(score)) = (r["min_score"].as_f64(), r["final"].as_f64())
+            && score < min
+        {
+            v.status = v.status.max(Status::Fail);
+            v.exit_code = crate::exit::GATE_FAILED;
+        }
+        v
+    }
+
     /// Derives the verdict from gate results. A gate in `error` blocks like a failure: a
     /// gate that could not run has not shown that the change is safe.
     pub fn from_gates(gates: &[GateResult], fail_on: FailOn) -> Verdict {

@@ -32,7 +32,17 @@ pub struct Origin<'a> {
 }
 
 pub fn assemble(origin: Origin<'_>, ctx: RunCtx, gates: Vec<GateResult>, fail_on: FailOn) -> Result<Results> {
-    let verdict = Verdict::from_gates(&gates, fail_on);
+    assemble_with_rubric(origin, ctx, gates, None, fail_on)
+}
+
+pub fn assemble_with_rubric(
+    origin: Origin<'_>,
+    ctx: RunCtx,
+    gates: Vec<GateResult>,
+    rubric: Option<serde_json::Value>,
+    fail_on: FailOn,
+) -> Result<Results> {
+    let verdict = Verdict::compute(&gates, rubric.as_ref(), fail_on);
     Ok(Results {
         schema_version: SCHEMA_VERSION.into(),
         tool: Tool::current(),
@@ -45,7 +55,7 @@ pub fn assemble(origin: Origin<'_>, ctx: RunCtx, gates: Vec<GateResult>, fail_on
         },
         inputs: ctx.into_inputs()?,
         gates,
-        rubric: None,
+        rubric,
         verdict,
     })
 }

@@ -7,6 +7,7 @@ mod init;
 mod profile;
 mod report;
 mod schema;
+mod score;
 
 use std::path::PathBuf;
 
@@ -68,6 +69,16 @@ pub enum Command {
     /// configuration or inputs).
     Check(check::CheckArgs),
 
+    /// The ML Test Score of a repository: 28 tests, 0 / 0.5 / 1 each, with evidence.
+    ///
+    /// Reads files, CI workflows, mlgate's own gate configuration and [evidence] claims;
+    /// exits 0 unless --min-score is given and not met.
+    Score(score::ScoreArgs),
+
+    /// Score plus the configured gates, kept as a dated snapshot; the report shows the
+    /// trend across audits.
+    Audit(score::AuditArgs),
+
     /// Run one gate ad hoc from flags, without a configuration file.
     Gate(gate::GateArgs),
 
@@ -120,6 +131,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Init(a) => init::run(a, &ui),
         Command::Check(a) => check::run(a, &ui),
         Command::Gate(a) => gate::run(a, &ui),
+        Command::Score(a) => score::score(a, &ui),
+        Command::Audit(a) => score::audit(a, &ui),
         Command::Schema(a) => schema::run(a, &ui),
         Command::Profile(a) => profile::run(a, &ui),
         Command::Report(a) => report::report(a, &ui),

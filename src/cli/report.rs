@@ -211,7 +211,7 @@ pub fn verify(a: VerifyArgs, ui: &Ui) -> Result<i32> {
 
     // The verdict must follow from the gates (an edited status would not).
     let fail_on = if r.verdict.fail_on == "warn" { FailOn::Warn } else { FailOn::Fail };
-    let recomputed = Verdict::from_gates(&r.gates, fail_on);
+    let recomputed = Verdict::compute(&r.gates, r.rubric.as_ref(), fail_on);
     let consistent = recomputed == r.verdict;
     lines.push(Line {
         ok: Some(consistent),

@@ -64,12 +64,17 @@ fn jsonl_problem(path: &Path) -> Option<String> {
     let mut reader = BufReader::new(f.take(MAX_DIAGNOSE_BYTES));
     let mut line = Vec::new();
     let mut n = 0u64;
+    let mut read = 0u64;
     loop {
         line.clear();
         match reader.read_until(b'\n', &mut line) {
             Ok(0) => return None,
             Ok(_) => {}
             Err(e) => return Some(format!("read error after line {n}: {e}")),
+        }
+        read += line.len() as u64;
+        if read >= MAX_DIAGNOSE_BYTES && line.last() != Some(&b'\n') {
+            return None; // cut by the read limit, not malformed
         }
         n += 1;
         let text = match std::str::from_utf8(&line) {
@@ -122,6 +127,11 @@ fn jsonl_problem(path: &Path) -> Option<String> {
 /// Counts fields per record with RFC 4180 quoting: a quote opens a quoted field only at the
 /// start of a field, `""` inside it is an escaped quote, and quoted fields may span lines.
 pub fn csv_problem(path: &Path, sep: u8) -> Option<String> {
+    csv_problem_within(path, sep, MAX_DIAGNOSE_BYTES)
+}
+
+/// [`csv_problem`] reading at most `limit` bytes.
+pub fn csv_problem_within(path: &Path, sep: u8, limit: u64) -> Option<String> {
     #[derive(PartialEq)]
     enum St {
         FieldStart,
@@ -130,7 +140,7 @@ pub fn csv_problem(path: &Path, sep: u8) -> Option<String> {
         QuoteInQuoted,
     }
     let f = File::open(path).ok()?;
-    let mut reader = BufReader::with_capacity(1 << 20, f.take(MAX_DIAGNOSE_BYTES));
+    let mut reader = BufReader::with_capacity(1 << 20, f.take(limit));
     let mut line = 1u64;
     let mut record_line = 1u64;
     let mut quote_line = 0u64;
@@ -139,6 +149,7 @@ pub fn csv_problem(path: &Path, sep: u8) -> Option<String> {
     let mut header: Option<usize> = None;
     let mut st = St::FieldStart;
     let mut utf8_tail: Vec<u8> = Vec::new();
+    let mut total: u64 = 0;
     let mut end_record = |fields: usize, record_len: usize, record_line: u64| -> Option<String> {
         if record_len == 0 {
             return None; // blank line
@@ -175,6 +186,7 @@ pub fn csv_problem(path: &Path, sep: u8) -> Option<String> {
             }
         }
         let n = buf.len();
+        total += n as u64;
         for &b in buf {
             if b == b'\r' {
                 continue;
@@ -221,6 +233,10 @@ pub fn csv_problem(path: &Path, sep: u8) -> Option<String> {
         }
         reader.consume(n);
     }
+    if total >= limit {
+        // The look stopped in the middle of the file: the last record read is cut, not ragged.
+        return None;
+    }
     if st == St::Quoted {
         return Some(format!("a quoted field opened on line {quote_line} is never closed"));
     }
@@ -264,6 +280,14 @@ mod tests {
         assert_eq!(locate_problem(f.path(), Format::Csv).unwrap(), "line 3 has 1 field but the header has 2");
         let f = tmp(b"a,b\n1,\xff\n", ".csv");
         assert_eq!(locate_problem(f.path(), Format::Csv).unwrap(), "line 2 is not valid UTF-8");
+    }
+
+    #[test]
+    fn a_record_cut_by_the_read_limit_is_not_ragged() {
+        let f = tmp(b"a,b,c\n1,2,3\n4,5,6\n", ".csv");
+        // 15 bytes end inside "4,5,6".
+        assert_eq!(csv_problem_within(f.path(), b',', 15), None);
+        assert_eq!(csv_problem_within(f.path(), b',', 1000), None);
     }
 
     #[test]

@@ -187,6 +187,6 @@ pub fn render(r: &Results, results_json: &str, digest: &str) -> Result<String> {
         c.pass,
         c.skipped
     );
-    let rubric = r.rubric.as_ref().map(super::rubric_view::build);
+    let rubric = v.rubric.take();
     super::render_html_template(&v, digest, &embed(results_json), &counts, rubric)
 }

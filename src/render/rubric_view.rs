@@ -13,9 +13,19 @@ pub struct RubricView {
     pub tests: Vec<RubricTestView>,
     pub next_steps: Vec<String>,
     pub notes: Vec<String>,
-    pub sections: Vec<(String, String)>,
+    pub sections: Vec<RubricSectionView>,
+    /// Tests judged only from [evidence] claims, and with no evidence at all.
+    pub judged: String,
     /// SVG, built and escaped by the chart module.
     pub charts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RubricSectionView {
+    pub title: String,
+    pub score: String,
+    pub max: String,
+    pub weakest: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -25,6 +35,8 @@ pub struct RubricTestView {
     pub points: String,
     pub reason: String,
     pub evidence: String,
+    pub level: String,
+    pub symbol: String,
 }
 
 pub fn build(v: &serde_json::Value) -> RubricView {
@@ -40,8 +52,13 @@ pub fn build(v: &serde_json::Value) -> RubricView {
     for sec in v["sections"].as_array().into_iter().flatten() {
         let name = s(&sec["title"]);
         let score = sec["score"].as_f64().unwrap_or(0.0);
-        out.sections.push((name.clone(), text::num(score)));
         let weakest = sec["weakest"].as_bool().unwrap_or(false);
+        out.sections.push(RubricSectionView {
+            title: name.clone(),
+            score: text::num(score),
+            max: sec["max"].as_f64().map(text::num).unwrap_or_default(),
+            weakest,
+        });
         bars.push((name, score, if weakest { "warn".to_string() } else { "pass".to_string() }));
     }
     if !bars.is_empty() {
@@ -62,7 +79,16 @@ pub fn build(v: &serde_json::Value) -> RubricView {
                 _ => e.to_string(),
             })
             .collect();
+        let level = s(&t["level"]);
         out.tests.push(RubricTestView {
+            symbol: match level.as_str() {
+                "automated" => "●",
+                "manual" => "◐",
+                "na" => "–",
+                _ => "○",
+            }
+            .into(),
+            level,
             id: s(&t["id"]),
             title: s(&t["title"]),
             points: t["points"].as_f64().map(text::num).unwrap_or_default(),
@@ -70,6 +96,13 @@ pub fn build(v: &serde_json::Value) -> RubricView {
             evidence: evidence.join("; "),
         });
     }
+    let j = &v["judged"];
+    out.judged = format!(
+        "{} tests judged from the repository, {} only from claims, {} without evidence",
+        j["repository"].as_u64().unwrap_or(0),
+        j["claims"].as_u64().unwrap_or(0) + j["na"].as_u64().unwrap_or(0),
+        j["none"].as_u64().unwrap_or(0)
+    );
     out.next_steps = v["next_steps"].as_array().into_iter().flatten().map(s).collect();
     out.notes = v["notes"].as_array().into_iter().flatten().map(s).collect();
     if let Some(h) = v["history"].as_array().filter(|h| h.len() >= 2) {

@@ -33,6 +33,25 @@ pub fn summary(r: &Results, color: bool, written: &[String]) -> String {
             safe(&g.summary),
         ));
     }
+    if let Some(rv) = &v.rubric {
+        out.push_str(&format!("\n{} {} — {}\n", bold(color, "ML Test Score"), rv.final_score, rv.band));
+        for sec in &rv.sections {
+            out.push_str(&format!(
+                "  {:<20} {:>4} / {}{}\n",
+                safe(&sec.title),
+                sec.score,
+                sec.max,
+                if sec.weakest { "  ← weakest" } else { "" }
+            ));
+        }
+        out.push_str(&format!("  {}\n", rv.judged));
+        if !rv.next_steps.is_empty() {
+            out.push_str(&format!("{}\n", bold(color, "Next steps:")));
+            for n in &rv.next_steps {
+                out.push_str(&format!("  - {}\n", safe(n)));
+            }
+        }
+    }
     let problems: Vec<_> = v.problems.iter().collect();
     if !problems.is_empty() {
         out.push_str(&format!("\n{}\n", bold(color, "Needs attention:")));

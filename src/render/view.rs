@@ -19,6 +19,8 @@ pub struct View {
     pub provenance: ProvenanceView,
     /// Notes about what was left out to fit a size limit.
     pub cut_notes: Vec<String>,
+    /// The ML Test Score part, when the run scored the repository.
+    pub rubric: Option<super::rubric_view::RubricView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -218,6 +220,12 @@ pub fn build(r: &Results) -> View {
         Status::Pass => format!("all {} passed", text::plural(n as u64, "gate", "gates")),
         Status::Skipped => "nothing was evaluated".to_string(),
     };
+    let rubric = r.rubric.as_ref().map(super::rubric_view::build);
+    let headline = match (&rubric, r.gates.is_empty()) {
+        (Some(rv), true) => format!("ML Test Score {} — {}", rv.final_score, rv.band),
+        (Some(rv), false) => format!("{headline}; ML Test Score {}", rv.final_score),
+        (None, _) => headline,
+    };
     let mut problems: Vec<ProblemView> = Vec::new();
     for g in &r.gates {
         for c in &g.checks {
@@ -265,6 +273,7 @@ pub fn build(r: &Results) -> View {
             dirty: git.is_some_and(|g| g.dirty),
         },
         cut_notes: Vec::new(),
+        rubric,
     }
 }
 

@@ -1,0 +1,224 @@
+//! `mlgate score` (the ML Test Score of a repository) and `mlgate audit` (score plus gates,
+//! kept as a dated snapshot so the trend shows across audits).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use super::ReportArgs;
+use super::common::{self, Origin, Ui};
+use crate::config::Config;
+use crate::error::user;
+use crate::gates::RunCtx;
+use crate::rubric::Rubric;
+use crate::rubric::scan::RepoIndex;
+use crate::rubric::score::{self, Claim, HistoryPoint, RubricResult};
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Repository to score.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub repo: PathBuf,
+
+    /// Configuration with gates and [evidence] claims (default: REPO/mlgate.toml if present).
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// A rubric file replacing (or, with `extends`, extending) the built-in ML Test Score.
+    #[arg(long, value_name = "FILE")]
+    pub rubric: Option<PathBuf>,
+
+    /// Exit 1 when the final score is below this.
+    #[arg(long, value_name = "X")]
+    pub min_score: Option<f64>,
+
+    /// Count `status = "na"` claims as full points (mlgate's extension; the paper has no N/A).
+    #[arg(long)]
+    pub allow_na: bool,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub score: ScoreArgs,
+
+    /// Folder of dated audit snapshots, committed with the repository.
+    #[arg(long, value_name = "DIR", default_value = "mlgate-audits")]
+    pub history: PathBuf,
+}
+
+struct Scored {
+    config: Option<Config>,
+    rubric: RubricResult,
+}
+
+fn run_score(a: &ScoreArgs, ui: &Ui) -> Result<Scored> {
+    if !a.repo.is_dir() {
+        return Err(user(format!("{} is not a folder", a.repo.display()))
+            .hint("pass --repo DIR, the repository to score")
+            .into());
+    }
+    if let Some(m) = a.min_score
+        && !(0.0..=7.0).contains(&m)
+    {
+        return Err(user(format!("--min-score {m} must be between 0 and 7")).into());
+    }
+    let rubric = match &a.rubric {
+        None => Rubric::builtin(),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| user(format!("cannot read rubric {}: {e}", p.display())).hint("check the path"))?;
+            Rubric::from_text(&text, &p.display().to_string())?
+        }
+    };
+    let config_path =
+        a.config.clone().or_else(|| Some(a.repo.join(crate::config::DEFAULT_CONFIG)).filter(|p| p.is_file()));
+    let config = config_path.as_deref().map(Config::load).transpose()?;
+    let mut gates = BTreeSet::new();
+    let mut claims = BTreeMap::new();
+    if let Some(c) = &config {
+        let g = &c.raw.gates;
+        for (name, on) in [
+            ("schema", g.schema.as_ref().map(|x| x.enabled)),
+            ("drift", g.drift.as_ref().map(|x| x.enabled)),
+            ("leakage", g.leakage.as_ref().map(|x| x.enabled)),
+            ("slices", g.slices.as_ref().map(|x| x.enabled)),
+            ("baseline", g.baseline.as_ref().map(|x| x.enabled)),
+        ] {
+            if on == Some(true) {
+                gates.insert(name.to_string());
+            }
+        }
+        for (k, v) in &c.raw.evidence {
+            let claim: Claim = v.get_ref().clone().try_into().map_err(|e: toml::de::Error| {
+                user(format!("{}: [evidence].\"{k}\": {}", c.at(&v.span()), e.message()))
+                    .hint("write \"monitoring.7\" = { status = \"manual\", link = \"docs/runbooks/quality.md\" }")
+            })?;
+            claims.insert(k.clone(), claim);
+        }
+    }
+    let progress = ui.progress();
+    progress.step("scanning the repository");
+    let index = RepoIndex::build(&a.repo);
+    progress.step("scoring");
+    let mut r = score::score(&rubric, &score::Inputs { index: &index, gates, claims, allow_na: a.allow_na })?;
+    r.min_score = a.min_score;
+    progress.finish();
+    if !ui.quiet {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "scanned {} files and {} CI jobs in {} ms",
+            crate::text::int(index.files.len() as u64),
+            index.jobs.len(),
+            index.elapsed_ms
+        );
+    }
+    Ok(Scored { config, rubric: r })
+}
+
+pub fn score(a: ScoreArgs, ui: &Ui) -> Result<i32> {
+    let s = run_score(&a, ui)?;
+    let results = common::assemble_with_rubric(
+        Origin { command: "score".into(), git_dir: &a.repo, config: s.config.as_ref() },
+        RunCtx::default(),
+        vec![],
+        Some(serde_json::to_value(&s.rubric)?),
+        common::fail_on(a.report.fail_on, s.config.as_ref()),
+    )?;
+    common::finish(&results, &a.report, None, ui)
+}
+
+fn date_of(timestamp: &str) -> String {
+    timestamp.chars().take(10).collect()
+}
+
+/// Previous audits from the history folder, oldest first, without today's.
+fn read_history(dir: &Path, today: &str, notes: &mut Vec<String>) -> Vec<HistoryPoint> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    let mut files: Vec<PathBuf> =
+        entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+    files.sort();
+    for f in files {
+        let parsed = std::fs::read_to_string(&f)
+            .ok()
+            .and_then(|t| serde_json::from_str::<crate::results::Results>(&t).ok())
+            .and_then(|r| r.rubric.map(|v| (date_of(&r.run.timestamp), v)));
+        match parsed {
+            Some((date, v)) if date != today => {
+                if let Ok(rr) = serde_json::from_value::<RubricResult>(v) {
+                    out.push(HistoryPoint {
+                        date,
+                        sections: rr.sections.iter().map(|s| (s.title.clone(), s.score)).collect(),
+                        final_score: rr.final_score,
+                    });
+                }
+            }
+            Some(_) => {}
+            None => notes.push(format!("{} is not an mlgate audit snapshot; left out of the trend", f.display())),
+        }
+    }
+    out
+}
+
+pub fn audit(a: AuditArgs, ui: &Ui) -> Result<i32> {
+    let s = run_score(&a.score, ui)?;
+    let mut ctx = RunCtx::default();
+    let gates = match &s.config {
+        Some(cfg)
+            if cfg.raw.gates.schema.is_some()
+                || cfg.raw.gates.drift.is_some()
+                || cfg.raw.gates.leakage.is_some()
+                || cfg.raw.gates.slices.is_some()
+                || cfg.raw.gates.baseline.is_some() =>
+        {
+            let progress = ui.progress();
+            let mut g = crate::gates::run_configured(cfg, &mut ctx, &progress)?;
+            let schema = cfg.raw.gates.schema.as_ref().map(|s| PathBuf::from(s.schema.get_ref()));
+            let changes = crate::git::threshold_changes(&cfg.path, &cfg.text, schema.as_deref());
+            for gate in &mut g {
+                gate.thresholds.last_changed = changes.get(&gate.kind).cloned();
+            }
+            g
+        }
+        _ => vec![],
+    };
+    let timestamp = crate::provenance::timestamp()?;
+    let today = date_of(&timestamp);
+    let history_dir = if a.history.is_absolute() { a.history.clone() } else { a.score.repo.join(&a.history) };
+    let mut rubric = s.rubric.clone();
+    let mut history = read_history(&history_dir, &today, &mut rubric.notes);
+    // The snapshot is stored without the trend; the report carries the trend.
+    let snapshot = common::assemble_with_rubric(
+        Origin { command: "audit".into(), git_dir: &a.score.repo, config: s.config.as_ref() },
+        RunCtx::default(),
+        gates.clone(),
+        Some(serde_json::to_value(&rubric)?),
+        common::fail_on(a.score.report.fail_on, s.config.as_ref()),
+    )?;
+    history.push(HistoryPoint {
+        date: today.clone(),
+        sections: rubric.sections.iter().map(|s| (s.title.clone(), s.score)).collect(),
+        final_score: rubric.final_score,
+    });
+    rubric.history = history;
+    let results = common::assemble_with_rubric(
+        Origin { command: "audit".into(), git_dir: &a.score.repo, config: s.config.as_ref() },
+        ctx,
+        gates,
+        Some(serde_json::to_value(&rubric)?),
+        common::fail_on(a.score.report.fail_on, s.config.as_ref()),
+    )?;
+    let mut snapshot = snapshot;
+    snapshot.inputs = results.inputs.clone();
+    let text = crate::render::json(&snapshot)?;
+    crate::output::write_atomic(&history_dir.join(format!("{today}.json")), text.as_bytes())
+        .with_context(|| format!("writing the audit snapshot into {}", history_dir.display()))?;
+    common::finish(&results, &a.score.report, Some(PathBuf::from("mlgate-report")), ui)
+}
