@@ -280,9 +280,10 @@ fn main() {
             binned_args.extend(["--method".to_string(), "binned".into()]);
             let b = best_of(repeat, || run_mlgate(&bin, &binned_args));
             println!(
-                "| {} | {fmt} | {:.0} MiB | {:.2} s | {:.2} s | {:.2}× | {:.2} s | {:.0} / {:.0} / {:.0} MiB |",
+                "| {} | {fmt} | {:.0} MiB | {:.2} s | {:.2} s | {:.2} s | {:.2}× | {:.2} s | {:.0} / {:.0} / {:.0} MiB |",
                 n,
                 size,
+                ro.secs,
                 rb.secs,
                 d.secs,
                 d.secs / rb.secs,
