@@ -135,14 +135,25 @@ pub fn compare(a: &Preds, b: &Preds, m: Metric, s: &BaselineSettings, requiremen
             let se = ((bb + cc) as f64 - (bb as f64 - cc as f64).powi(2) / n).max(0.0).sqrt() / n;
             (Some((d - z * se, d + z * se)), Some(p), format!("McNemar exact (b = {bb}, c = {cc})"))
         }
-        _ => {
-            let b_reps = if matches!(m, Metric::PrAuc) {
-                s.bootstrap.min((5_000_000 / a.len().max(1)).max(100))
+        _ if a.len() > 5_000 && a.per_row(m).is_some() => {
+            // A mean of per-row losses: the paired difference is a mean too.
+            let (ra, rb) = (a.per_row(m)?, b.per_row(m)?);
+            let d: Vec<f64> = ra.iter().zip(&rb).map(|(x, y)| sign * (x - y)).collect();
+            let (mean, lo, hi, se) = intervals::mean_interval(&d, s.level)?;
+            let p = if se > 0.0 {
+                intervals::normal_p(mean / se)
+            } else if mean == 0.0 {
+                1.0
             } else {
-                s.bootstrap
+                0.0
             };
-            let reps = intervals::bootstrap(a.len(), b_reps, s.seed, |idx| {
-                let (x, y) = (a.take(idx).metric(m)?, b.take(idx).metric(m)?);
+            (Some((lo, hi)), Some(p), "paired normal (mean of per-row differences)".to_string())
+        }
+        _ => {
+            let b_reps = s.bootstrap.min((50_000_000 / a.len().max(1)).max(100));
+            let (oa, ob) = (a.order(), b.order());
+            let reps = intervals::bootstrap_weights(a.len(), b_reps, s.seed, |w| {
+                let (x, y) = (a.metric_weighted(m, w, oa.as_deref())?, b.metric_weighted(m, w, ob.as_deref())?);
                 Some(sign * (x - y))
             });
             let p = if reps.is_empty() {
@@ -434,7 +445,11 @@ pub fn run(cand: &Loaded, baseline: Baseline<'_>, entity: Option<&str>, s: &Base
     );
     g.method.insert(
         "tests".into(),
-        format!("DeLong for ROC AUC, McNemar exact for accuracy, paired bootstrap (seed {}) otherwise", s.seed).into(),
+        format!(
+            "DeLong for ROC AUC, McNemar exact for accuracy, the normal interval of per-row differences for log loss, Brier and MAE above 5,000 rows, paired bootstrap (seed {}, up to {} resamples, fewer on large samples) otherwise",
+            s.seed, s.bootstrap
+        )
+        .into(),
     );
     g.series = serde_json::json!({ "comparisons": comparisons });
     g.notes = notes;

@@ -103,8 +103,9 @@ pub struct Estimate {
 /// Bootstrap replicates for a slice of `n` rows: fewer for big slices and sort-based
 /// metrics, so the gate stays fast.
 fn replicates(metric: Metric, n: usize, configured: usize) -> usize {
-    let budget = if matches!(metric, Metric::RocAuc | Metric::PrAuc) { 5_000_000 } else { 20_000_000 };
-    configured.min((budget / n.max(1)).max(100))
+    // Each resample costs one weighted pass over the rows (no copies, no sorting).
+    let _ = metric;
+    configured.min((50_000_000 / n.max(1)).max(100))
 }
 
 /// The metric and its interval on `p`.
@@ -130,8 +131,24 @@ pub fn estimate(p: &Preds, metric: Metric, level: f64, bootstrap: usize, seed: u
             });
         }
     }
+    if p.len() > 5_000
+        && metric == Metric::F1
+        && let Preds::Binary { labels, scores, threshold } = p
+    {
+        let c = crate::stats::metrics::confusion(labels, scores, *threshold);
+        if let Some((_, lo, hi)) = intervals::f1_interval(c.tp, c.fp, c.fn_, c.tn, level) {
+            return Some(Estimate { value, interval: Some((lo, hi)), method: "delta method" });
+        }
+    }
+    if p.len() > 5_000
+        && let Some(rows) = p.per_row(metric)
+        && let Some((_, lo, hi, _)) = intervals::mean_interval(&rows, level)
+    {
+        return Some(Estimate { value, interval: Some((lo, hi)), method: "normal (mean of per-row values)" });
+    }
     let b = replicates(metric, p.len(), bootstrap);
-    let reps = intervals::bootstrap(p.len(), b, seed, |idx| p.take(idx).metric(metric));
+    let order = p.order();
+    let reps = intervals::bootstrap_weights(p.len(), b, seed, |w| p.metric_weighted(metric, w, order.as_deref()));
     Some(Estimate { value, interval: intervals::percentile_interval(&reps, level), method: "bootstrap" })
 }
 
@@ -366,7 +383,7 @@ pub fn run(loaded: &Loaded, s: &SlicesSettings, predictions_name: &str) -> Resul
     g.method.insert(
         "intervals".into(),
         format!(
-            "Wilson for accuracy, precision and recall; DeLong normal interval for ROC AUC above 5,000 rows; otherwise percentile bootstrap with seed {} and up to {} resamples (fewer for large slices)",
+            "Wilson for accuracy, precision and recall; above 5,000 rows DeLong's normal interval for ROC AUC and the normal interval of the per-row mean for log loss, Brier and MAE; the delta-method interval for F1; otherwise percentile bootstrap with seed {} and up to {} resamples (fewer for large slices)",
             s.seed, s.bootstrap
         )
         .into(),

@@ -341,6 +341,174 @@ impl Preds {
         }
     }
 
+    /// Row order by ascending score (binary predictions), computed once for weighted
+    /// ranking metrics.
+    pub fn order(&self) -> Option<Vec<u32>> {
+        match self {
+            Preds::Binary { scores, .. } => {
+                let mut keys: Vec<u64> = scores.iter().map(|&s| ordered_bits(s)).collect();
+                let mut idx: Vec<u32> = (0..scores.len() as u32).collect();
+                radix_sort_pairs(&mut keys, &mut idx);
+                Some(idx)
+            }
+            _ => None,
+        }
+    }
+
+    /// A metric with integer row weights (a bootstrap resample is a weight per row: how
+    /// often it was drawn). `order` is [`Preds::order`], needed by ROC AUC and PR AUC.
+    /// Equal to `take(resample).metric(m)` without materialising the resample.
+    pub fn metric_weighted(&self, m: Metric, w: &[u32], order: Option<&[u32]>) -> Option<f64> {
+        let total: u64 = w.iter().map(|&x| x as u64).sum();
+        if total == 0 {
+            return None;
+        }
+        let tf = total as f64;
+        match self {
+            Preds::Binary { labels, scores, threshold } => match m {
+                Metric::Accuracy | Metric::Precision | Metric::Recall | Metric::F1 => {
+                    let mut c = Confusion::default();
+                    for i in 0..labels.len() {
+                        let k = w[i] as u64;
+                        if k == 0 {
+                            continue;
+                        }
+                        match (labels[i], scores[i] >= *threshold) {
+                            (true, true) => c.tp += k,
+                            (false, true) => c.fp += k,
+                            (false, false) => c.tn += k,
+                            (true, false) => c.fn_ += k,
+                        }
+                    }
+                    Some(match m {
+                        Metric::Accuracy => c.accuracy(),
+                        Metric::Precision => c.precision(),
+                        Metric::Recall => c.recall(),
+                        _ => c.f1(),
+                    })
+                }
+                Metric::LogLoss | Metric::Brier => {
+                    let rows = self.per_row(m)?;
+                    Some(rows.iter().zip(w).map(|(v, &k)| v * k as f64).sum::<f64>() / tf)
+                }
+                Metric::Ece => {
+                    let mut n = [0f64; 10];
+                    let mut sy = [0f64; 10];
+                    let mut sp = [0f64; 10];
+                    for i in 0..labels.len() {
+                        let k = w[i] as f64;
+                        if k == 0.0 {
+                            continue;
+                        }
+                        let b = ((scores[i] * 10.0).floor().max(0.0) as usize).min(9);
+                        n[b] += k;
+                        sy[b] += k * labels[i] as u8 as f64;
+                        sp[b] += k * scores[i];
+                    }
+                    Some((0..10).filter(|&b| n[b] > 0.0).map(|b| (sy[b] / n[b] - sp[b] / n[b]).abs() * n[b] / tf).sum())
+                }
+                Metric::RocAuc | Metric::PrAuc => {
+                    let order = order?;
+                    // Walk tie groups of equal score, ascending.
+                    let groups = tie_groups(order, scores);
+                    let (mut pos, mut neg) = (0u64, 0u64);
+                    for &i in order {
+                        let k = w[i as usize] as u64;
+                        if labels[i as usize] { pos += k } else { neg += k }
+                    }
+                    if pos == 0 || (m == Metric::RocAuc && neg == 0) {
+                        return None;
+                    }
+                    if m == Metric::RocAuc {
+                        let mut below = 0u64;
+                        let mut acc = 0f64;
+                        for g in &groups {
+                            let (mut p, mut q) = (0u64, 0u64);
+                            for &i in &order[g.0..g.1] {
+                                let k = w[i as usize] as u64;
+                                if labels[i as usize] { p += k } else { q += k }
+                            }
+                            acc += p as f64 * (below as f64 + 0.5 * q as f64);
+                            below += q;
+                        }
+                        Some(acc / (pos as f64 * neg as f64))
+                    } else {
+                        let (mut tp, mut fp) = (0u64, 0u64);
+                        let mut prev = 0.0;
+                        let mut ap = 0.0;
+                        for g in groups.iter().rev() {
+                            for &i in &order[g.0..g.1] {
+                                let k = w[i as usize] as u64;
+                                if labels[i as usize] { tp += k } else { fp += k }
+                            }
+                            if tp + fp == 0 {
+                                continue;
+                            }
+                            let recall = tp as f64 / pos as f64;
+                            ap += (recall - prev) * tp as f64 / (tp + fp) as f64;
+                            prev = recall;
+                        }
+                        Some(ap)
+                    }
+                }
+                _ => None,
+            },
+            Preds::Multiclass { labels, preds } => {
+                let expanded: Vec<usize> =
+                    (0..labels.len()).flat_map(|i| std::iter::repeat_n(i, w[i] as usize)).collect();
+                let _ = (labels, preds);
+                self.take(&expanded).metric(m)
+            }
+            Preds::Regression { labels, preds } => match m {
+                Metric::Rmse => Some(
+                    (labels.iter().zip(preds).zip(w).map(|((a, b), &k)| k as f64 * (a - b).powi(2)).sum::<f64>() / tf)
+                        .sqrt(),
+                ),
+                Metric::Mae => {
+                    Some(labels.iter().zip(preds).zip(w).map(|((a, b), &k)| k as f64 * (a - b).abs()).sum::<f64>() / tf)
+                }
+                Metric::R2 => {
+                    let mean = labels.iter().zip(w).map(|(a, &k)| k as f64 * a).sum::<f64>() / tf;
+                    let ss_tot: f64 = labels.iter().zip(w).map(|(a, &k)| k as f64 * (a - mean).powi(2)).sum();
+                    if ss_tot == 0.0 {
+                        return None;
+                    }
+                    let ss_res: f64 =
+                        labels.iter().zip(preds).zip(w).map(|((a, b), &k)| k as f64 * (a - b).powi(2)).sum();
+                    Some(1.0 - ss_res / ss_tot)
+                }
+                _ => None,
+            },
+        }
+    }
+
+    /// Per-row values whose mean is the metric (log loss, Brier, MAE), for normal-theory
+    /// intervals on large samples; `None` for metrics that are not a plain mean.
+    pub fn per_row(&self, m: Metric) -> Option<Vec<f64>> {
+        match (self, m) {
+            (Preds::Binary { labels, scores, .. }, Metric::LogLoss) => {
+                let eps = f64::EPSILON;
+                Some(
+                    labels
+                        .iter()
+                        .zip(scores)
+                        .map(|(&y, &p)| {
+                            let p = p.clamp(eps, 1.0 - eps);
+                            if y { -p.ln() } else { -(1.0 - p).ln() }
+                        })
+                        .collect(),
+                )
+            }
+            (Preds::Binary { labels, scores, .. }, Metric::Brier) => {
+                Some(labels.iter().zip(scores).map(|(&y, &p)| (p - y as u8 as f64).powi(2)).collect())
+            }
+            (Preds::Regression { labels, preds }, Metric::Mae) => {
+                Some(labels.iter().zip(preds).map(|(a, b)| (a - b).abs()).collect())
+            }
+            _ => None,
+        }
+    }
+
     /// Numerator and denominator of a proportion metric (for Wilson intervals).
     pub fn proportion(&self, m: Metric) -> Option<(u64, u64)> {
         match self {
@@ -372,9 +540,59 @@ impl Preds {
     }
 }
 
+/// `[start, end)` ranges of equal scores in `order`.
+fn tie_groups(order: &[u32], scores: &[f64]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < order.len() {
+        let s = scores[order[i] as usize];
+        let mut j = i + 1;
+        while j < order.len() && scores[order[j] as usize] == s {
+            j += 1;
+        }
+        out.push((i, j));
+        i = j;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weighted_metrics_equal_materialised_resamples() {
+        let p = Preds::Binary { labels: Y.to_vec(), scores: P.to_vec(), threshold: 0.5 };
+        let order = p.order().unwrap();
+        let idx = [0usize, 1, 1, 2, 3, 4, 4, 4, 6, 7, 9, 11];
+        let mut w = vec![0u32; Y.len()];
+        for &i in &idx {
+            w[i] += 1;
+        }
+        for m in [
+            Metric::Accuracy,
+            Metric::Precision,
+            Metric::Recall,
+            Metric::F1,
+            Metric::RocAuc,
+            Metric::PrAuc,
+            Metric::LogLoss,
+            Metric::Brier,
+            Metric::Ece,
+        ] {
+            let a = p.take(&idx).metric(m).unwrap();
+            let b = p.metric_weighted(m, &w, Some(&order)).unwrap();
+            assert!((a - b).abs() < 1e-12, "{m}: {a} vs {b}");
+        }
+        let r = Preds::Regression { labels: vec![3.0, -0.5, 2.0, 7.0, 4.2], preds: vec![2.5, 0.0, 2.1, 7.8, 3.9] };
+        let w = [2u32, 0, 1, 1, 3];
+        let idx = [0usize, 0, 2, 3, 4, 4, 4];
+        for m in [Metric::Rmse, Metric::Mae, Metric::R2] {
+            let a = r.take(&idx).metric(m).unwrap();
+            let b = r.metric_weighted(m, &w, None).unwrap();
+            assert!((a - b).abs() < 1e-12, "{m}");
+        }
+    }
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-12
