@@ -78,6 +78,43 @@ pub const CODES: &[(&str, &str)] = &[
         "leakage.not-evaluated",
         "A leakage check could not run: a timestamp column that does not parse, or a missing column; the message says which rows and formats.",
     ),
+    (
+        "slices.overall",
+        "The model's metric over all rows, against the absolute minimum when `min` is set (the reference point for slice gaps).",
+    ),
+    (
+        "slices.metric",
+        "A slice's metric is below `min`, or more than `max_gap` below the overall metric; judged on the confidence interval so small noisy slices do not fail by chance.",
+    ),
+    ("slices.too-small", "A slice has fewer rows than `min_rows`; it is shown but not judged."),
+    (
+        "slices.undefined",
+        "The metric cannot be computed on a slice (for example ROC AUC on a slice with a single class).",
+    ),
+    (
+        "baseline.metric",
+        "The candidate against the champion (baseline predictions) on one metric: improvement with a paired test and interval, against `min_improvement` / `max_regression`.",
+    ),
+    ("baseline.trivial", "The candidate against a trivial baseline (majority class, prior probability or mean)."),
+    (
+        "baseline.unmatched",
+        "Candidate and baseline rows that could not be paired by entity and were left out of the comparison.",
+    ),
+    ("baseline.agreement", "How often candidate and baseline predict the same class (context for the paired tests)."),
+    (
+        "model.invalid-predictions",
+        "Labelled rows have a null, NaN or infinite prediction; they are left out of every metric and the gate fails.",
+    ),
+    (
+        "thresholds.loosened",
+        "Compared with the base commit, a gate's thresholds got looser (or changed in a way mlgate cannot rank); blocks unless an approval is recorded.",
+    ),
+    (
+        "thresholds.moved-with-model",
+        "The change edits thresholds and the candidate's predictions or model files together; thresholds must be fixed before the model they judge, so this blocks unless approved.",
+    ),
+    ("thresholds.tightened", "Compared with the base commit, a gate's thresholds got stricter; allowed and noted."),
+    ("thresholds.unchanged", "No gate threshold changed since the base commit."),
 ];
 
 /// The description of a code, if it exists.
@@ -134,6 +171,32 @@ mod tests {
             LABEL_IN_FEATURES,
             NOT_EVALUATED,
         ] {
+            assert!(describe(c).is_some(), "{c} is not in CODES");
+        }
+    }
+
+    #[test]
+    fn every_model_code_is_documented() {
+        use crate::gates::{baseline, model, slices};
+        for c in [
+            slices::code::OVERALL,
+            slices::code::SLICE,
+            slices::code::TOO_SMALL,
+            slices::code::UNDEFINED,
+            baseline::code::METRIC,
+            baseline::code::TRIVIAL,
+            baseline::code::UNMATCHED,
+            baseline::code::AGREEMENT,
+            model::code::INVALID_PREDICTIONS,
+        ] {
+            assert!(describe(c).is_some(), "{c} is not in CODES");
+        }
+    }
+
+    #[test]
+    fn every_thresholds_code_is_documented() {
+        use crate::gates::thresholds::code::*;
+        for c in [LOOSENED, MOVED_WITH_MODEL, TIGHTENED, UNCHANGED] {
             assert!(describe(c).is_some(), "{c} is not in CODES");
         }
     }

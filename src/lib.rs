@@ -13,6 +13,7 @@ pub mod error;
 pub mod exit;
 pub mod gates;
 pub mod git;
+pub mod github;
 pub mod infer;
 pub mod output;
 pub mod profile;

@@ -91,3 +91,15 @@ impl Drop for Progress {
         self.finish();
     }
 }
+
+/// Writes one line to stderr, ignoring a closed pipe.
+pub fn eprint_line(s: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{s}");
+}
+
+/// Writes one line to stdout, ignoring a closed pipe.
+pub fn print_line(s: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{s}");
+}

@@ -8,6 +8,7 @@ use clap::Args;
 use super::ReportArgs;
 use super::common::{self, Origin, Ui};
 use crate::config::{Config, DEFAULT_CONFIG};
+use crate::gates::thresholds::{self, Approval};
 use crate::gates::{self, RunCtx};
 
 #[derive(Debug, Args)]
@@ -16,12 +17,43 @@ pub struct CheckArgs {
     #[arg(long, short, value_name = "FILE", default_value = DEFAULT_CONFIG)]
     pub config: PathBuf,
 
+    /// Compare thresholds with this base commit or branch (a pull request's target).
+    ///
+    /// Loosened thresholds, and thresholds changed together with the candidate's
+    /// predictions or model files, block unless approved. In a GitHub Actions pull request
+    /// the base defaults to `origin/$GITHUB_BASE_REF` (check out with `fetch-depth: 0`).
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+
+    /// Record an approval of threshold changes: "who: why". Repeatable; shown in the report.
+    #[arg(long, value_name = "WHO: WHY")]
+    pub approve: Vec<String>,
+
     #[command(flatten)]
     pub report: ReportArgs,
 }
 
+/// The base to compare thresholds with: the flag, or the PR's base branch in Actions.
+fn base_ref(flag: Option<String>) -> Option<String> {
+    flag.or_else(|| {
+        let in_actions = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+        let base = std::env::var("GITHUB_BASE_REF").ok().filter(|b| !b.trim().is_empty())?;
+        in_actions.then(|| format!("origin/{base}"))
+    })
+}
+
 pub fn run(args: CheckArgs, ui: &Ui) -> Result<i32> {
     let cfg = Config::load(&args.config)?;
+    let mut approvals = cfg.raw.review.approvals.clone();
+    for a in &args.approve {
+        approvals.push(Approval::parse(a)?);
+    }
+    let base = base_ref(args.base.clone());
+    // Cheap and independent of the data: fail fast on a missing base before reading data.
+    let threshold_gate = match &base {
+        Some(b) => Some(thresholds::run(&cfg, b, &approvals, &cfg.raw.review.model_paths)?),
+        None => None,
+    };
     let progress = ui.progress();
     let mut ctx = RunCtx::default();
     let mut results_gates = gates::run_configured(&cfg, &mut ctx, &progress)?;
@@ -30,6 +62,11 @@ pub fn run(args: CheckArgs, ui: &Ui) -> Result<i32> {
     let changes = crate::git::threshold_changes(&cfg.path, &cfg.text, schema.as_deref());
     for g in &mut results_gates {
         g.thresholds.last_changed = changes.get(&g.kind).cloned();
+    }
+    if let Some(g) = threshold_gate {
+        results_gates.push(g);
+    } else if !args.approve.is_empty() {
+        ui.warn("--approve has no effect without --base (there is no change to approve)");
     }
     progress.finish();
     let fail_on = common::fail_on(args.report.fail_on, Some(&cfg));

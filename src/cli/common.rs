@@ -21,6 +21,12 @@ impl Ui {
     pub fn progress(&self) -> crate::ui::Progress {
         crate::ui::Progress::new(!self.quiet)
     }
+
+    /// A warning on stderr (always shown: warnings are about the user's inputs).
+    pub fn warn(&self, msg: &str) {
+        let label = crate::ui::paint(self.color, crate::results::Status::Warn, "warning:");
+        crate::ui::eprint_line(&format!("{label} {msg}"));
+    }
 }
 
 /// Where the results came from, for provenance.

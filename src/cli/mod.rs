@@ -1,6 +1,7 @@
 //! The command line: clap definitions and dispatch. Each subcommand has its own file.
 
 mod check;
+mod comment;
 mod common;
 mod gate;
 mod init;
@@ -99,6 +100,14 @@ pub enum Command {
     /// Exit 0 when verified, 1 when the report, its results or an input changed.
     Verify(report::VerifyArgs),
 
+    /// Post the report as one sticky pull-request comment and set a commit status.
+    ///
+    /// In GitHub Actions the repository, pull request and commit come from the environment;
+    /// the token from $GITHUB_TOKEN (never a flag, never printed). Later runs update the
+    /// same comment. A failed post is a warning (exit 0) unless --strict is given (exit 3);
+    /// --dry-run prints the requests instead of sending them.
+    Comment(comment::CommentArgs),
+
     /// Explain a check code (e.g. `schema.range`), or list all codes.
     Explain {
         /// The code; omit to list every code.
@@ -137,6 +146,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Profile(a) => profile::run(a, &ui),
         Command::Report(a) => report::report(a, &ui),
         Command::Verify(a) => report::verify(a, &ui),
+        Command::Comment(a) => comment::run(a, &ui),
         Command::Explain { code } => explain(code.as_deref()),
     }
 }

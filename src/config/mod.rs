@@ -52,6 +52,23 @@ pub struct RawConfig {
     /// Report defaults.
     #[serde(default)]
     pub report: ReportConfig,
+    /// Review of threshold changes in pull requests (`mlgate check --base REF`).
+    #[serde(default)]
+    pub review: ReviewConfig,
+}
+
+/// `[review]`: how threshold changes are reviewed against a base commit.
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewConfig {
+    /// Globs (relative to the repository root) of model files; a change touching them
+    /// together with thresholds is "thresholds moved with the model". The candidate's
+    /// predictions file and common model extensions are always included.
+    #[serde(default)]
+    pub model_paths: Vec<String>,
+    /// Recorded approvals of threshold changes: `{ by, reason, gates = [..] }`.
+    #[serde(default)]
+    pub approvals: Vec<crate::gates::thresholds::Approval>,
 }
 
 #[derive(Debug, Deserialize, Default)]

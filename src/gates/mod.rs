@@ -10,6 +10,7 @@ pub mod leakage;
 pub mod model;
 pub mod schema;
 pub mod slices;
+pub mod thresholds;
 
 use std::collections::BTreeMap;
 

@@ -18,7 +18,16 @@ pub fn mlgate(dir: &Path) -> Command {
         .env_remove("GITHUB_ACTIONS")
         .env_remove("GITHUB_STEP_SUMMARY")
         .env_remove("GITHUB_TOKEN")
-        .env_remove("GITHUB_HEAD_REF");
+        .env_remove("GITHUB_HEAD_REF")
+        .env_remove("GITHUB_BASE_REF")
+        .env_remove("GITHUB_EVENT_PATH")
+        .env_remove("GITHUB_EVENT_NAME")
+        .env_remove("GITHUB_REPOSITORY")
+        .env_remove("GITHUB_API_URL")
+        .env_remove("GITHUB_SHA")
+        .env_remove("GITHUB_RUN_ID")
+        .env_remove("GITHUB_SERVER_URL")
+        .env_remove("GH_TOKEN");
     c
 }
 

@@ -1,0 +1,8 @@
+//! Publishing to GitHub: the sticky pull-request comment and the commit status.
+//!
+//! Nothing else leaves the machine: no telemetry, no image hosting (charts in comments are
+//! text; the HTML report travels as a workflow artifact).
+
+pub mod api;
+pub mod context;
+pub mod publish;
