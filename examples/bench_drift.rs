@@ -257,9 +257,9 @@ fn main() {
     let bin = exe.parent().unwrap().parent().unwrap().join("mlgate");
     assert!(bin.exists(), "build the binary first: cargo build --release ({} missing)", bin.display());
     println!(
-        "| rows | format | file size (each) | read+bin | drift | ratio | drift (binned) | peak memory: read+bin / drift / binned |"
+        "| rows | format | file size (each) | read | read+bin | drift | drift ÷ read | drift ÷ read+bin | drift (binned) | peak memory: read+bin / drift / binned |"
     );
-    println!("|---:|---|---:|---:|---:|---:|---:|---|");
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|");
     for &n in &rows {
         let files = generate(&dir, n);
         for (fmt, r, c) in [("Parquet", &files[0], &files[1]), ("CSV", &files[2], &files[3])] {
@@ -280,12 +280,13 @@ fn main() {
             binned_args.extend(["--method".to_string(), "binned".into()]);
             let b = best_of(repeat, || run_mlgate(&bin, &binned_args));
             println!(
-                "| {} | {fmt} | {:.0} MiB | {:.2} s | {:.2} s | {:.2} s | {:.2}× | {:.2} s | {:.0} / {:.0} / {:.0} MiB |",
+                "| {} | {fmt} | {:.0} MiB | {:.2} s | {:.2} s | {:.2} s | {:.1}× | {:.2}× | {:.2} s | {:.0} / {:.0} / {:.0} MiB |",
                 n,
                 size,
                 ro.secs,
                 rb.secs,
                 d.secs,
+                d.secs / ro.secs,
                 d.secs / rb.secs,
                 b.secs,
                 rb.peak_mib,

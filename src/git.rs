@@ -27,7 +27,7 @@ pub fn git(dir: &Path, args: &[&str]) -> Option<String> {
 /// The keys of a gate table that are thresholds (what "changing the thresholds" means).
 pub fn threshold_keys(kind: &str) -> &'static [&'static str] {
     match kind {
-        "schema" => &["schema", "json_schema"],
+        "schema" => &["schema", "json_schema", "datasets"],
         "drift" => &[
             "psi",
             "ks",
@@ -47,6 +47,7 @@ pub fn threshold_keys(kind: &str) -> &'static [&'static str] {
             "importance_share",
             "features",
             "method",
+            "columns",
         ],
         "leakage" => &[
             "max_entity_overlap",
@@ -57,9 +58,14 @@ pub fn threshold_keys(kind: &str) -> &'static [&'static str] {
             "gap",
             "split",
             "observed_at",
+            "features",
         ],
-        "slices" => &["metric", "min", "max_gap", "min_rows", "confidence", "by", "bins", "quantiles"],
-        "baseline" => &["metrics", "min_improvement", "max_regression", "confidence", "trivial"],
+        "slices" => {
+            &["metric", "min", "max_gap", "min_rows", "confidence", "by", "bins", "quantiles", "threshold", "positive"]
+        }
+        "baseline" => {
+            &["metrics", "min_improvement", "max_regression", "confidence", "trivial", "threshold", "positive"]
+        }
         _ => &[],
     }
 }

@@ -316,3 +316,21 @@ fn unknown_review_keys_are_rejected() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("model_paths"), "suggests the closest key: {}", stderr(&out));
 }
+
+#[test]
+fn switching_a_gate_off_is_loosening() {
+    let repo = repo();
+    let d = repo.path();
+    write(d, "schema.json", r#"{"columns": [{"name": "x", "type": "integer"}]}"#);
+    let schema_gate = "\n[gates.schema]\nschema = \"schema.json\"\ndatasets = [\"current\"]\n";
+    write(d, "mlgate.toml", &config(0.2, schema_gate));
+    commit(d, "schema gate");
+    git(d, &["branch", "-qf", "main"]);
+    write(d, "mlgate.toml", &config(0.2, &format!("enabled = false\n{schema_gate}")));
+    commit(d, "drift gate off");
+    let out = mlgate(d).args(["check", "--base", "main"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    let g = thresholds_gate(&results(d)).clone();
+    let msg = g["checks"][0]["message"].as_str().unwrap();
+    assert!(msg.contains("the gate on → off (the gate no longer runs)"), "{msg}");
+}

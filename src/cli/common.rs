@@ -101,6 +101,7 @@ pub fn finish(results: &Results, args: &ReportArgs, default_out: Option<PathBuf>
         Some(dir) => crate::output::write_all(dir, &files)?,
         None => Vec::new(),
     };
+    render::github::write_outputs(results, out_dir.as_deref(), &written)?;
 
     let mut stdout = std::io::stdout().lock();
     if json_to_stdout {

@@ -24,19 +24,23 @@ Exit codes:
   0  all gates passed (warnings allowed unless --fail-on warn)
   1  a blocking gate failed
   2  usage, configuration or input error: fix something and rerun (nothing was written)
-  3  runtime failure outside your inputs (writing output, GitHub API)
+  3  runtime failure outside your inputs (writing output; GitHub API with comment --strict)
 
 Start here:
   mlgate init                      write a commented mlgate.toml for this repository
   mlgate check                     run the gates configured in ./mlgate.toml
+  mlgate check --base origin/main  … and block loosened thresholds in a pull request
+  mlgate score                     the ML Test Score of this repository
+  mlgate comment                   post the report on the pull request (in GitHub Actions)
   mlgate schema infer data.csv     propose a schema from data
   mlgate explain schema.range      what a check code means";
 
 /// CI gates for ML systems, with approval reports.
 ///
 /// mlgate checks data and model outputs against thresholds you commit before training
-/// (schema, leakage, slices, baseline, drift), writes Markdown/JSON reports, and exits
-/// non-zero when a blocking gate fails.
+/// (schema, leakage, slices, baseline, drift), scores the repository against the ML Test
+/// Score, writes HTML, Markdown, JSON and JUnit reports, posts them to pull requests, and
+/// exits non-zero when a blocking gate fails.
 #[derive(Debug, Parser)]
 #[command(name = "mlgate", version, about, long_about, after_help = AFTER_HELP)]
 pub struct Cli {
@@ -88,8 +92,13 @@ pub enum Command {
 
     /// Profile a dataset into a small, mergeable reference for the drift gate.
     ///
-    /// mlgate profile data/train.parquet -o train.profile.json
-    /// mlgate profile --merge part1.json part2.json -o all.profile.json
+    /// A profile keeps per-column counts and a fine histogram in one streaming pass; commit
+    /// it instead of the training data and point [gates.drift].reference at it.
+    ///
+    /// Examples:
+    ///   mlgate profile data/train.parquet -o train.profile.json
+    ///   mlgate profile --merge part1.json part2.json -o all.profile.json
+    #[command(verbatim_doc_comment)]
     Profile(profile::ProfileArgs),
 
     /// Re-render reports (html, md, junit, json) from an archived results.json.

@@ -148,6 +148,46 @@ fn flatten(prefix: &str, v: &toml::Value, out: &mut BTreeMap<String, toml::Value
     }
 }
 
+/// The value mlgate uses when a key is not set (`None`: no bound at all).
+fn default_of(gate: &str, path: &str) -> Option<f64> {
+    let v = match (gate, path) {
+        ("drift", "psi.warn") => 0.1,
+        ("drift", "psi.fail") => 0.2,
+        ("drift", "null_rate.warn") => 0.05,
+        ("drift", "null_rate.fail") => 0.10,
+        ("drift", "unseen.warn") => 0.01,
+        ("drift", "unseen.fail") => 0.05,
+        ("drift", "importance_share.warn") => 0.1,
+        ("drift", "importance_share.fail") => 0.3,
+        ("drift", "alpha") => 0.05,
+        ("drift", "min_rows") => 100.0,
+        ("leakage", "max_entity_overlap" | "max_duplicate_share" | "max_point_in_time_share") => 0.0,
+        ("leakage", "target_auc" | "target_rho") => 0.99,
+        ("slices", "max_gap") => 0.05,
+        ("slices", "min_rows") => 200.0,
+        ("slices", "confidence") => 0.95,
+        ("baseline", "confidence") => 0.95,
+        ("baseline", p) if p.starts_with("min_improvement.") || p.starts_with("max_regression.") => 0.0,
+        _ => return None,
+    };
+    Some(v)
+}
+
+/// The effective number at `path` on one side: the value set, else (for a per-column
+/// override) the gate-level value, else mlgate's default.
+fn effective(gate: &str, path: &str, side: &BTreeMap<String, toml::Value>) -> Option<f64> {
+    if let Some(v) = side.get(path) {
+        return num(v);
+    }
+    if gate == "drift"
+        && let Some(rest) = path.strip_prefix("features.")
+        && let Some((_, stat)) = rest.split_once('.')
+    {
+        return side.get(stat).and_then(num).or_else(|| default_of(gate, stat));
+    }
+    default_of(gate, path)
+}
+
 /// Changes to one gate's thresholds between two configurations.
 pub fn compare_gate(gate: &str, old: Option<&toml::Table>, new: Option<&toml::Table>) -> Vec<Change> {
     let mut a = BTreeMap::new();
@@ -165,31 +205,75 @@ pub fn compare_gate(gate: &str, old: Option<&toml::Table>, new: Option<&toml::Ta
         if x == y {
             continue;
         }
-        let mut change =
-            Change { gate: gate.into(), what: k.clone(), from: show(x), to: show(y), dir: Dir::Looser, note: None };
-        match (x, y, numeric_direction(gate, k)) {
-            (Some(x), Some(y), Some(higher_looser)) if num(x).is_some() && num(y).is_some() => {
-                let up = num(y) > num(x);
-                change.dir = if up == higher_looser { Dir::Looser } else { Dir::Tighter };
+        let show_eff =
+            |v: Option<&toml::Value>, side: &BTreeMap<String, toml::Value>| match (v, effective(gate, k, side)) {
+                (None, Some(d)) => format!("(default {})", crate::text::num(d)),
+                _ => show(v),
+            };
+        let mut change = Change {
+            gate: gate.into(),
+            what: k.clone(),
+            from: show_eff(x, &a),
+            to: show_eff(y, &b),
+            dir: Dir::Looser,
+            note: None,
+        };
+        let numeric = x.is_none_or(|v| num(v).is_some()) && y.is_none_or(|v| num(v).is_some());
+        match (numeric_direction(gate, k), effective(gate, k, &a), effective(gate, k, &b)) {
+            (Some(higher_looser), Some(ex), Some(ey)) if numeric => {
+                if ex == ey {
+                    // Set to what applied anyway (e.g. the default written out).
+                    continue;
+                }
+                change.dir = if (ey > ex) == higher_looser { Dir::Looser } else { Dir::Tighter };
             }
-            (Some(_), None, _) => change.note = Some("a threshold was removed".into()),
-            (None, Some(_), Some(_)) => change.dir = Dir::Tighter,
-            (Some(x), Some(y), _) if gate == "leakage" && k == "split" => {
-                change.dir = if x.as_str() == Some("random") && y.as_str() == Some("temporal") {
-                    Dir::Tighter
-                } else {
-                    Dir::Looser
-                };
-            }
-            (Some(x), Some(y), _) if gate == "baseline" && k == "trivial" => {
-                change.dir =
-                    if y.as_bool() == Some(true) && x.as_bool() == Some(false) { Dir::Tighter } else { Dir::Looser };
-            }
-            _ => change.note = Some("changed in a way mlgate cannot rank; treated as loosening".into()),
+            // A bound where there was none tightens; removing one loosens.
+            (Some(_), None, Some(_)) if numeric => change.dir = Dir::Tighter,
+            (Some(_), Some(_), None) if numeric => change.note = Some("a threshold was removed".into()),
+            _ => match (x, y) {
+                // Lists where more entries check more: a superset tightens.
+                (Some(toml::Value::Array(xs)), Some(toml::Value::Array(ys)))
+                    if matches!(
+                        (gate, k.as_str()),
+                        ("schema", "datasets")
+                            | ("drift", "columns")
+                            | ("slices", "by")
+                            | ("baseline", "metrics")
+                            | ("leakage", "features")
+                    ) =>
+                {
+                    if xs.iter().all(|v| ys.contains(v)) {
+                        change.dir = Dir::Tighter;
+                    } else {
+                        change.note = Some("entries were removed from the list".into());
+                    }
+                }
+                (Some(x), Some(y)) if gate == "leakage" && k == "split" => {
+                    change.dir = if x.as_str() == Some("random") && y.as_str() == Some("temporal") {
+                        Dir::Tighter
+                    } else {
+                        Dir::Looser
+                    };
+                }
+                (_, Some(y)) if gate == "baseline" && k == "trivial" => {
+                    change.dir = if y.as_bool() == Some(true) { Dir::Tighter } else { Dir::Looser };
+                }
+                (Some(_), None) => {
+                    change.note =
+                        Some("a setting was removed; mlgate cannot rank that, so it counts as loosening".into())
+                }
+                _ => change.note = Some("changed in a way mlgate cannot rank; treated as loosening".into()),
+            },
         }
         out.push(change);
     }
     out
+}
+
+/// Whether a gate table is present and enabled.
+fn gate_on(doc: Option<&toml::Table>, gate: &str) -> bool {
+    doc.and_then(|d| d.get("gates")?.as_table()?.get(gate)?.as_table().cloned())
+        .is_some_and(|t| t.get("enabled").and_then(|v| v.as_bool()) != Some(false))
 }
 
 /// Changes between two schema files (the schema gate's thresholds).
@@ -345,6 +429,21 @@ pub fn run(cfg: &Config, base: &str, approvals: &[Approval], model_globs: &[Stri
     let new: toml::Table =
         toml::from_str(&cfg.text).map_err(|e| user(format!("{}: {}", cfg.path.display(), e.message())))?;
     let mut changes: Vec<Change> = Vec::new();
+    if old.is_some() {
+        for gate in ["schema", "drift", "leakage", "slices", "baseline"] {
+            let (was, is) = (gate_on(old.as_ref(), gate), gate_on(Some(&new), gate));
+            if was != is {
+                changes.push(Change {
+                    gate: gate.into(),
+                    what: "the gate".into(),
+                    from: if was { "on" } else { "off" }.into(),
+                    to: if is { "on" } else { "off" }.into(),
+                    dir: if is { Dir::Tighter } else { Dir::Looser },
+                    note: (!is).then(|| "the gate no longer runs".to_string()),
+                });
+            }
+        }
+    }
     for gate in ["drift", "leakage", "slices", "baseline"] {
         let o = old.as_ref().and_then(|d| thresholds_of(d, gate));
         let n = thresholds_of(&new, gate);
@@ -365,7 +464,9 @@ pub fn run(cfg: &Config, base: &str, approvals: &[Approval], model_globs: &[Stri
         let o = old.as_ref().and_then(|d| thresholds_of(d, "schema"));
         changes.extend(compare_gate("schema", o.as_ref(), thresholds_of(&new, "schema").as_ref()).into_iter().map(
             |mut c| {
-                c.note = Some("the schema gate now reads a different schema file".into());
+                if c.what == "schema" || c.what == "json_schema" {
+                    c.note = Some("the schema gate now reads a different schema file".into());
+                }
                 c
             },
         ));
@@ -558,6 +659,29 @@ mod tests {
         assert_eq!(c[0].dir, Dir::Looser);
         let c = compare_gate("slices", Some(&table("metric = \"roc_auc\"")), Some(&table("metric = \"accuracy\"")));
         assert_eq!(c[0].dir, Dir::Looser, "unrankable changes need a sign-off");
+    }
+
+    #[test]
+    fn unset_keys_compare_with_the_defaults() {
+        let none = table("");
+        let c = compare_gate("drift", Some(&none), Some(&table("psi = { fail = 0.3 }")));
+        assert_eq!((c.len(), c[0].dir, c[0].from.as_str()), (1, Dir::Looser, "(default 0.2)"), "{c:?}");
+        assert!(
+            compare_gate("drift", Some(&none), Some(&table("psi = { fail = 0.2 }"))).is_empty(),
+            "the default written out"
+        );
+        let c = compare_gate("drift", Some(&table("psi = { fail = 0.15 }")), Some(&none));
+        assert_eq!(c[0].dir, Dir::Looser, "removing a tighter bound returns to the default");
+        let c = compare_gate("drift", Some(&none), Some(&table("[features.income]\npsi = { fail = 0.5 }")));
+        assert_eq!(c[0].dir, Dir::Looser, "a per-column override looser than the gate's level");
+        let c = compare_gate("slices", Some(&none), Some(&table("min = 0.7")));
+        assert_eq!(c[0].dir, Dir::Tighter, "a floor where there was none");
+        let c = compare_gate("slices", Some(&table("min = 0.7")), Some(&none));
+        assert_eq!(c[0].dir, Dir::Looser);
+        let c = compare_gate("slices", Some(&table("by = [\"region\"]")), Some(&table("by = [\"region\", \"plan\"]")));
+        assert_eq!(c[0].dir, Dir::Tighter, "more slices");
+        let c = compare_gate("slices", Some(&table("by = [\"region\", \"plan\"]")), Some(&table("by = [\"plan\"]")));
+        assert_eq!(c[0].dir, Dir::Looser, "fewer slices");
     }
 
     #[test]

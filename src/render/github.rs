@@ -59,6 +59,55 @@ pub fn publish_step(r: &Results, markdown: &str, config: Option<&str>) -> anyhow
     Ok(())
 }
 
+/// Step outputs (`verdict`, `exit-code`, `score`, `report-dir`, `results`, `report-md`,
+/// `report-html`) as `key=value` lines for `$GITHUB_OUTPUT`. Values holding a line break
+/// are left out rather than allowed to forge another output.
+pub fn output_lines(r: &Results, out_dir: Option<&std::path::Path>, written: &[std::path::PathBuf]) -> Vec<String> {
+    let mut kv: Vec<(&str, String)> =
+        vec![("verdict", r.verdict.status.as_str().to_string()), ("exit-code", r.verdict.exit_code.to_string())];
+    if let Some(s) = r.rubric.as_ref().and_then(|ru| ru["final"].as_f64()) {
+        kv.push(("score", crate::text::num(s)));
+    }
+    if let Some(d) = out_dir {
+        kv.push(("report-dir", d.display().to_string()));
+    }
+    for p in written {
+        let key = match p.file_name().and_then(|n| n.to_str()) {
+            Some("results.json") => "results",
+            Some("report.md") => "report-md",
+            Some("report.html") => "report-html",
+            Some("junit.xml") => "junit",
+            _ => continue,
+        };
+        kv.push((key, p.display().to_string()));
+    }
+    kv.into_iter().filter(|(_, v)| !v.contains(['\n', '\r'])).map(|(k, v)| format!("{k}={v}")).collect()
+}
+
+/// In GitHub Actions, appends [`output_lines`] to `$GITHUB_OUTPUT`.
+pub fn write_outputs(
+    r: &Results,
+    out_dir: Option<&std::path::Path>,
+    written: &[std::path::PathBuf],
+) -> anyhow::Result<()> {
+    if std::env::var("GITHUB_ACTIONS").as_deref() != Ok("true") {
+        return Ok(());
+    }
+    let Ok(path) = std::env::var("GITHUB_OUTPUT") else { return Ok(()) };
+    if path.is_empty() {
+        return Ok(());
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| anyhow::anyhow!("appending to GITHUB_OUTPUT ({path}): {e}"))?;
+    for line in output_lines(r, out_dir, written) {
+        writeln!(f, "{line}")?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

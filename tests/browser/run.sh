@@ -5,7 +5,6 @@
 # replaces docs/report-example.png.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-root="$(pwd)"
 
 if ! command -v chromium >/dev/null 2>&1; then
   echo "== installing chromium (Debian package)"
