@@ -214,6 +214,49 @@ mod tests {
         (a - b).abs() <= tol
     }
 
+    fn uniform(rng: &mut SeededRng) -> f64 {
+        ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+
+    fn normal(rng: &mut SeededRng) -> f64 {
+        let (u, v) = (uniform(rng), uniform(rng));
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+
+    /// The intervals are only honest if they cover the truth about as often as they claim:
+    /// simulated data with a known answer, 95% intervals, coverage counted.
+    #[test]
+    fn intervals_cover_the_truth_at_their_nominal_rate() {
+        let mut rng = SeededRng::new(7);
+        let trials = 400;
+        let (mut boot, mut wil, mut dl) = (0, 0, 0);
+        for t in 0..trials {
+            // Percentile bootstrap of the mean of 100 exponential(1) draws (true mean 1).
+            let x: Vec<f64> = (0..100).map(|_| -uniform(&mut rng).ln()).collect();
+            let reps = bootstrap(x.len(), 400, t as u64, |idx| {
+                Some(idx.iter().map(|&i| x[i]).sum::<f64>() / idx.len() as f64)
+            });
+            let (lo, hi) = percentile_interval(&reps, 0.95).unwrap();
+            boot += usize::from(lo <= 1.0 && 1.0 <= hi);
+            // Wilson for a rare event: p = 0.1, n = 60.
+            let k = (0..60).filter(|_| uniform(&mut rng) < 0.1).count() as u64;
+            let (lo, hi) = wilson(k, 60, 0.95).unwrap();
+            wil += usize::from(lo <= 0.1 && 0.1 <= hi);
+            // DeLong for AUC: scores N(1, 1) vs N(0, 1), true AUC = Φ(1/√2).
+            let pos: Vec<f64> = (0..150).map(|_| 1.0 + normal(&mut rng)).collect();
+            let neg: Vec<f64> = (0..150).map(|_| normal(&mut rng)).collect();
+            let (auc, var) = delong_auc(&pos, &neg).unwrap();
+            let truth = 0.760_249_938_906_523_3; // scipy.stats.norm.cdf(1 / sqrt(2))
+            let h = z_for(0.95) * var.sqrt();
+            dl += usize::from(auc - h <= truth && truth <= auc + h);
+        }
+        let rate = |k: usize| k as f64 / trials as f64;
+        // 400 trials: the standard error of a 95% coverage estimate is about 1.1 points.
+        assert!((0.90..=0.98).contains(&rate(boot)), "bootstrap coverage {}", rate(boot));
+        assert!((0.92..=0.99).contains(&rate(wil)), "Wilson coverage {}", rate(wil));
+        assert!((0.92..=0.98).contains(&rate(dl)), "DeLong coverage {}", rate(dl));
+    }
+
     #[test]
     fn wilson_matches_statsmodels() {
         // proportion_confint(18, 25, alpha=0.05, method='wilson') -> (0.5242339480963842, 0.8571614614904344)

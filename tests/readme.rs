@@ -1,0 +1,30 @@
+//! The README's configuration reference is a real configuration: it loads (every key and
+//! value is valid) and runs on the bundled example's data.
+
+mod common;
+
+use common::{churn_sandbox, mlgate, repo_root, stderr, stdout, write};
+
+#[test]
+fn the_readme_configuration_reference_runs() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let section = readme.split("## Configuration reference").nth(1).expect("the section exists");
+    let start = section.find("```toml\n").expect("a toml block") + "```toml\n".len();
+    let block = &section[start..start + section[start..].find("```").unwrap()];
+    let dir = churn_sandbox();
+    let d = dir.path();
+    write(d, "mlgate.toml", block);
+    write(d, "record.schema.json", r#"{"type": "object"}"#);
+    write(d, "importance.csv", "feature,importance\nage,0.6\nplan,0.4\n");
+    write(
+        d,
+        "docs/runbooks/compute-regression.md",
+        "# Runbook\n\nWhen serving latency regresses, page the on-call and roll back.\n",
+    );
+    let out = mlgate(d).arg("check").output().unwrap();
+    // Exit 1: the example's planted problems; never 2 (a configuration error).
+    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    for gate in ["schema:current", "leakage", "slices", "baseline", "drift"] {
+        assert!(stdout(&out).contains(gate), "{gate} ran: {}", stdout(&out));
+    }
+}
