@@ -181,7 +181,10 @@ fn measure_child(args: &[String]) {
 
 struct Measured {
     secs: f64,
+    /// Peak resident set (VmHWM).
     peak_mib: f64,
+    /// Peak anonymous memory (RssAnon), when sampled.
+    anon_mib: f64,
 }
 
 fn run_measure(args: &[&str]) -> Measured {
@@ -189,39 +192,48 @@ fn run_measure(args: &[&str]) -> Measured {
     let out = Command::new(exe).arg("measure").args(args).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    Measured { secs: v["secs"].as_f64().unwrap(), peak_mib: v["peak_mib"].as_f64().unwrap() }
+    Measured { secs: v["secs"].as_f64().unwrap(), peak_mib: v["peak_mib"].as_f64().unwrap(), anon_mib: f64::NAN }
 }
 
-/// Runs the mlgate binary: wall clock measured here, peak memory (max RSS) from GNU time
-/// (`/usr/bin/time -f %M`) when it is installed.
+/// Runs the mlgate binary: wall clock measured here; memory sampled from
+/// `/proc/<pid>/status` every 5 ms: the peak resident set (VmHWM, which counts the pages of
+/// memory-mapped input files) and the peak anonymous memory (RssAnon: the heap).
 fn run_mlgate(bin: &Path, args: &[String]) -> Measured {
     let out_dir = tempfile::tempdir().unwrap();
     let start = Instant::now();
-    let time = Path::new("/usr/bin/time");
-    let out = if time.exists() {
-        Command::new(time)
-            .arg("-f")
-            .arg("%M")
-            .arg(bin)
-            .args(args)
-            .arg("--out")
-            .arg(out_dir.path())
-            .arg("-q")
-            .output()
-            .unwrap()
-    } else {
-        Command::new(bin).args(args).arg("--out").arg(out_dir.path()).arg("-q").output().unwrap()
+    let mut child = Command::new(bin)
+        .args(args)
+        .arg("--out")
+        .arg(out_dir.path())
+        .arg("-q")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status_path = format!("/proc/{}/status", child.id());
+    let (mut hwm_kb, mut anon_kb) = (0f64, 0f64);
+    let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_path) {
+            for line in text.lines() {
+                let kb = |l: &str| l.split_whitespace().nth(1).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+                if line.starts_with("VmHWM:") {
+                    hwm_kb = hwm_kb.max(kb(line));
+                } else if line.starts_with("RssAnon:") {
+                    anon_kb = anon_kb.max(kb(line));
+                }
+            }
+        }
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
     };
     let secs = start.elapsed().as_secs_f64();
-    let code = out.status.code().unwrap_or(-1);
-    assert!(code == 0 || code == 1, "mlgate failed: {}", String::from_utf8_lossy(&out.stderr));
-    let peak_mib = String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .last()
-        .and_then(|l| l.trim().parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN);
-    Measured { secs, peak_mib }
+    let code = status.code().unwrap_or(-1);
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(code == 0 || code == 1, "mlgate failed: {err}");
+    Measured { secs, peak_mib: hwm_kb / 1024.0, anon_mib: anon_kb / 1024.0 }
 }
 
 fn best_of(n: usize, f: impl Fn() -> Measured) -> Measured {
@@ -229,7 +241,11 @@ fn best_of(n: usize, f: impl Fn() -> Measured) -> Measured {
     for _ in 1..n {
         let m = f();
         if m.secs < best.secs {
-            best = Measured { secs: m.secs, peak_mib: best.peak_mib.max(m.peak_mib) };
+            best = Measured {
+                secs: m.secs,
+                peak_mib: best.peak_mib.max(m.peak_mib),
+                anon_mib: best.anon_mib.max(m.anon_mib),
+            };
         }
     }
     best
@@ -257,9 +273,9 @@ fn main() {
     let bin = exe.parent().unwrap().parent().unwrap().join("mlgate");
     assert!(bin.exists(), "build the binary first: cargo build --release ({} missing)", bin.display());
     println!(
-        "| rows | format | file size (each) | read | read+bin | drift | drift ÷ read | drift ÷ read+bin | drift (binned) | peak memory: read+bin / drift / binned |"
+        "| rows | format | file size (each) | read | read+bin | drift | drift ÷ read | drift ÷ read+bin | drift (binned) | peak RSS: read+bin / drift / binned | peak heap (RssAnon): drift / binned |"
     );
-    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|");
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
     for &n in &rows {
         let files = generate(&dir, n);
         for (fmt, r, c) in [("Parquet", &files[0], &files[1]), ("CSV", &files[2], &files[3])] {
@@ -280,7 +296,7 @@ fn main() {
             binned_args.extend(["--method".to_string(), "binned".into()]);
             let b = best_of(repeat, || run_mlgate(&bin, &binned_args));
             println!(
-                "| {} | {fmt} | {:.0} MiB | {:.2} s | {:.2} s | {:.2} s | {:.1}× | {:.2}× | {:.2} s | {:.0} / {:.0} / {:.0} MiB |",
+                "| {} | {fmt} | {:.0} MiB | {:.2} s | {:.2} s | {:.2} s | {:.1}× | {:.2}× | {:.2} s | {:.0} / {:.0} / {:.0} MiB | {:.0} / {:.0} MiB |",
                 n,
                 size,
                 ro.secs,
@@ -291,7 +307,9 @@ fn main() {
                 b.secs,
                 rb.peak_mib,
                 d.peak_mib,
-                b.peak_mib
+                b.peak_mib,
+                d.anon_mib,
+                b.anon_mib
             );
         }
     }

@@ -215,3 +215,29 @@ fn audits_keep_dated_snapshots_and_show_the_trend() {
     let html = std::fs::read_to_string(d.join("a2/report.html")).unwrap();
     assert!(html.contains("ML Test Score across audits"), "the HTML charts the trend");
 }
+
+#[test]
+fn dependencies_are_leads_never_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "requirements/base.txt", "pandas==2.2\npandera>=0.18  # schemas, one day\n");
+    write(d, "pyproject.toml", "[project]\nname = \"churn\"\ndependencies = [\"evidently>=0.4\"]\n");
+    write(d, "README.md", "We validate data with pandera and monitor drift with evidently.\n");
+    let (code, v, err) = score_json(d, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(points(&v, "data.1"), 0.0, "a dependency and a README sentence earn nothing");
+    assert_eq!(points(&v, "monitoring.2"), 0.0);
+    let hints = test_of(&v, "data.1")["hints"].to_string();
+    assert!(hints.contains("pandera is declared in requirements/base.txt but nothing shows it is used"), "{hints}");
+    let hints = test_of(&v, "monitoring.2")["hints"].to_string();
+    assert!(hints.contains("evidently is declared in pyproject.toml"), "{hints}");
+    // Once the test earns its point, the lead is no longer shown.
+    write(d, "src/schema.py", "import pandera as pa\n\nschema = pa.DataFrameSchema({\"age\": pa.Column(int)})\n");
+    write(
+        d,
+        "tests/test_schema.py",
+        "from src.schema import schema\n\ndef test_schema(df):\n    schema.validate(df)\n",
+    );
+    let (_, v, _) = score_json(d, &[]);
+    assert!(points(&v, "data.1") > 0.0, "{}", test_of(&v, "data.1"));
+}

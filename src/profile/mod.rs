@@ -213,6 +213,8 @@ pub struct ColumnBuilder {
     cats: HashMap<String, u64>,
     cat_other: u64,
     cat_capped: bool,
+    /// Reused across batches: allocating it per batch costs page faults on every batch.
+    finite: Vec<f64>,
 }
 
 impl ColumnBuilder {
@@ -228,6 +230,7 @@ impl ColumnBuilder {
             cats: HashMap::new(),
             cat_other: 0,
             cat_capped: false,
+            finite: Vec::new(),
         }
     }
 
@@ -240,7 +243,9 @@ impl ColumnBuilder {
                 let f = s.cast(&DataType::Float64)?;
                 let f = f.f64()?;
                 let np = self.numeric.as_mut().expect("numeric builder");
-                let mut finite = Vec::with_capacity(f.len());
+                let mut finite = std::mem::take(&mut self.finite);
+                finite.clear();
+                finite.reserve(f.len());
                 for arr in f.downcast_iter() {
                     let vals = arr.values().as_slice();
                     match arr.validity() {
@@ -259,6 +264,7 @@ impl ColumnBuilder {
                     }
                 }
                 np.add_finite(&finite);
+                self.finite = finite;
             }
             ColumnKind::Categorical => {
                 if self.rows == s.len() as u64 && crate::gates::drift::column::looks_like_timestamps(s) {

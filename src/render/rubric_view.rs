@@ -37,6 +37,8 @@ pub struct RubricTestView {
     pub evidence: String,
     pub level: String,
     pub symbol: String,
+    /// Leads that earned nothing, for the reader to follow up.
+    pub hints: String,
 }
 
 pub fn build(v: &serde_json::Value) -> RubricView {
@@ -94,6 +96,13 @@ pub fn build(v: &serde_json::Value) -> RubricView {
             points: t["points"].as_f64().map(text::num).unwrap_or_default(),
             reason: s(&t["reason"]),
             evidence: evidence.join("; "),
+            hints: t["hints"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|h| h.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
         });
     }
     let j = &v["judged"];

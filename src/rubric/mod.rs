@@ -5,6 +5,7 @@
 //! that compile.
 
 pub mod ci;
+pub mod deps;
 pub mod scan;
 pub mod score;
 
@@ -70,6 +71,10 @@ pub struct TestSpec {
     /// Evidence that the test runs on its own, repeatedly (1 point).
     #[serde(default)]
     pub automated: Vec<Detector>,
+    /// Packages whose presence in a dependency manifest hints at this test. Never evidence:
+    /// they only explain a missing point ("declared but nothing shows it is used").
+    #[serde(default)]
+    pub packages: Vec<String>,
 }
 
 fn two() -> u8 {

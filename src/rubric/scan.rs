@@ -13,6 +13,8 @@ use super::ci::{self, Job};
 pub const MAX_READ: u64 = 256 * 1024;
 /// Files indexed at most (a guard against pathological trees).
 pub const MAX_FILES: usize = 500_000;
+/// Dependency manifests read at most.
+pub const MAX_MANIFESTS: usize = 2_000;
 
 #[derive(Debug, Clone)]
 pub struct FileEntry {
@@ -26,6 +28,8 @@ pub struct RepoIndex {
     pub root: PathBuf,
     pub files: Vec<FileEntry>,
     pub jobs: Vec<Job>,
+    /// Packages declared in dependency manifests (leads, never evidence).
+    pub deps: super::deps::Declared,
     /// Things the reader should know (unreadable folders, malformed workflows, caps hit).
     pub notes: Vec<String>,
     pub elapsed_ms: u128,
@@ -128,7 +132,15 @@ impl RepoIndex {
                 Err(msg) => notes.push(msg),
             }
         }
-        RepoIndex { root: root.to_path_buf(), files, jobs, notes, elapsed_ms: start.elapsed().as_millis() }
+        let mut deps = super::deps::Declared::new();
+        for f in files.iter().filter(|f| super::deps::is_manifest(&f.rel)).take(MAX_MANIFESTS) {
+            if let Some(text) = read_text(&root.join(&f.rel)) {
+                for p in super::deps::parse(&f.rel, &text) {
+                    deps.entry(p).or_default().push(f.rel.clone());
+                }
+            }
+        }
+        RepoIndex { root: root.to_path_buf(), files, jobs, deps, notes, elapsed_ms: start.elapsed().as_millis() }
     }
 
     /// Relative paths matching a glob set.

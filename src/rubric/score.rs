@@ -491,6 +491,17 @@ fn score_test(
             }
         }
     }
+    if points < 1.0 {
+        for p in &t.packages {
+            if let Some(files) = inp.index.deps.get(&super::deps::normalize(p)) {
+                let shown: Vec<&str> = files.iter().take(3).map(String::as_str).collect();
+                hints.push(format!(
+                    "{p} is declared in {} but nothing shows it is used for this test; a dependency alone earns nothing",
+                    shown.join(", ")
+                ));
+            }
+        }
+    }
     hints.dedup();
     TestResult {
         id: t.id.clone(),
