@@ -334,3 +334,36 @@ fn switching_a_gate_off_is_loosening() {
     let msg = g["checks"][0]["message"].as_str().unwrap();
     assert!(msg.contains("the gate on → off (the gate no longer runs)"), "{msg}");
 }
+
+#[test]
+fn introducing_mlgate_or_a_new_gate_is_not_loosening() {
+    // mlgate.toml does not exist at the base: nothing was pre-committed.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    write(d, "README.md", "model\n");
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-qm", "start"]);
+    git(d, &["checkout", "-qb", "feature"]);
+    write(d, "mlgate.toml", &config(0.3, ""));
+    write(d, "data/reference.csv", &numbers(1));
+    write(d, "data/current.csv", &numbers(2));
+    write(d, "runs/candidate.csv", "label,score\n1,0.9\n0,0.1\n");
+    commit(d, "adopt mlgate");
+    let out = mlgate(d).args(["check", "--base", "main"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let g = thresholds_gate(&results(d)).clone();
+    assert_eq!(codes(&g), vec![("thresholds.unchanged".to_string(), "pass".to_string())]);
+    assert!(g["checks"][0]["message"].as_str().unwrap().contains("does not exist at the base"), "{g}");
+
+    // A gate added later, with its own thresholds, tightens.
+    let repo = repo();
+    let d = repo.path();
+    write(d, "schema.json", r#"{"columns": [{"name": "x", "type": "integer"}]}"#);
+    write(d, "mlgate.toml", &config(0.2, "\n[gates.schema]\nschema = \"schema.json\"\ndatasets = [\"current\"]\n"));
+    commit(d, "add a schema gate");
+    let out = mlgate(d).args(["check", "--base", "main"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    let g = thresholds_gate(&results(d)).clone();
+    assert_eq!(codes(&g), vec![("thresholds.tightened".to_string(), "pass".to_string())], "{g}");
+}

@@ -444,14 +444,16 @@ pub fn run(cfg: &Config, base: &str, approvals: &[Approval], model_globs: &[Stri
             }
         }
     }
+    // Thresholds are compared only for gates that run on both sides: a gate switched on or
+    // off is one change (above), and a configuration new in this change pre-committed nothing.
+    let on_both = |gate: &str| old.is_some() && gate_on(old.as_ref(), gate) && gate_on(Some(&new), gate);
     for gate in ["drift", "leakage", "slices", "baseline"] {
-        let o = old.as_ref().and_then(|d| thresholds_of(d, gate));
-        let n = thresholds_of(&new, gate);
-        if old.is_some() || n.is_some() {
-            changes.extend(compare_gate(gate, o.as_ref(), n.as_ref()));
+        if on_both(gate) {
+            let o = old.as_ref().and_then(|d| thresholds_of(d, gate));
+            changes.extend(compare_gate(gate, o.as_ref(), thresholds_of(&new, gate).as_ref()));
         }
     }
-    if let Some(s) = &cfg.raw.gates.schema {
+    if let Some(s) = cfg.raw.gates.schema.as_ref().filter(|_| on_both("schema")) {
         let rel = s.schema.get_ref();
         let now = std::fs::read_to_string(cfg.resolve(rel))
             .ok()
