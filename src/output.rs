@@ -6,6 +6,16 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+/// Refuses to overwrite an existing `--output` file unless `--force` was given.
+pub fn refuse_overwrite(output: Option<&Path>, force: bool) -> Result<()> {
+    match output {
+        Some(o) if o.exists() && !force => Err(crate::error::user(format!("{} already exists", o.display()))
+            .hint("pass --force to overwrite it, or choose another --output")
+            .into()),
+        _ => Ok(()),
+    }
+}
+
 /// Writes `(file name, content)` pairs into `dir`, each atomically. Returns the paths.
 pub fn write_all(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating output folder {}", dir.display()))?;

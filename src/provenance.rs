@@ -3,7 +3,6 @@
 
 use std::io::Read;
 use std::path::Path;
-use std::process::Command;
 
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
@@ -55,18 +54,9 @@ pub fn timestamp() -> Result<String> {
     Ok(dt.format("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
 
+/// [`crate::git::git`] with the output trimmed.
 fn git(dir: &Path, args: &[&str]) -> Option<String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(if dir.as_os_str().is_empty() { Path::new(".") } else { dir })
-        .args(args)
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    crate::git::git(dir, args).map(|s| s.trim().to_string())
 }
 
 /// The commit, branch and dirty flag of the repository containing `dir`, if any.

@@ -10,6 +10,7 @@ use super::ReportArgs;
 use super::common::{self, Origin, Ui};
 use crate::data::Source;
 use crate::gates::{RunCtx, SchemaInputs};
+use crate::results::GateResult;
 
 #[derive(Debug, Args)]
 pub struct GateArgs {
@@ -401,6 +402,28 @@ fn check_level(flag: &str, v: f64) -> Result<()> {
     Ok(())
 }
 
+/// Runs one ad hoc gate under a progress line, then assembles, writes and summarises the
+/// results like `check` does.
+fn run_ad_hoc(
+    kind: &str,
+    mut ctx: RunCtx,
+    report: &ReportArgs,
+    ui: &Ui,
+    run: impl FnOnce(&mut RunCtx) -> Result<Vec<GateResult>>,
+) -> Result<i32> {
+    let progress = ui.progress();
+    progress.step(&format!("{kind} gate"));
+    let gates = run(&mut ctx)?;
+    progress.finish();
+    let results = common::assemble(
+        Origin { command: format!("gate {kind}"), git_dir: Path::new("."), config: None },
+        ctx,
+        gates,
+        common::fail_on(report.fail_on, None),
+    )?;
+    common::finish(&results, report, None, ui)
+}
+
 fn slices(a: SlicesGateArgs, ui: &Ui) -> Result<i32> {
     use crate::gates::slices::{SliceBy, SlicesSettings};
     check_level("--confidence", a.confidence)?;
@@ -451,18 +474,10 @@ fn slices(a: SlicesGateArgs, ui: &Ui) -> Result<i32> {
         ..Default::default()
     };
     let src = Source::new("predictions", &a.predictions.display().to_string(), Path::new(""), "--predictions")?;
-    let mut ctx = RunCtx::default();
-    let progress = ui.progress();
-    progress.step("slices gate");
-    let g = crate::gates::run_slices(&src, &a.columns.spec()?, a.metric, s, &mut ctx)?;
-    progress.finish();
-    let results = common::assemble(
-        Origin { command: "gate slices".into(), git_dir: Path::new("."), config: None },
-        ctx,
-        vec![g],
-        common::fail_on(a.report.fail_on, None),
-    )?;
-    common::finish(&results, &a.report, None, ui)
+    let spec = a.columns.spec()?;
+    run_ad_hoc("slices", RunCtx::default(), &a.report, ui, |ctx| {
+        Ok(vec![crate::gates::run_slices(&src, &spec, a.metric, s, ctx)?])
+    })
 }
 
 fn baseline(a: BaselineGateArgs, ui: &Ui) -> Result<i32> {
@@ -493,18 +508,10 @@ fn baseline(a: BaselineGateArgs, ui: &Ui) -> Result<i32> {
     let cand = Source::new("candidate", &a.candidate.display().to_string(), here, "--candidate")?;
     let base =
         if a.baseline == "trivial" { None } else { Some(Source::new("baseline", &a.baseline, here, "--baseline")?) };
-    let mut ctx = RunCtx::default();
-    let progress = ui.progress();
-    progress.step("baseline gate");
-    let g = crate::gates::run_baseline(&cand, base.as_ref(), &a.columns.spec()?, a.entity.as_deref(), &s, &mut ctx)?;
-    progress.finish();
-    let results = common::assemble(
-        Origin { command: "gate baseline".into(), git_dir: Path::new("."), config: None },
-        ctx,
-        vec![g],
-        common::fail_on(a.report.fail_on, None),
-    )?;
-    common::finish(&results, &a.report, None, ui)
+    let spec = a.columns.spec()?;
+    run_ad_hoc("baseline", RunCtx::default(), &a.report, ui, |ctx| {
+        Ok(vec![crate::gates::run_baseline(&cand, base.as_ref(), &spec, a.entity.as_deref(), &s, ctx)?])
+    })
 }
 
 fn leakage(a: LeakageGateArgs, ui: &Ui) -> Result<i32> {
@@ -549,18 +556,9 @@ fn leakage(a: LeakageGateArgs, ui: &Ui) -> Result<i32> {
     let here = Path::new("");
     let train = Source::new("train", &a.train.display().to_string(), here, "--train")?;
     let test = a.test.as_ref().map(|t| Source::new("test", &t.display().to_string(), here, "--test")).transpose()?;
-    let mut ctx = RunCtx::default();
-    let progress = ui.progress();
-    progress.step("leakage gate");
-    let g = crate::gates::run_leakage(&train, test.as_ref(), &s, &mut ctx)?;
-    progress.finish();
-    let results = common::assemble(
-        Origin { command: "gate leakage".into(), git_dir: Path::new("."), config: None },
-        ctx,
-        vec![g],
-        common::fail_on(a.report.fail_on, None),
-    )?;
-    common::finish(&results, &a.report, None, ui)
+    run_ad_hoc("leakage", RunCtx::default(), &a.report, ui, |ctx| {
+        Ok(vec![crate::gates::run_leakage(&train, test.as_ref(), &s, ctx)?])
+    })
 }
 
 fn parse_threshold(t: &str, s: &mut crate::gates::drift::DriftSettings) -> Result<()> {
@@ -644,17 +642,9 @@ fn drift(a: DriftGateArgs, ui: &Ui) -> Result<i32> {
         None => None,
     };
     let selection = Selection { columns: a.columns.clone(), exclude: a.exclude.clone(), score: a.score.clone() };
-    let progress = ui.progress();
-    progress.step("drift gate");
-    let g = drift::run(&reference, &current, score_reference.as_ref(), &selection, &s, &mut ctx)?;
-    progress.finish();
-    let results = common::assemble(
-        Origin { command: "gate drift".into(), git_dir: Path::new("."), config: None },
-        ctx,
-        vec![g],
-        common::fail_on(a.report.fail_on, None),
-    )?;
-    common::finish(&results, &a.report, None, ui)
+    run_ad_hoc("drift", ctx, &a.report, ui, |ctx| {
+        Ok(vec![drift::run(&reference, &current, score_reference.as_ref(), &selection, &s, ctx)?])
+    })
 }
 
 /// A dataset's logical name for ad hoc runs: its file stem, made unique.
@@ -678,16 +668,12 @@ fn schema(a: SchemaGateArgs, ui: &Ui) -> Result<i32> {
     let shown = a.schema.display().to_string();
     let js = a.json_schema.as_ref().map(|p| (p.as_path(), p.to_str().unwrap_or("json schema")));
     let inputs = SchemaInputs::load(&a.schema, &shown, js, &mut ctx)?;
-    let mut gates = Vec::new();
-    for (path, name) in a.data.iter().zip(names_for(&a.data)) {
-        let src = Source::new(&name, &path.display().to_string(), Path::new(""), "--data")?;
-        gates.push(inputs.check(&src, &mut ctx)?);
-    }
-    let results = common::assemble(
-        Origin { command: "gate schema".into(), git_dir: Path::new("."), config: None },
-        ctx,
-        gates,
-        common::fail_on(a.report.fail_on, None),
-    )?;
-    common::finish(&results, &a.report, None, ui)
+    run_ad_hoc("schema", ctx, &a.report, ui, |ctx| {
+        let mut gates = Vec::new();
+        for (path, name) in a.data.iter().zip(names_for(&a.data)) {
+            let src = Source::new(&name, &path.display().to_string(), Path::new(""), "--data")?;
+            gates.push(inputs.check(&src, ctx)?);
+        }
+        Ok(gates)
+    })
 }

@@ -34,14 +34,7 @@ pub struct ProfileArgs {
 }
 
 pub fn run(a: ProfileArgs, ui: &Ui) -> Result<i32> {
-    if let Some(o) = &a.output
-        && o.exists()
-        && !a.force
-    {
-        return Err(crate::error::user(format!("{} already exists", o.display()))
-            .hint("pass --force to overwrite it, or choose another --output")
-            .into());
-    }
+    crate::output::refuse_overwrite(a.output.as_deref(), a.force)?;
     let progress = ui.progress();
     let profile = if a.merge {
         let mut it = a.inputs.iter();

@@ -65,14 +65,7 @@ fn run_infer(a: InferArgs) -> Result<i32> {
             crate::error::user(format!("--range-margin {} must be a non-negative number", a.range_margin)).into()
         );
     }
-    if let Some(o) = &a.output
-        && o.exists()
-        && !a.force
-    {
-        return Err(crate::error::user(format!("{} already exists", o.display()))
-            .hint("pass --force to overwrite it, or choose another --output")
-            .into());
-    }
+    crate::output::refuse_overwrite(a.output.as_deref(), a.force)?;
     let shown = a.data.display().to_string();
     let src = Source::new("data", &shown, Path::new(""), "the DATA argument")?;
     let df = src.load()?;

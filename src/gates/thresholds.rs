@@ -73,6 +73,17 @@ pub enum Dir {
     Looser,
 }
 
+/// How a bound moved from `x` to `y` (`None` = no bound): removing a bound loosens, adding
+/// one tightens, and a value moving the way `higher_looser` names loosens.
+fn bound_dir(x: Option<f64>, y: Option<f64>, higher_looser: bool) -> Dir {
+    match (x, y) {
+        (Some(x), Some(y)) if (y > x) == higher_looser => Dir::Looser,
+        (Some(_), Some(_)) => Dir::Tighter,
+        (Some(_), None) => Dir::Looser,
+        _ => Dir::Tighter,
+    }
+}
+
 /// One threshold change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
@@ -225,7 +236,7 @@ pub fn compare_gate(gate: &str, old: Option<&toml::Table>, new: Option<&toml::Ta
                     // Set to what applied anyway (e.g. the default written out).
                     continue;
                 }
-                change.dir = if (ey > ex) == higher_looser { Dir::Looser } else { Dir::Tighter };
+                change.dir = bound_dir(Some(ex), Some(ey), higher_looser);
             }
             // A bound where there was none tightens; removing one loosens.
             (Some(_), None, Some(_)) if numeric => change.dir = Dir::Tighter,
@@ -309,18 +320,7 @@ pub fn compare_schema(old: &serde_json::Value, new: &serde_json::Value) -> Vec<C
     for (k, higher_looser) in [("min", false), ("max", true)] {
         let (x, y) = (old["rows"][k].as_f64(), new["rows"][k].as_f64());
         if x != y {
-            let dir = match (x, y) {
-                (Some(x), Some(y)) => {
-                    if (y > x) == higher_looser {
-                        Dir::Looser
-                    } else {
-                        Dir::Tighter
-                    }
-                }
-                (Some(_), None) => Dir::Looser,
-                _ => Dir::Tighter,
-            };
-            out.push(mk(format!("rows.{k}"), format!("{x:?}"), format!("{y:?}"), dir));
+            out.push(mk(format!("rows.{k}"), format!("{x:?}"), format!("{y:?}"), bound_dir(x, y, higher_looser)));
         }
     }
     for (name, c) in &a {
@@ -334,18 +334,7 @@ pub fn compare_schema(old: &serde_json::Value, new: &serde_json::Value) -> Vec<C
         {
             let (x, y) = (c[k].as_f64(), d[k].as_f64());
             if x != y {
-                let dir = match (x, y) {
-                    (Some(x), Some(y)) => {
-                        if (y > x) == higher_looser {
-                            Dir::Looser
-                        } else {
-                            Dir::Tighter
-                        }
-                    }
-                    (Some(_), None) => Dir::Looser,
-                    _ => Dir::Tighter,
-                };
-                out.push(mk(col(k), format!("{}", c[k]), format!("{}", d[k]), dir));
+                out.push(mk(col(k), format!("{}", c[k]), format!("{}", d[k]), bound_dir(x, y, higher_looser)));
             }
         }
         // Booleans where `true` is the strict setting (nullable is the reverse).

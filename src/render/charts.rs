@@ -52,6 +52,13 @@ fn svg_open(h: f64, title: &str) -> String {
     )
 }
 
+/// [`svg_open`] followed by the chart's visible title.
+fn svg_titled(h: f64, title: &str) -> String {
+    let mut s = svg_open(h, title);
+    let _ = write!(s, "<text x=\"0\" y=\"16\" font-weight=\"600\" font-size=\"14\">{}</text>", html(title));
+    s
+}
+
 /// Horizontal bars, one per row, with vertical reference lines (e.g. warn/fail levels).
 pub fn hbars(title: &str, x_label: &str, rows: &[(String, f64, String)], lines: &[(f64, &str, &str)]) -> String {
     let label_w = 190.0;
@@ -60,8 +67,7 @@ pub fn hbars(title: &str, x_label: &str, rows: &[(String, f64, String)], lines: 
     let h = top + rows.len() as f64 * row_h + 50.0;
     let max = rows.iter().map(|r| r.1).chain(lines.iter().map(|l| l.0)).fold(0.0f64, f64::max).max(1e-9) * 1.05;
     let x = |v: f64| left + (v.max(0.0) / max) * (right - left);
-    let mut s = svg_open(h, title);
-    let _ = write!(s, "<text x=\"0\" y=\"16\" font-weight=\"600\" font-size=\"14\">{}</text>", html(title));
+    let mut s = svg_titled(h, title);
     for t in ticks(0.0, max, 6) {
         let _ = write!(
             s,
@@ -211,8 +217,7 @@ pub fn intervals(title: &str, x_label: &str, rows: &[IntervalRow], lines: &[(f64
     let pad = ((hi - lo) * 0.08).max(1e-6);
     let (lo, hi) = (lo - pad, hi + pad);
     let x = |v: f64| left + (v - lo) / (hi - lo) * (right - left);
-    let mut s = svg_open(h, title);
-    let _ = write!(s, "<text x=\"0\" y=\"16\" font-weight=\"600\" font-size=\"14\">{}</text>", html(title));
+    let mut s = svg_titled(h, title);
     for t in ticks(lo, hi, 6) {
         let _ = write!(
             s,
@@ -282,8 +287,7 @@ pub fn trend(title: &str, dates: &[String], series: &[(String, Vec<f64>)], y_max
     let x = |i: usize| if n == 1 { (left + right) / 2.0 } else { left + i as f64 * (right - left) / (n - 1) as f64 };
     let y = |v: f64| bottom - v / y_max.max(1e-9) * (bottom - top);
     let colors = ["#1565c0", "#2e7d32", "#b26a00", "#6a1b9a", "#c62828"];
-    let mut s = svg_open(h, title);
-    let _ = write!(s, "<text x=\"0\" y=\"16\" font-weight=\"600\" font-size=\"14\">{}</text>", html(title));
+    let mut s = svg_titled(h, title);
     for t in ticks(0.0, y_max, 7) {
         let _ = write!(
             s,

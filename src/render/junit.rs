@@ -54,34 +54,20 @@ pub fn render(r: &Results, digest: &str) -> String {
                     .collect();
                 body.push_str(&format!("\nexamples: {}", rows.join("; ")));
             }
+            // `<failure>` / `<error>` carry the message as an attribute and the body as text.
+            let element = |out: &mut String, tag: &str| {
+                let _ = write!(
+                    out,
+                    "<{tag} message=\"{}\" type=\"{}\">{}</{tag}>",
+                    xml(&ch.message),
+                    xml(&ch.code),
+                    xml(&body)
+                );
+            };
             match ch.status {
-                Status::Fail => {
-                    let _ = write!(
-                        out,
-                        "<failure message=\"{}\" type=\"{}\">{}</failure>",
-                        xml(&ch.message),
-                        xml(&ch.code),
-                        xml(&body)
-                    );
-                }
-                Status::Warn if warn_fails => {
-                    let _ = write!(
-                        out,
-                        "<failure message=\"{}\" type=\"{}\">{}</failure>",
-                        xml(&ch.message),
-                        xml(&ch.code),
-                        xml(&body)
-                    );
-                }
-                Status::Error => {
-                    let _ = write!(
-                        out,
-                        "<error message=\"{}\" type=\"{}\">{}</error>",
-                        xml(&ch.message),
-                        xml(&ch.code),
-                        xml(&body)
-                    );
-                }
+                Status::Fail => element(&mut out, "failure"),
+                Status::Warn if warn_fails => element(&mut out, "failure"),
+                Status::Error => element(&mut out, "error"),
                 Status::Skipped => {
                     let _ = write!(out, "<skipped message=\"{}\"/>", xml(&ch.message));
                 }
