@@ -320,7 +320,8 @@ pub fn compare_schema(old: &serde_json::Value, new: &serde_json::Value) -> Vec<C
     for (k, higher_looser) in [("min", false), ("max", true)] {
         let (x, y) = (old["rows"][k].as_f64(), new["rows"][k].as_f64());
         if x != y {
-            out.push(mk(format!("rows.{k}"), format!("{x:?}"), format!("{y:?}"), bound_dir(x, y, higher_looser)));
+            let (from, to) = (old["rows"][k].to_string(), new["rows"][k].to_string());
+            out.push(mk(format!("rows.{k}"), from, to, bound_dir(x, y, higher_looser)));
         }
     }
     for (name, c) in &a {
@@ -688,5 +689,10 @@ mod tests {
         assert_eq!(find(".nullable").dir, Dir::Looser);
         assert_eq!(find(".categories").dir, Dir::Tighter);
         assert_eq!(find("column \"new\"").dir, Dir::Tighter);
+        let rows = compare_schema(
+            &serde_json::json!({"rows": {"min": 1000}, "columns": []}),
+            &serde_json::json!({"rows": {"min": 500}, "columns": []}),
+        );
+        assert_eq!((rows[0].from.as_str(), rows[0].to.as_str(), rows[0].dir), ("1000", "500", Dir::Looser), "{rows:?}");
     }
 }
