@@ -3,11 +3,9 @@
 //! the fork / workflow_run pattern, rate limits, errors, and that the token never shows.
 //! Nothing here reaches the internet.
 
-mod common;
-
 use std::path::Path;
 
-use common::{mlgate, stderr, stdout, write};
+use crate::common::{mlgate, stderr, stdout, write};
 use serde_json::{Value, json};
 use wiremock::matchers::{
     body_partial_json, body_string_contains, header, method, path, query_param, query_param_is_missing,

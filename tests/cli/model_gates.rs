@@ -1,8 +1,7 @@
 //! Slices and baseline gates against scikit-learn on real data (breast cancer and diabetes,
 //! see tests/fixtures/model/make_reference.py), plus bad inputs.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn fixtures() -> std::path::PathBuf {

@@ -2,12 +2,10 @@
 //! unless approved, tightening is allowed, thresholds moved together with the model's
 //! predictions block, and missing history gives a clear exit 2.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::{mlgate, stderr, stdout, write};
+use crate::common::{mlgate, stderr, stdout, write};
 use serde_json::Value;
 
 fn git(dir: &Path, args: &[&str]) -> String {
@@ -107,7 +105,7 @@ fn loosening_blocks_until_approved() {
     let out = mlgate(d).args(["check", "--base", "main"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
     let r = results(d);
-    common::assert_valid("results.schema.json", &r);
+    crate::common::assert_valid("results.schema.json", &r);
     let g = thresholds_gate(&r);
     assert_eq!(g["status"], "fail");
     assert_eq!(codes(g), vec![("thresholds.loosened".to_string(), "fail".to_string())]);

@@ -1,8 +1,7 @@
 //! `mlgate score` and `mlgate audit` on repositories built in the test: real evidence earns
 //! points, keywords and stubs do not, bad inputs never crash.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn score_json(dir: &Path, extra: &[&str]) -> (i32, serde_json::Value, String) {

@@ -1,8 +1,7 @@
 //! Leakage gate from the command line: each planted kind is caught, clean data passes, and
 //! bad inputs get a clear status or exit 2.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// A deterministic pseudo-random sequence in [0, 1).

@@ -1,8 +1,7 @@
 //! Every class of bad input: exit code 2, a message naming the place and the fix, no panic,
 //! and no results.json left behind.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 const SCHEMA: &str = r#"{"columns":[{"name":"a","type":"integer"},{"name":"b","type":"float"}]}"#;
 

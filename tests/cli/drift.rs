@@ -1,7 +1,6 @@
 //! Drift gate end to end: values against Evidently and scipy, profiles, bad inputs.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn fixtures() -> std::path::PathBuf {

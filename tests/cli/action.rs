@@ -3,13 +3,11 @@
 //! scripts it calls exist and parse. Then the scripts themselves run on the example, and
 //! post to a mock GitHub, as the composite action would.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
-use common::{churn_sandbox, repo_root};
+use crate::common::{churn_sandbox, repo_root};
 use serde_json::json;
 use wiremock::matchers::{body_partial_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

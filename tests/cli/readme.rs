@@ -1,9 +1,7 @@
 //! The README's configuration reference is a real configuration: it loads (every key and
 //! value is valid) and runs on the bundled example's data.
 
-mod common;
-
-use common::{churn_sandbox, mlgate, repo_root, stderr, stdout, write};
+use crate::common::{churn_sandbox, mlgate, repo_root, stderr, stdout, write};
 
 #[test]
 fn the_readme_configuration_reference_runs() {

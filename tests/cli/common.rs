@@ -1,6 +1,4 @@
 //! Helpers shared by the integration tests: run the binary in a sandbox folder.
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;

@@ -1,7 +1,6 @@
 //! The bundled churn example, end to end, as a new user runs it.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn example_check_finds_the_planted_schema_violations() {

@@ -1,8 +1,7 @@
 //! Reports: escaping of hostile names in every format, byte-identical reruns, re-rendering
 //! archived results, and `mlgate verify` catching edits and changed inputs.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 const HOSTILE: &[&str] =

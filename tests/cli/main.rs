@@ -1,0 +1,17 @@
+//! The integration tests: one test binary (so polars is linked once), one module per area.
+//! Each module drives the real `mlgate` binary in a sandbox folder (see `common`).
+
+mod common;
+
+mod action;
+mod bad_input;
+mod drift;
+mod example;
+mod github;
+mod golden;
+mod leakage;
+mod model_gates;
+mod readme;
+mod reports;
+mod rubric;
+mod thresholds;
