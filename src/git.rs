@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::results::ThresholdChange;
+use crate::results::{GateKind, ThresholdChange};
 
 /// Most commits of the configuration file that are read.
 const MAX_COMMITS: usize = 500;
@@ -126,7 +126,7 @@ pub fn last_changed<T: PartialEq>(
 
 /// Per gate kind, when its thresholds last changed. `config` is the configuration path,
 /// `schema` the schema file path of the schema gate (both as given).
-pub fn threshold_changes(config: &Path, text: &str, schema: Option<&Path>) -> HashMap<String, ThresholdChange> {
+pub fn threshold_changes(config: &Path, text: &str, schema: Option<&Path>) -> HashMap<GateKind, ThresholdChange> {
     let mut out = HashMap::new();
     let dir = config.parent().map(Path::to_path_buf).unwrap_or_default();
     let Some(name) = config.file_name().and_then(|n| n.to_str()) else { return out };
@@ -137,7 +137,8 @@ pub fn threshold_changes(config: &Path, text: &str, schema: Option<&Path>) -> Ha
     let Ok(current) = toml::from_str::<toml::Table>(text) else { return out };
     let head_text = git(&dir, &["show", &format!("HEAD:./{name}")]);
     let head_doc = head_text.as_deref().and_then(|t| toml::from_str::<toml::Table>(t).ok());
-    for kind in ["schema", "drift", "leakage", "slices", "baseline"] {
+    for gate in GateKind::CONFIGURED {
+        let kind = gate.as_str();
         let Some(cur) = thresholds_of(&current, kind) else { continue };
         let head = head_doc.as_ref().map(|d| thresholds_of(d, kind));
         let mut change = last_changed(&history, &Some(cur.clone()), head.as_ref(), |t| {
@@ -156,7 +157,7 @@ pub fn threshold_changes(config: &Path, text: &str, schema: Option<&Path>) -> Ha
             }
         }
         if let Some(c) = change {
-            out.insert(kind.to_string(), c);
+            out.insert(gate, c);
         }
     }
     out

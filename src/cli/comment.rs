@@ -124,12 +124,8 @@ fn cut(s: &str, limit: usize) -> String {
 /// The one-line status description (GitHub allows 140 characters).
 pub fn status_of(r: &Results, context: &str, target_url: Option<String>) -> StatusBody {
     let v = &r.verdict;
-    let failing: Vec<&str> = r
-        .gates
-        .iter()
-        .filter(|g| g.status.as_str() == "fail" || g.status.as_str() == "error")
-        .map(|g| g.id.as_str())
-        .collect();
+    let failing: Vec<&str> =
+        r.gates.iter().filter(|g| g.status >= crate::results::Status::Fail).map(|g| g.id.as_str()).collect();
     let total = r.gates.len();
     let (state, mut description) = match v.exit_code {
         0 if v.counts.warn > 0 || v.check_counts.warn > 0 => {
@@ -139,7 +135,7 @@ pub fn status_of(r: &Results, context: &str, target_url: Option<String>) -> Stat
         1 => ("failure", format!("{} of {total} gates failed: {}", failing.len().max(1), failing.join(", "))),
         _ => ("error", "mlgate could not evaluate the gates".to_string()),
     };
-    if let Some(s) = r.rubric.as_ref().and_then(|ru| ru["final"].as_f64()) {
+    if let Some(s) = r.rubric.as_ref().map(|ru| ru.final_score) {
         description.push_str(&format!("; ML Test Score {}", crate::text::num(s)));
     }
     if description.chars().count() > 140 {

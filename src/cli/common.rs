@@ -45,7 +45,7 @@ pub fn assemble_with_rubric(
     origin: Origin<'_>,
     ctx: RunCtx,
     gates: Vec<GateResult>,
-    rubric: Option<serde_json::Value>,
+    rubric: Option<crate::results::RubricResult>,
     fail_on: FailOn,
 ) -> Result<Results> {
     let verdict = Verdict::compute(&gates, rubric.as_ref(), fail_on);

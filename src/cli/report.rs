@@ -11,7 +11,7 @@ use clap::Args;
 use super::common::Ui;
 use crate::error::{quoted, user};
 use crate::render::{self, ReportFormat};
-use crate::results::{FailOn, Results, Verdict};
+use crate::results::{Results, Verdict};
 
 /// The JSON Schema of results.json, embedded.
 pub const RESULTS_SCHEMA: &str = include_str!("../../schemas/results.schema.json");
@@ -210,7 +210,7 @@ pub fn verify(a: VerifyArgs, ui: &Ui) -> Result<i32> {
     let r = parse_results(&results_text, &shown)?;
 
     // The verdict must follow from the gates (an edited status would not).
-    let fail_on = if r.verdict.fail_on == "warn" { FailOn::Warn } else { FailOn::Fail };
+    let fail_on = r.verdict.fail_on;
     let recomputed = Verdict::compute(&r.gates, r.rubric.as_ref(), fail_on);
     let consistent = recomputed == r.verdict;
     lines.push(Line {

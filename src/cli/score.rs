@@ -128,7 +128,7 @@ pub fn score(a: ScoreArgs, ui: &Ui) -> Result<i32> {
         Origin { command: "score".into(), git_dir: &a.repo, config: s.config.as_ref() },
         RunCtx::default(),
         vec![],
-        Some(serde_json::to_value(&s.rubric)?),
+        Some(s.rubric.clone()),
         common::fail_on(a.report.fail_on, s.config.as_ref()),
     )?;
     common::finish(&results, &a.report, None, ui)
@@ -151,14 +151,12 @@ fn read_history(dir: &Path, today: &str, notes: &mut Vec<String>) -> Vec<History
             .and_then(|t| serde_json::from_str::<crate::results::Results>(&t).ok())
             .and_then(|r| r.rubric.map(|v| (date_of(&r.run.timestamp), v)));
         match parsed {
-            Some((date, v)) if date != today => {
-                if let Ok(rr) = serde_json::from_value::<RubricResult>(v) {
-                    out.push(HistoryPoint {
-                        date,
-                        sections: rr.sections.iter().map(|s| (s.title.clone(), s.score)).collect(),
-                        final_score: rr.final_score,
-                    });
-                }
+            Some((date, rr)) if date != today => {
+                out.push(HistoryPoint {
+                    date,
+                    sections: rr.sections.iter().map(|s| (s.title.clone(), s.score)).collect(),
+                    final_score: rr.final_score,
+                });
             }
             Some(_) => {}
             None => notes.push(format!("{} is not an mlgate audit snapshot; left out of the trend", f.display())),
@@ -199,7 +197,7 @@ pub fn audit(a: AuditArgs, ui: &Ui) -> Result<i32> {
         Origin { command: "audit".into(), git_dir: &a.score.repo, config: s.config.as_ref() },
         RunCtx::default(),
         gates.clone(),
-        Some(serde_json::to_value(&rubric)?),
+        Some(rubric.clone()),
         common::fail_on(a.score.report.fail_on, s.config.as_ref()),
     )?;
     history.push(HistoryPoint {
@@ -212,7 +210,7 @@ pub fn audit(a: AuditArgs, ui: &Ui) -> Result<i32> {
         Origin { command: "audit".into(), git_dir: &a.score.repo, config: s.config.as_ref() },
         ctx,
         gates,
-        Some(serde_json::to_value(&rubric)?),
+        Some(rubric.clone()),
         common::fail_on(a.score.report.fail_on, s.config.as_ref()),
     )?;
     let mut snapshot = snapshot;

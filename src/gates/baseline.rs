@@ -20,11 +20,11 @@ use std::collections::HashMap;
 
 use anyhow::Result;
 use polars::prelude::*;
-use serde::Serialize;
 
 use super::model::Loaded;
 use crate::error::{quoted, user};
-use crate::results::{Check, GateResult, Interval, Status, Threshold};
+use crate::results::series::{BaselineSeries, MetricComparison as Comparison};
+use crate::results::{Check, GateKind, GateResult, GateSeries, Interval, Status, Threshold};
 use crate::stats::intervals;
 use crate::stats::metrics::{Metric, Preds};
 use crate::text;
@@ -65,22 +65,6 @@ impl Default for BaselineSettings {
 pub enum Baseline<'a> {
     Model { loaded: &'a Loaded, name: &'a str },
     Trivial,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Comparison {
-    pub metric: Metric,
-    /// What the candidate was compared with (the baseline's name, or `trivial`).
-    pub against: String,
-    pub candidate: f64,
-    pub baseline: f64,
-    pub improvement: f64,
-    pub low: Option<f64>,
-    pub high: Option<f64>,
-    pub p_value: Option<f64>,
-    pub test: String,
-    pub requirement: f64,
-    pub status: String,
 }
 
 /// Trivial predictions for the candidate's rows.
@@ -189,16 +173,12 @@ pub fn compare(a: &Preds, b: &Preds, m: Metric, s: &BaselineSettings, requiremen
         p_value: p,
         test,
         requirement,
-        status: status.as_str().into(),
+        status,
     })
 }
 
 fn comparison_check(c: &Comparison, subject: &str, against: &str, level: f64) -> Check {
-    let status = match c.status.as_str() {
-        "pass" => Status::Pass,
-        "fail" => Status::Fail,
-        _ => Status::Warn,
-    };
+    let status = c.status;
     let ci = match (c.low, c.high) {
         (Some(l), Some(h)) => format!("{}% CI {}–{}", text::num(level * 100.0), signed(l), signed(h)),
         _ => "no interval".into(),
@@ -412,7 +392,7 @@ pub fn run(cand: &Loaded, baseline: Baseline<'_>, entity: Option<&str>, s: &Base
         }
         notes.push("The trivial model (class prior, majority class or mean) is fitted on the evaluation labels, which flatters it: beating it is a conservative test.".into());
     }
-    let mut g = GateResult::from_checks("baseline", "baseline", checks);
+    let mut g = GateResult::from_checks("baseline", GateKind::Baseline, checks);
     let main: Vec<&Comparison> = comparisons.iter().take(metrics.len()).collect();
     g.summary = main
         .iter()
@@ -423,9 +403,9 @@ pub fn run(cand: &Loaded, baseline: Baseline<'_>, entity: Option<&str>, s: &Base
                 text::num(c.candidate),
                 text::num(c.baseline),
                 signed(c.improvement),
-                match c.status.as_str() {
-                    "pass" => "meets the requirement",
-                    "fail" => "clearly worse than required",
+                match c.status {
+                    Status::Pass => "meets the requirement",
+                    Status::Fail => "clearly worse than required",
                     _ => "not significant",
                 }
             )
@@ -451,7 +431,7 @@ pub fn run(cand: &Loaded, baseline: Baseline<'_>, entity: Option<&str>, s: &Base
         )
         .into(),
     );
-    g.series = serde_json::json!({ "comparisons": comparisons });
+    g.series = Some(GateSeries::Baseline(BaselineSeries { comparisons }));
     g.notes = notes;
     Ok(g)
 }
@@ -481,9 +461,9 @@ mod tests {
         let s = BaselineSettings::default();
         let c = compare(&p, &p, Metric::RocAuc, &s, 0.0).unwrap();
         assert_eq!(c.improvement, 0.0);
-        assert_eq!(c.status, "pass", "zero improvement with zero variance meets 'not worse'");
+        assert_eq!(c.status, Status::Pass, "zero improvement with zero variance meets 'not worse'");
         let c = compare(&p, &p, Metric::RocAuc, &s, 0.01).unwrap();
-        assert_eq!(c.status, "fail");
+        assert_eq!(c.status, Status::Fail);
     }
 
     #[test]
@@ -497,10 +477,10 @@ mod tests {
         let s = BaselineSettings::default();
         for m in [Metric::RocAuc, Metric::Accuracy, Metric::LogLoss] {
             let up = compare(&g, &b, m, &s, 0.0).unwrap();
-            assert_eq!(up.status, "pass", "{m}: {up:?}");
+            assert_eq!(up.status, Status::Pass, "{m}: {up:?}");
             assert!(up.p_value.unwrap() < 0.01, "{m}: {up:?}");
             let down = compare(&b, &g, m, &s, 0.0).unwrap();
-            assert_eq!(down.status, "fail", "{m}: {down:?}");
+            assert_eq!(down.status, Status::Fail, "{m}: {down:?}");
         }
         // The trivial model has AUC 0.5.
         let t = trivial(&g);

@@ -24,7 +24,8 @@ use rayon::prelude::*;
 
 use crate::data::time::{TimeColumn, TimeOptions, to_micros};
 use crate::error::quoted;
-use crate::results::{Check, Example, GateResult, Status, Threshold};
+use crate::results::series::{LeakageSeries, TargetRow};
+use crate::results::{Check, Example, GateKind, GateResult, GateSeries, Status, Threshold};
 use crate::stats::rank;
 use crate::text;
 
@@ -211,7 +212,7 @@ pub fn run(train: &DataFrame, test: Option<&DataFrame>, s: &LeakageSettings) -> 
         notes.push("No test set: overlap across splits was not checked.".into());
     }
 
-    let mut g = GateResult::from_checks("leakage", "leakage", checks);
+    let mut g = GateResult::from_checks("leakage", GateKind::Leakage, checks);
     let bad: Vec<&Check> = g.checks.iter().filter(|c| c.status >= Status::Warn).collect();
     g.summary = if bad.is_empty() {
         format!("no leakage found ({} checks on {} features)", g.checks.len(), features.len())
@@ -240,6 +241,18 @@ pub fn run(train: &DataFrame, test: Option<&DataFrame>, s: &LeakageSettings) -> 
         "temporal": s.temporal,
         "gap_seconds": s.gap_us as f64 / 1e6,
     });
+    let target: Vec<TargetRow> = g
+        .checks
+        .iter()
+        .filter(|c| c.code == code::TARGET)
+        .filter_map(|c| Some(TargetRow { feature: c.subject.clone(), value: c.value?, status: c.status }))
+        .collect();
+    if !target.is_empty() {
+        let numeric_label =
+            g.checks.iter().any(|c| c.code == code::TARGET && c.statistic.as_deref() == Some("abs_spearman"));
+        let bound = if numeric_label { s.target_rho } else { s.target_auc };
+        g.series = Some(GateSeries::Leakage(LeakageSeries { target, bound }));
+    }
     g.method.insert("time".into(), s.time.describe().into());
     g.method.insert(
         "target".into(),

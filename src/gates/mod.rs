@@ -242,14 +242,14 @@ pub fn drift_settings(cfg: &Config, g: &crate::config::DriftGateConfig) -> Resul
     }
     s.compare.evidently = g.compat == Some(drift::Compat::Evidently);
     let t = &mut s.thresholds;
-    t.psi = t.psi.overridden(&g.psi);
-    t.ks = t.ks.overridden(&g.ks);
-    t.wasserstein = t.wasserstein.overridden(&g.wasserstein);
-    t.js = t.js.overridden(&g.js);
-    t.chi2 = t.chi2.overridden(&g.chi2);
-    t.null_rate = t.null_rate.overridden(&g.null_rate);
-    t.unseen = t.unseen.overridden(&g.unseen);
-    s.importance_share = s.importance_share.overridden(&g.importance_share);
+    t.psi = t.psi.overridden(g.psi.as_ref());
+    t.ks = t.ks.overridden(g.ks.as_ref());
+    t.wasserstein = t.wasserstein.overridden(g.wasserstein.as_ref());
+    t.js = t.js.overridden(g.js.as_ref());
+    t.chi2 = t.chi2.overridden(g.chi2.as_ref());
+    t.null_rate = t.null_rate.overridden(g.null_rate.as_ref());
+    t.unseen = t.unseen.overridden(g.unseen.as_ref());
+    s.importance_share = s.importance_share.overridden(g.importance_share.as_ref());
     s.overrides = g.features.clone();
     if let Some(a) = g.alpha {
         s.alpha = a;

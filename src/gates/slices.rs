@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::Loaded;
 use crate::error::{quoted, user};
+use crate::results::series::SliceRow;
 use crate::results::{Check, Interval, Status, Threshold};
 use crate::stats::intervals;
 use crate::stats::metrics::{Metric, Preds};
@@ -227,20 +228,6 @@ pub fn judge(metric: Metric, e: &Estimate, bound: f64) -> Status {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct SliceRow {
-    pub by: String,
-    pub slice: String,
-    pub rows: u64,
-    pub status: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub low: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub high: Option<f64>,
-}
-
 pub fn run(loaded: &Loaded, s: &SlicesSettings, predictions_name: &str) -> Result<crate::results::GateResult> {
     let m = s.metric;
     let schema = loaded.frame.schema();
@@ -336,10 +323,10 @@ pub fn run(loaded: &Loaded, s: &SlicesSettings, predictions_name: &str) -> Resul
         }
     }
 
-    let mut g = crate::results::GateResult::from_checks("slices", "slices", checks);
-    let failing: Vec<&SliceRow> = rows.iter().filter(|r| r.status == "fail").collect();
-    let warning: Vec<&SliceRow> = rows.iter().filter(|r| r.status == "warn").collect();
-    let small = rows.iter().filter(|r| r.status == "skipped").count();
+    let mut g = crate::results::GateResult::from_checks("slices", crate::results::GateKind::Slices, checks);
+    let failing: Vec<&SliceRow> = rows.iter().filter(|r| r.status == Status::Fail).collect();
+    let warning: Vec<&SliceRow> = rows.iter().filter(|r| r.status == Status::Warn).collect();
+    let small = rows.iter().filter(|r| r.status == Status::Skipped).count();
     let describe = |r: &&SliceRow| format!("{}={} ({})", r.by, r.slice, r.value.map(text::num).unwrap_or_default());
     g.summary = format!(
         "{m} {} overall; {} slices: {}{}{}",
@@ -388,14 +375,14 @@ pub fn run(loaded: &Loaded, s: &SlicesSettings, predictions_name: &str) -> Resul
         )
         .into(),
     );
-    g.series = serde_json::json!({
-        "metric": m,
-        "higher_is_better": m.higher_is_better(),
-        "overall": overall.value,
-        "overall_interval": overall.interval,
-        "bound": bound_v,
-        "slices": rows,
-    });
+    g.series = Some(crate::results::GateSeries::Slices(crate::results::series::SlicesSeries {
+        metric: m,
+        higher_is_better: m.higher_is_better(),
+        overall: overall.value,
+        overall_interval: overall.interval,
+        bound: bound_v,
+        slices: rows,
+    }));
     g.notes = notes;
     Ok(g)
 }
@@ -425,7 +412,7 @@ fn slice_check(
         by: by.label(),
         slice: key.to_string(),
         rows: n,
-        status: "skipped".into(),
+        status: Status::Skipped,
         value: None,
         low: None,
         high: None,
@@ -474,7 +461,7 @@ fn slice_check(
     row.high = est.interval.map(|i| i.1);
     let ci = interval_text(&est, s.level);
     let status = bound_v.map(|b| judge(m, &est, b)).unwrap_or(Status::Pass);
-    row.status = status.as_str().into();
+    row.status = status;
     let hib = m.higher_is_better();
     let gap = if hib { overall.value - est.value } else { est.value - overall.value };
     let msg = match (status, bound_v) {

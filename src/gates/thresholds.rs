@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::Config;
 use crate::error::{quoted, user};
 use crate::git::{git, thresholds_of};
-use crate::results::{Check, GateResult, Status};
+use crate::results::{Check, GateKind, GateResult, Status};
 
 pub mod code {
     pub const LOOSENED: &str = "thresholds.loosened";
@@ -590,7 +590,7 @@ pub fn run(cfg: &Config, base: &str, approvals: &[Approval], model_globs: &[Stri
             },
         ));
     }
-    let mut g = GateResult::from_checks("thresholds", "thresholds", checks);
+    let mut g = GateResult::from_checks("thresholds", GateKind::Thresholds, checks);
     let loosened = g.checks.iter().filter(|c| c.code == code::LOOSENED).count();
     g.summary = if changes.is_empty() {
         format!("no threshold changed since {}", base)

@@ -4,20 +4,21 @@
 use std::fmt::Write;
 
 use super::escape::html;
+use crate::results::Status;
 use crate::text;
 
 const W: f64 = 720.0;
 const FONT: &str = "font-family=\"system-ui,-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif\"";
 
 /// One row of an interval chart: label, value, optional (low, high), status.
-pub type IntervalRow = (String, f64, Option<(f64, f64)>, String);
+pub type IntervalRow = (String, f64, Option<(f64, f64)>, Status);
 
-pub fn status_color(status: &str) -> &'static str {
+pub fn status_color(status: Status) -> &'static str {
     match status {
-        "fail" | "error" => "#c62828",
-        "warn" => "#b26a00",
-        "pass" => "#2e7d32",
-        _ => "#757575",
+        Status::Fail | Status::Error => "#c62828",
+        Status::Warn => "#b26a00",
+        Status::Pass => "#2e7d32",
+        Status::Skipped => "#757575",
     }
 }
 
@@ -60,7 +61,7 @@ fn svg_titled(h: f64, title: &str) -> String {
 }
 
 /// Horizontal bars, one per row, with vertical reference lines (e.g. warn/fail levels).
-pub fn hbars(title: &str, x_label: &str, rows: &[(String, f64, String)], lines: &[(f64, &str, &str)]) -> String {
+pub fn hbars(title: &str, x_label: &str, rows: &[(String, f64, Status)], lines: &[(f64, &str, &str)]) -> String {
     let label_w = 190.0;
     let (left, right, top) = (label_w + 10.0, W - 20.0, 36.0);
     let row_h = 20.0;
@@ -89,7 +90,7 @@ pub fn hbars(title: &str, x_label: &str, rows: &[(String, f64, String)], lines: 
             ry = y + 3.0,
             w = (x(*v) - left).max(1.0),
             bh = row_h - 6.0,
-            c = status_color(status),
+            c = status_color(*status),
             val = text::num(*v),
             tx = x(*v) + 4.0,
         );
@@ -242,7 +243,7 @@ pub fn intervals(title: &str, x_label: &str, rows: &[IntervalRow], lines: &[(f64
     }
     for (i, (label, v, iv, status)) in rows.iter().enumerate() {
         let y = top + i as f64 * row_h + row_h / 2.0;
-        let c = status_color(status);
+        let c = status_color(*status);
         let _ = write!(
             s,
             "<text x=\"{label_w}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
@@ -354,9 +355,9 @@ mod tests {
 
     #[test]
     fn chart_text_is_escaped() {
-        let s = hbars("<t>", "x", &[("<script>".into(), 0.3, "fail".into())], &[(0.2, "fail", "#c00")]);
+        let s = hbars("<t>", "x", &[("<script>".into(), 0.3, Status::Fail)], &[(0.2, "fail", "#c00")]);
         assert!(!s.contains("<script>") && s.contains("&lt;script&gt;"));
-        let s = intervals("t", "x", &[("a&b".into(), 0.5, Some((0.4, 0.6)), "pass".into())], &[]);
+        let s = intervals("t", "x", &[("a&b".into(), 0.5, Some((0.4, 0.6)), Status::Pass)], &[]);
         assert!(s.contains("a&amp;b"));
     }
 }

@@ -65,8 +65,8 @@ pub fn publish_step(r: &Results, markdown: &str, config: Option<&str>) -> anyhow
 pub fn output_lines(r: &Results, out_dir: Option<&std::path::Path>, written: &[std::path::PathBuf]) -> Vec<String> {
     let mut kv: Vec<(&str, String)> =
         vec![("verdict", r.verdict.status.as_str().to_string()), ("exit-code", r.verdict.exit_code.to_string())];
-    if let Some(s) = r.rubric.as_ref().and_then(|ru| ru["final"].as_f64()) {
-        kv.push(("score", crate::text::num(s)));
+    if let Some(ru) = &r.rubric {
+        kv.push(("score", crate::text::num(ru.final_score)));
     }
     if let Some(d) = out_dir {
         kv.push(("report-dir", d.display().to_string()));

@@ -5,164 +5,133 @@ use base64::Engine;
 
 use super::charts;
 use super::view::{self, View};
-use crate::results::Results;
+use crate::results::series::{BaselineSeries, DriftSeries, FeatureRow, LeakageSeries, SlicesSeries};
+use crate::results::{GateResult, GateSeries, Results, Status};
 use crate::text;
 
 /// Charts for one gate, from the series it recorded.
-fn gate_charts(g: &crate::results::GateResult) -> Vec<String> {
+fn gate_charts(g: &GateResult) -> Vec<String> {
+    match &g.series {
+        Some(GateSeries::Drift(d)) => drift_charts(d),
+        Some(GateSeries::Slices(s)) => slices_charts(s),
+        Some(GateSeries::Baseline(b)) => baseline_charts(b),
+        Some(GateSeries::Leakage(l)) => leakage_charts(l),
+        None => Vec::new(),
+    }
+}
+
+fn drift_charts(d: &DriftSeries) -> Vec<String> {
     let mut out = Vec::new();
-    let series = &g.series;
-    match g.kind.as_str() {
-        "drift" => {
-            let Some(rows) = series["features"].as_array() else { return out };
-            let mut psi: Vec<(String, f64, String)> = rows
+    let mut psi: Vec<(String, f64, Status)> =
+        d.features.iter().filter_map(|r| Some((r.feature.clone(), r.psi?, r.status))).collect();
+    psi.sort_by(|a, b| b.1.total_cmp(&a.1));
+    psi.truncate(25);
+    if !psi.is_empty() {
+        let mut lines = Vec::new();
+        if let Some(w) = d.psi.warn {
+            lines.push((w, "warn", "#b26a00"));
+        }
+        if let Some(f) = d.psi.fail {
+            lines.push((f, "fail", "#c62828"));
+        }
+        out.push(charts::hbars("PSI per column", "Population Stability Index", &psi, &lines));
+    }
+    // Distributions of the columns that moved most (failures first).
+    let mut ranked: Vec<&FeatureRow> =
+        d.features.iter().filter(|r| r.bins.is_some() || r.histogram.is_some()).collect();
+    let rank = |s: Status| match s {
+        Status::Fail | Status::Error => 0,
+        Status::Warn => 1,
+        Status::Pass | Status::Skipped => 2,
+    };
+    ranked.sort_by(|a, b| {
+        rank(a.status).cmp(&rank(b.status)).then(b.psi.unwrap_or(0.0).total_cmp(&a.psi.unwrap_or(0.0)))
+    });
+    for r in ranked.into_iter().take(8) {
+        let title = format!(
+            "{}: reference vs current{}",
+            r.feature,
+            r.psi.map(|p| format!(" (PSI {})", text::num(p))).unwrap_or_default()
+        );
+        if let Some(h) = &r.histogram {
+            out.push(charts::histogram_pair(&title, &h.edges, &h.reference, &h.current));
+        } else if let Some(b) = &r.bins {
+            let rows: Vec<charts::IntervalRow> = b
+                .labels
                 .iter()
-                .filter_map(|r| {
-                    Some((r["feature"].as_str()?.to_string(), r["psi"].as_f64()?, r["status"].as_str()?.to_string()))
+                .zip(&b.reference)
+                .zip(&b.current)
+                .take(20)
+                .flat_map(|((l, rv), cv)| {
+                    [
+                        (format!("{l} · reference"), *rv, None, Status::Skipped),
+                        (format!("{l} · current"), *cv, None, Status::Pass),
+                    ]
                 })
                 .collect();
-            psi.sort_by(|a, b| b.1.total_cmp(&a.1));
-            psi.truncate(25);
-            if !psi.is_empty() {
-                let th = &g.thresholds.values["psi"];
-                let mut lines = Vec::new();
-                if let Some(w) = th["warn"].as_f64() {
-                    lines.push((w, "warn", "#b26a00"));
-                }
-                if let Some(f) = th["fail"].as_f64() {
-                    lines.push((f, "fail", "#c62828"));
-                }
-                out.push(charts::hbars("PSI per column", "Population Stability Index", &psi, &lines));
-            }
-            // Distributions of the columns that moved most (failures first).
-            let mut ranked: Vec<&serde_json::Value> =
-                rows.iter().filter(|r| r["bins"].is_object() || r["histogram"].is_object()).collect();
-            let rank = |s: &str| match s {
-                "fail" | "error" => 0,
-                "warn" => 1,
-                _ => 2,
-            };
-            ranked.sort_by(|a, b| {
-                rank(a["status"].as_str().unwrap_or(""))
-                    .cmp(&rank(b["status"].as_str().unwrap_or("")))
-                    .then(b["psi"].as_f64().unwrap_or(0.0).total_cmp(&a["psi"].as_f64().unwrap_or(0.0)))
-            });
-            for r in ranked.into_iter().take(8) {
-                let name = r["feature"].as_str().unwrap_or("");
-                let floats = |v: &serde_json::Value| -> Vec<f64> {
-                    v.as_array().map(|a| a.iter().filter_map(|x| x.as_f64()).collect()).unwrap_or_default()
-                };
-                let title = format!(
-                    "{name}: reference vs current{}",
-                    r["psi"].as_f64().map(|p| format!(" (PSI {})", text::num(p))).unwrap_or_default()
-                );
-                if r["histogram"].is_object() {
-                    let h = &r["histogram"];
-                    out.push(charts::histogram_pair(
-                        &title,
-                        &floats(&h["edges"]),
-                        &floats(&h["reference"]),
-                        &floats(&h["current"]),
-                    ));
-                } else {
-                    let b = &r["bins"];
-                    let labels: Vec<String> = b["labels"]
-                        .as_array()
-                        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
-                        .unwrap_or_default();
-                    let rows: Vec<charts::IntervalRow> = labels
-                        .iter()
-                        .zip(floats(&b["reference"]))
-                        .zip(floats(&b["current"]))
-                        .take(20)
-                        .flat_map(|((l, rv), cv)| {
-                            [
-                                (format!("{l} · reference"), rv, None, "skipped".to_string()),
-                                (format!("{l} · current"), cv, None, "pass".to_string()),
-                            ]
-                        })
-                        .collect();
-                    out.push(charts::intervals(&title, "share of rows", &rows, &[]));
-                }
-            }
+            out.push(charts::intervals(&title, "share of rows", &rows, &[]));
         }
-        "slices" => {
-            let Some(rows) = series["slices"].as_array() else { return out };
-            let metric = series["metric"].as_str().unwrap_or("metric");
-            let data: Vec<charts::IntervalRow> = rows
-                .iter()
-                .filter_map(|r| {
-                    let v = r["value"].as_f64()?;
-                    let iv = r["low"].as_f64().zip(r["high"].as_f64());
-                    let label = format!(
-                        "{}={} (n={})",
-                        r["by"].as_str()?,
-                        r["slice"].as_str()?,
-                        text::int(r["rows"].as_u64().unwrap_or(0))
-                    );
-                    Some((label, v, iv, r["status"].as_str()?.to_string()))
-                })
-                .collect();
-            let mut lines = Vec::new();
-            if let Some(b) = series["bound"].as_f64() {
-                lines.push((b, "bound", "#c62828"));
-            }
-            if let Some(o) = series["overall"].as_f64() {
-                lines.push((o, "overall", "#555"));
-            }
-            if !data.is_empty() {
-                out.push(charts::intervals(
-                    &format!("{metric} per slice with confidence intervals"),
-                    &format!("{metric} (grey slices are too small to judge)"),
-                    &data,
-                    &lines,
-                ));
-            }
-        }
-        "baseline" => {
-            let Some(rows) = series["comparisons"].as_array() else { return out };
-            let data: Vec<charts::IntervalRow> = rows
-                .iter()
-                .filter_map(|r| {
-                    Some((
-                        format!("{} vs {}", r["metric"].as_str()?, r["against"].as_str().unwrap_or("baseline")),
-                        r["improvement"].as_f64()?,
-                        r["low"].as_f64().zip(r["high"].as_f64()),
-                        r["status"].as_str()?.to_string(),
-                    ))
-                })
-                .collect();
-            if !data.is_empty() {
-                out.push(charts::intervals(
-                    "Improvement over the baseline (right is better)",
-                    "candidate − baseline, sign flipped for lower-is-better metrics",
-                    &data,
-                    &[(0.0, "no change", "#555")],
-                ));
-            }
-        }
-        "leakage" => {
-            let mut rows: Vec<(String, f64, String)> = g
-                .checks
-                .iter()
-                .filter(|c| c.code == crate::gates::leakage::code::TARGET)
-                .filter_map(|c| Some((c.subject.clone(), c.value?, c.status.as_str().to_string())))
-                .collect();
-            rows.sort_by(|a, b| b.1.total_cmp(&a.1));
-            rows.truncate(20);
-            if !rows.is_empty() {
-                let bound = g.thresholds.values["target_auc"].as_f64().unwrap_or(0.99);
-                out.push(charts::hbars(
-                    "How well each feature alone predicts the label",
-                    "max(AUC, 1 − AUC), or |Spearman ρ| for a numeric label",
-                    &rows,
-                    &[(bound, "bound", "#c62828")],
-                ));
-            }
-        }
-        _ => {}
     }
     out
+}
+
+fn slices_charts(s: &SlicesSeries) -> Vec<String> {
+    let metric = s.metric.name();
+    let data: Vec<charts::IntervalRow> = s
+        .slices
+        .iter()
+        .filter_map(|r| {
+            let label = format!("{}={} (n={})", r.by, r.slice, text::int(r.rows));
+            Some((label, r.value?, r.low.zip(r.high), r.status))
+        })
+        .collect();
+    let mut lines = Vec::new();
+    if let Some(b) = s.bound {
+        lines.push((b, "bound", "#c62828"));
+    }
+    lines.push((s.overall, "overall", "#555"));
+    if data.is_empty() {
+        return Vec::new();
+    }
+    vec![charts::intervals(
+        &format!("{metric} per slice with confidence intervals"),
+        &format!("{metric} (grey slices are too small to judge)"),
+        &data,
+        &lines,
+    )]
+}
+
+fn baseline_charts(b: &BaselineSeries) -> Vec<String> {
+    let data: Vec<charts::IntervalRow> = b
+        .comparisons
+        .iter()
+        .map(|c| (format!("{} vs {}", c.metric.name(), c.against), c.improvement, c.low.zip(c.high), c.status))
+        .collect();
+    if data.is_empty() {
+        return Vec::new();
+    }
+    vec![charts::intervals(
+        "Improvement over the baseline (right is better)",
+        "candidate − baseline, sign flipped for lower-is-better metrics",
+        &data,
+        &[(0.0, "no change", "#555")],
+    )]
+}
+
+fn leakage_charts(l: &LeakageSeries) -> Vec<String> {
+    let mut rows: Vec<(String, f64, Status)> =
+        l.target.iter().map(|t| (t.feature.clone(), t.value, t.status)).collect();
+    rows.sort_by(|a, b| b.1.total_cmp(&a.1));
+    rows.truncate(20);
+    if rows.is_empty() {
+        return Vec::new();
+    }
+    vec![charts::hbars(
+        "How well each feature alone predicts the label",
+        "max(AUC, 1 − AUC), or |Spearman ρ| for a numeric label",
+        &rows,
+        &[(l.bound, "bound", "#c62828")],
+    )]
 }
 
 /// Base64 of the results text, wrapped at 76 characters.

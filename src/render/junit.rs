@@ -8,7 +8,7 @@ use super::escape::xml;
 use crate::results::{Results, Status};
 
 pub fn render(r: &Results, digest: &str) -> String {
-    let warn_fails = r.verdict.fail_on == "warn";
+    let warn_fails = r.verdict.fail_on == crate::results::FailOn::Warn;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let c = &r.verdict.check_counts;
     let failures = c.fail + if warn_fails { c.warn } else { 0 };

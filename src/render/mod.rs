@@ -18,7 +18,7 @@ use anyhow::{Context, Result};
 use minijinja::value::{Value, ValueKind};
 use minijinja::{Environment, UndefinedBehavior};
 
-use crate::results::Results;
+use crate::results::{Results, Status};
 
 /// GitHub's limit on a comment body, in characters.
 pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
@@ -143,7 +143,7 @@ pub fn markdown(r: &Results, limit: usize, digest: &str) -> Result<String> {
     // 1. Drop passing/skipped checks from details.
     for g in &mut v.gates {
         let before = g.checks.len();
-        g.checks.retain(|c| c.status != "pass" && c.status != "skipped");
+        g.checks.retain(|c| c.status >= Status::Warn);
         g.hidden_checks = before - g.checks.len();
     }
     v.cut_notes.push(

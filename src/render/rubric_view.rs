@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::charts;
+use crate::results::{RubricResult, Status};
 use crate::text;
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -41,27 +42,24 @@ pub struct RubricTestView {
     pub hints: String,
 }
 
-pub fn build(v: &serde_json::Value) -> RubricView {
-    let s = |x: &serde_json::Value| x.as_str().unwrap_or("").to_string();
+pub fn build(v: &RubricResult) -> RubricView {
     let mut out = RubricView {
-        version: s(&v["version"]),
-        final_score: v["final"].as_f64().map(text::num).unwrap_or_default(),
-        band: s(&v["band"]),
+        version: v.version.clone(),
+        final_score: text::num(v.final_score),
+        band: v.band.clone(),
         ..Default::default()
     };
-    let max = v["max_per_test"].as_f64().unwrap_or(1.0) * 7.0;
+    let max = v.section_max();
     let mut bars = Vec::new();
-    for sec in v["sections"].as_array().into_iter().flatten() {
-        let name = s(&sec["title"]);
-        let score = sec["score"].as_f64().unwrap_or(0.0);
-        let weakest = sec["weakest"].as_bool().unwrap_or(false);
+    for sec in &v.sections {
         out.sections.push(RubricSectionView {
-            title: name.clone(),
-            score: text::num(score),
-            max: sec["max"].as_f64().map(text::num).unwrap_or_default(),
-            weakest,
+            title: sec.title.clone(),
+            score: text::num(sec.score),
+            max: text::num(sec.max),
+            weakest: sec.weakest,
         });
-        bars.push((name, score, if weakest { "warn".to_string() } else { "pass".to_string() }));
+        let status = if sec.weakest { Status::Warn } else { Status::Pass };
+        bars.push((sec.title.clone(), sec.score, status));
     }
     if !bars.is_empty() {
         out.charts.push(charts::hbars(
@@ -71,54 +69,34 @@ pub fn build(v: &serde_json::Value) -> RubricView {
             &[],
         ));
     }
-    for t in v["tests"].as_array().into_iter().flatten() {
-        let evidence: Vec<String> = t["evidence"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|e| match (e["kind"].as_str(), e["detail"].as_str()) {
-                (Some(k), Some(d)) => format!("{k}: {d}"),
-                _ => e.to_string(),
-            })
-            .collect();
-        let level = s(&t["level"]);
+    for t in &v.tests {
+        let evidence: Vec<String> = t.evidence.iter().map(|e| format!("{}: {}", e.kind, e.detail)).collect();
         out.tests.push(RubricTestView {
-            symbol: match level.as_str() {
-                "automated" => "●",
-                "manual" => "◐",
-                "na" => "–",
-                _ => "○",
-            }
-            .into(),
-            level,
-            id: s(&t["id"]),
-            title: s(&t["title"]),
-            points: t["points"].as_f64().map(text::num).unwrap_or_default(),
-            reason: s(&t["reason"]),
+            symbol: t.level.symbol().into(),
+            level: t.level.as_str().into(),
+            id: t.id.clone(),
+            title: t.title.clone(),
+            points: text::num(t.points),
+            reason: t.reason.clone(),
             evidence: evidence.join("; "),
-            hints: t["hints"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|h| h.as_str())
-                .collect::<Vec<_>>()
-                .join("; "),
+            hints: t.hints.join("; "),
         });
     }
-    let j = &v["judged"];
+    let j = &v.judged;
     out.judged = format!(
         "{} tests judged from the repository, {} only from claims, {} without evidence",
-        j["repository"].as_u64().unwrap_or(0),
-        j["claims"].as_u64().unwrap_or(0) + j["na"].as_u64().unwrap_or(0),
-        j["none"].as_u64().unwrap_or(0)
+        j.repository,
+        j.claims + j.na,
+        j.none
     );
-    out.next_steps = v["next_steps"].as_array().into_iter().flatten().map(s).collect();
-    out.notes = v["notes"].as_array().into_iter().flatten().map(s).collect();
-    if let Some(h) = v["history"].as_array().filter(|h| h.len() >= 2) {
-        let dates: Vec<String> = h.iter().map(|p| s(&p["date"])).collect();
+    out.next_steps = v.next_steps.clone();
+    out.notes = v.notes.clone();
+    if v.history.len() >= 2 {
+        let h = &v.history;
+        let dates: Vec<String> = h.iter().map(|p| p.date.clone()).collect();
         let mut names: Vec<String> = Vec::new();
         for p in h {
-            for (k, _) in p["sections"].as_object().into_iter().flatten() {
+            for k in p.sections.keys() {
                 if !names.contains(k) {
                     names.push(k.clone());
                 }
@@ -126,9 +104,9 @@ pub fn build(v: &serde_json::Value) -> RubricView {
         }
         let mut series: Vec<(String, Vec<f64>)> = names
             .iter()
-            .map(|n| (n.clone(), h.iter().map(|p| p["sections"][n].as_f64().unwrap_or(0.0)).collect()))
+            .map(|n| (n.clone(), h.iter().map(|p| p.sections.get(n).copied().unwrap_or(0.0)).collect()))
             .collect();
-        series.push(("final".into(), h.iter().map(|p| p["final"].as_f64().unwrap_or(0.0)).collect()));
+        series.push(("final".into(), h.iter().map(|p| p.final_score).collect()));
         out.charts.push(charts::trend("ML Test Score across audits", &dates, &series, max.max(1.0)));
     }
     out

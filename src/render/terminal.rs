@@ -1,7 +1,7 @@
 //! The short human summary printed after a run: verdict first, one line per gate, then the
 //! findings that need attention (at most 15), then where the reports are.
 
-use crate::results::{Results, Status};
+use crate::results::Results;
 use crate::text;
 use crate::ui::{bold, paint};
 
@@ -56,11 +56,7 @@ pub fn summary(r: &Results, color: bool, written: &[String]) -> String {
     if !problems.is_empty() {
         out.push_str(&format!("\n{}\n", bold(color, "Needs attention:")));
         for p in problems.iter().take(MAX_LISTED) {
-            let st = match p.check.status.as_str() {
-                "error" => Status::Error,
-                "fail" => Status::Fail,
-                _ => Status::Warn,
-            };
+            let st = p.check.status;
             out.push_str(&format!(
                 "  {} {} {} [{}]: {}\n",
                 paint(color, st, &p.check.symbol),

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::results::{Check, GateResult, Results, Status, Threshold};
+use crate::results::{Check, GateKind, GateResult, Results, Status, Threshold};
 use crate::text;
 
 #[derive(Debug, Clone, Serialize)]
@@ -25,7 +25,7 @@ pub struct View {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct VerdictView {
-    pub status: String,
+    pub status: Status,
     pub symbol: String,
     pub label: String,
     pub headline: String,
@@ -35,8 +35,8 @@ pub struct VerdictView {
 #[derive(Debug, Clone, Serialize)]
 pub struct GateView {
     pub id: String,
-    pub kind: String,
-    pub status: String,
+    pub kind: GateKind,
+    pub status: Status,
     pub symbol: String,
     pub summary: String,
     pub counts: String,
@@ -51,7 +51,7 @@ pub struct GateView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckView {
-    pub status: String,
+    pub status: Status,
     pub symbol: String,
     pub code: String,
     pub subject: String,
@@ -138,7 +138,7 @@ pub fn check_view(c: &Check) -> CheckView {
         .collect::<Vec<_>>()
         .join("; ");
     CheckView {
-        status: c.status.as_str().into(),
+        status: c.status,
         symbol: c.status.symbol().into(),
         code: c.code.clone(),
         subject: c.subject.clone(),
@@ -172,8 +172,8 @@ fn gate_view(g: &GateResult) -> GateView {
     checks.sort_by_key(|c| std::cmp::Reverse(c.status));
     GateView {
         id: g.id.clone(),
-        kind: g.kind.clone(),
-        status: g.status.as_str().into(),
+        kind: g.kind,
+        status: g.status,
         symbol: g.status.symbol().into(),
         summary: g.summary.clone(),
         counts: parts.join(", "),
@@ -234,12 +234,12 @@ pub fn build(r: &Results) -> View {
             }
         }
     }
-    problems.sort_by_key(|p| std::cmp::Reverse(status_rank(&p.check.status)));
+    problems.sort_by_key(|p| std::cmp::Reverse(p.check.status));
     let git = r.run.git.as_ref();
     View {
         title: "mlgate report".into(),
         verdict: VerdictView {
-            status: r.verdict.status.as_str().into(),
+            status: r.verdict.status,
             symbol: r.verdict.status.symbol().into(),
             label: status_label(r.verdict.status).into(),
             headline,
@@ -274,15 +274,5 @@ pub fn build(r: &Results) -> View {
         },
         cut_notes: Vec::new(),
         rubric,
-    }
-}
-
-fn status_rank(s: &str) -> u8 {
-    match s {
-        "error" => 4,
-        "fail" => 3,
-        "warn" => 2,
-        "pass" => 1,
-        _ => 0,
     }
 }

@@ -7,87 +7,15 @@ use std::path::Path;
 
 use anyhow::Result;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::scan::{self, RepoIndex};
 use super::{Detector, DetectorKind, Rubric, TestSpec};
 use crate::error::{quoted, user};
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Evidence {
-    /// `file`, `code`, `ci-job`, `gate`, `claim`.
-    pub kind: String,
-    pub detail: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct TestResult {
-    pub id: String,
-    pub section: String,
-    pub title: String,
-    pub points: f64,
-    /// `automated`, `manual`, `none` or `na`.
-    pub level: String,
-    /// `repository`, `claim` or `none`.
-    pub source: String,
-    pub evidence: Vec<Evidence>,
-    pub reason: String,
-    /// Leads that earned nothing (a dependency never used, a manual-only job …).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub hints: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct SectionResult {
-    pub id: String,
-    pub title: String,
-    pub score: f64,
-    pub max: f64,
-    pub weakest: bool,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
-pub struct Judged {
-    /// Tests whose points come from what the repository shows.
-    pub repository: u32,
-    /// Tests whose points come only from [evidence] claims.
-    pub claims: u32,
-    pub none: u32,
-    pub na: u32,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct HistoryPoint {
-    pub date: String,
-    pub sections: BTreeMap<String, f64>,
-    #[serde(rename = "final")]
-    pub final_score: f64,
-}
-
-/// The `rubric` part of the results.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct RubricResult {
-    pub id: String,
-    pub name: String,
-    pub version: String,
-    /// `2017`: 0 / 0.5 / 1 per test, final = the minimum section.
-    pub scale: String,
-    pub max_per_test: f64,
-    pub tests: Vec<TestResult>,
-    pub sections: Vec<SectionResult>,
-    #[serde(rename = "final")]
-    pub final_score: f64,
-    pub band: String,
-    pub judged: Judged,
-    pub next_steps: Vec<String>,
-    pub notes: Vec<String>,
-    /// Whether mlgate's "not applicable" extension was allowed.
-    pub allow_na: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_score: Option<f64>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub history: Vec<HistoryPoint>,
-}
+pub use crate::results::rubric::{
+    Evidence, HistoryPoint, Judged, Level, RubricResult, SectionResult, Source, TestResult,
+};
 
 /// The paper's interpretation of the final score (Table V; intervals are left-open).
 pub fn band(score: f64) -> &'static str {
@@ -324,11 +252,11 @@ pub fn score(rubric: &Rubric, inp: &Inputs<'_>) -> Result<RubricResult> {
     }
     let mut judged = Judged::default();
     for t in &tests {
-        match t.source.as_str() {
-            "repository" => judged.repository += 1,
-            "claim" if t.level == "na" => judged.na += 1,
-            "claim" => judged.claims += 1,
-            _ => judged.none += 1,
+        match t.source {
+            Source::Repository => judged.repository += 1,
+            Source::Claim if t.level == Level::Na => judged.na += 1,
+            Source::Claim => judged.claims += 1,
+            Source::None => judged.none += 1,
         }
     }
     // Next steps: the cheapest tests that raise the weakest section(s).
@@ -337,7 +265,7 @@ pub fn score(rubric: &Rubric, inp: &Inputs<'_>) -> Result<RubricResult> {
         .tests
         .iter()
         .zip(&tests)
-        .filter(|(spec, r)| weakest.contains(spec.section.as_str()) && r.points < 1.0 && r.level != "na")
+        .filter(|(spec, r)| weakest.contains(spec.section.as_str()) && r.points < 1.0 && r.level != Level::Na)
         .collect();
     candidates
         .sort_by(|a, b| a.0.effort.cmp(&b.0.effort).then(b.1.points.total_cmp(&a.1.points)).then(a.0.id.cmp(&b.0.id)));
@@ -442,12 +370,12 @@ fn score_test(
     }
     let (mut points, mut level, mut source, mut evidence, mut reason) = if !auto_ev.is_empty() {
         let r = format!("automated: {}", auto_ev[0].detail);
-        (1.0, "automated", "repository", [auto_ev.clone(), manual_ev.clone()].concat(), r)
+        (1.0, Level::Automated, Source::Repository, [auto_ev.clone(), manual_ev.clone()].concat(), r)
     } else if !manual_ev.is_empty() {
         let r = format!("done by hand or not wired to an automatic trigger: {}", manual_ev[0].detail);
-        (0.5, "manual", "repository", manual_ev.clone(), r)
+        (0.5, Level::Manual, Source::Repository, manual_ev.clone(), r)
     } else {
-        (0.0, "none", "none", Vec::new(), "no evidence in the repository".to_string())
+        (0.0, Level::None, Source::None, Vec::new(), "no evidence in the repository".to_string())
     };
     if let Some(c) = inp.claims.get(&t.id) {
         let link = c.link.as_deref().map(|l| check_link(&inp.index.root, l));
@@ -475,14 +403,14 @@ fn score_test(
                 };
                 if status == "na" && inp.allow_na && points < 1.0 {
                     points = 1.0;
-                    level = "na";
-                    source = "claim";
+                    level = Level::Na;
+                    source = Source::Claim;
                     reason = "not applicable (mlgate's --allow-na extension, not part of the paper)".into();
                     evidence.push(Evidence { kind: "claim".into(), detail });
                 } else if claimed > points {
                     points = claimed;
-                    level = if claimed >= 1.0 { "automated" } else { "manual" };
-                    source = "claim";
+                    level = if claimed >= 1.0 { Level::Automated } else { Level::Manual };
+                    source = Source::Claim;
                     reason = format!("claimed as {status} in [evidence]");
                     evidence.insert(0, Evidence { kind: "claim".into(), detail });
                 } else {
@@ -508,8 +436,8 @@ fn score_test(
         section: t.section.clone(),
         title: t.title.clone(),
         points,
-        level: level.into(),
-        source: source.into(),
+        level,
+        source,
         evidence,
         reason,
         hints,

@@ -3,10 +3,11 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::column::{CatData, ColumnData, NumValues, NumericData};
-use crate::results::{Check, Interval, Status, Threshold};
+pub use crate::results::series::{BinSeries, ColumnKind, FeatureRow, HistSeries, Role};
+use crate::results::{Check, Interval, Status};
 use crate::stats::hist;
 use crate::stats::psi::{self, EmptyBins};
 use crate::stats::{chi2, ks, wasserstein};
@@ -28,35 +29,7 @@ pub mod code {
     pub const IMPORTANCE: &str = "drift.importance";
 }
 
-/// Warn and fail levels for one statistic (a value above a level breaks it).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Levels {
-    pub warn: Option<f64>,
-    pub fail: Option<f64>,
-}
-
-impl Levels {
-    pub const fn new(warn: Option<f64>, fail: Option<f64>) -> Levels {
-        Levels { warn, fail }
-    }
-    pub fn is_set(&self) -> bool {
-        self.warn.is_some() || self.fail.is_some()
-    }
-    pub fn threshold(&self) -> Option<Threshold> {
-        self.is_set().then(|| Threshold::at_most(self.warn, self.fail))
-    }
-    pub fn judge(&self, v: f64) -> Status {
-        self.threshold().map(|t| t.judge(v)).unwrap_or(Status::Pass)
-    }
-    /// `self` with the fields set in `o` replaced.
-    pub fn overridden(&self, o: &Option<Levels>) -> Levels {
-        match o {
-            Some(o) => Levels { warn: o.warn.or(self.warn), fail: o.fail.or(self.fail) },
-            None => *self,
-        }
-    }
-}
+pub use crate::results::Levels;
 
 /// Thresholds applied to one column.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -94,60 +67,6 @@ pub struct CompareSettings {
     pub evidently: bool,
 }
 
-/// One labelled bin: the shares and the PSI contribution.
-#[derive(Debug, Clone, Serialize)]
-pub struct BinSeries {
-    pub labels: Vec<String>,
-    pub reference: Vec<f64>,
-    pub current: Vec<f64>,
-    pub contribution: Vec<f64>,
-}
-
-/// Equal-width display histogram (shares), first and last bins open-ended.
-#[derive(Debug, Clone, Serialize)]
-pub struct HistSeries {
-    pub edges: Vec<f64>,
-    pub reference: Vec<f64>,
-    pub current: Vec<f64>,
-}
-
-/// What the reports draw and tabulate for one column.
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct FeatureRow {
-    pub feature: String,
-    pub role: String,
-    pub kind: String,
-    pub status: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub importance: Option<f64>,
-    pub rows_reference: u64,
-    pub rows_current: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub psi: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ks: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub p_value: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub p_adjusted: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub wasserstein: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub js: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cramers_v: Option<f64>,
-    pub missing_reference: f64,
-    pub missing_current: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unseen: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bins: Option<BinSeries>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub histogram: Option<HistSeries>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-}
-
 /// The outcome for one column before multiple-testing correction.
 #[derive(Debug, Clone)]
 pub struct FeatureOutcome {
@@ -165,20 +84,20 @@ fn finite(x: f64) -> Option<f64> {
 /// Compares one column.
 pub fn compare(
     name: &str,
-    role: &str,
+    role: Role,
     reference: Option<&ColumnData>,
     current: Option<&ColumnData>,
     th: &FeatureThresholds,
     s: &CompareSettings,
 ) -> FeatureOutcome {
-    let mut row = FeatureRow { feature: name.to_string(), role: role.to_string(), ..Default::default() };
+    let mut row = FeatureRow { feature: name.to_string(), role, ..Default::default() };
     let mut checks = Vec::new();
     let (r, c) = match (reference, current) {
         (Some(r), Some(c)) => (r, c),
         (Some(_), None) | (None, Some(_)) | (None, None) => {
             let side = if reference.is_none() { "reference" } else { "current" };
-            row.kind = "missing".into();
-            row.status = "fail".into();
+            row.kind = ColumnKind::Missing;
+            row.status = Status::Fail;
             row.note = Some(format!("not comparable: column is missing from {side}"));
             checks.push(Check::new(
                 code::MISSING_COLUMN,
@@ -210,7 +129,7 @@ pub fn compare(
             ),
         )
         .with_value("missing_share_change", change.abs())
-        .with_threshold(th.null_rate.threshold().unwrap_or(Threshold::at_most(None, None)))
+        .with_threshold(th.null_rate.threshold())
         .with_detail("reference", row.missing_reference)
         .with_detail("current", row.missing_current),
     );
@@ -218,15 +137,15 @@ pub fn compare(
     let mut test = None;
     match (r, c) {
         (ColumnData::Numeric(a), ColumnData::Numeric(b)) => {
-            row.kind = "numeric".into();
+            row.kind = ColumnKind::Numeric;
             test = numeric(name, a, b, th, s, &mut row, &mut checks);
         }
         (ColumnData::Categorical(a), ColumnData::Categorical(b)) => {
-            row.kind = "categorical".into();
+            row.kind = ColumnKind::Categorical;
             test = categorical(name, a, b, th, s, &mut row, &mut checks);
         }
         (ColumnData::Other { dtype, .. }, ColumnData::Other { .. }) => {
-            row.kind = "other".into();
+            row.kind = ColumnKind::Other;
             let lower = dtype.to_ascii_lowercase();
             let msg = if lower.contains("date") || lower.contains("time") {
                 format!(
@@ -239,7 +158,7 @@ pub fn compare(
             checks.push(Check::new(code::NOT_COMPARABLE, name, Status::Skipped, msg));
         }
         _ => {
-            row.kind = "mismatch".into();
+            row.kind = ColumnKind::Mismatch;
             let msg = format!("not comparable: {} in reference, {} in current", r.kind_label(), c.kind_label());
             row.note = Some(msg.clone());
             checks.push(
@@ -249,7 +168,7 @@ pub fn compare(
             );
         }
     }
-    row.status = Status::worst(checks.iter().map(|c| c.status)).as_str().into();
+    row.status = Status::worst(checks.iter().map(|c| c.status));
     FeatureOutcome { row, checks, test }
 }
 
@@ -268,9 +187,7 @@ fn psi_check(name: &str, value: f64, th: &FeatureThresholds, bins: usize, top: O
     if let Some(t) = top {
         msg.push_str(&format!("; largest contribution from {t}"));
     }
-    Check::new(code::PSI, name, status, msg)
-        .with_value("psi", value)
-        .with_threshold(th.psi.threshold().unwrap_or(Threshold::at_most(None, None)))
+    Check::new(code::PSI, name, status, msg).with_value("psi", value).with_threshold(th.psi.threshold())
 }
 
 fn info_or(levels: &Levels, v: f64) -> Status {
@@ -355,7 +272,7 @@ fn numeric(
             format!("Jensen–Shannon distance {}", text::num(js_value)),
         )
         .with_value("js_distance", js_value)
-        .with_threshold(th.js.threshold().unwrap_or(Threshold::at_most(None, None))),
+        .with_threshold(th.js.threshold()),
     );
     row.bins = Some(series);
 
@@ -382,7 +299,7 @@ fn numeric(
                 ),
             )
             .with_value("wasserstein_norm", wn)
-            .with_threshold(th.wasserstein.threshold().unwrap_or(Threshold::at_most(None, None)))
+            .with_threshold(th.wasserstein.threshold())
             .with_detail("wasserstein", w)
             .with_detail("reference_std", std_ref),
         );
@@ -413,7 +330,7 @@ fn numeric(
     row.p_value = finite(p);
     let mut c = Check::new(code::KS, name, Status::Pass, String::new())
         .with_value("ks_statistic", d)
-        .with_threshold(th.ks.threshold().unwrap_or(Threshold::at_most(None, None)))
+        .with_threshold(th.ks.threshold())
         .with_detail("p_method", method)
         .with_detail("n_reference", n1)
         .with_detail("n_current", n2);
@@ -631,7 +548,7 @@ fn categorical(
             format!("Jensen–Shannon distance {}", text::num(js_value)),
         )
         .with_value("js_distance", js_value)
-        .with_threshold(th.js.threshold().unwrap_or(Threshold::at_most(None, None))),
+        .with_threshold(th.js.threshold()),
     );
 
     // Categories the model never saw in training.
@@ -661,7 +578,7 @@ fn categorical(
     checks.push(
         Check::new(code::UNSEEN, name, th.unseen.judge(unseen_share), msg)
             .with_value("unseen_share", unseen_share)
-            .with_threshold(th.unseen.threshold().unwrap_or(Threshold::at_most(None, None)))
+            .with_threshold(th.unseen.threshold())
             .with_counts(unseen_n, nb)
             .with_detail(
                 "top_unseen",
@@ -687,7 +604,7 @@ fn categorical(
             row.p_value = finite(r.p_value);
             let mut c = Check::new(code::CHI2, name, Status::Pass, String::new())
                 .with_value("cramers_v", r.cramers_v)
-                .with_threshold(th.chi2.threshold().unwrap_or(Threshold::at_most(None, None)))
+                .with_threshold(th.chi2.threshold())
                 .with_detail("chi2", r.statistic)
                 .with_detail("dof", r.dof);
             c.p_value = finite(r.p_value);
@@ -727,7 +644,7 @@ pub fn finish_significance(o: &mut FeatureOutcome, adjusted: f64, alpha: f64, co
     }
     c.details.insert("p_adjusted".into(), serde_json::json!(finite(adjusted)));
     c.details.insert("alpha".into(), serde_json::json!(alpha));
-    o.row.status = Status::worst(o.checks.iter().map(|c| c.status)).as_str().into();
+    o.row.status = Status::worst(o.checks.iter().map(|c| c.status));
 }
 
 /// p-values for messages: scientific below 0.001.
@@ -768,20 +685,20 @@ mod tests {
     #[test]
     fn identical_columns_do_not_drift() {
         let v: Vec<f64> = (0..500).map(|i| (i as f64 * 0.37).sin()).collect();
-        let o = compare("x", "feature", Some(&num(&v)), Some(&num(&v)), &FeatureThresholds::default(), &S);
+        let o = compare("x", Role::Feature, Some(&num(&v)), Some(&num(&v)), &FeatureThresholds::default(), &S);
         assert_eq!(o.row.psi, Some(0.0));
         assert_eq!(o.row.ks, Some(0.0));
         assert_eq!(o.row.wasserstein, Some(0.0));
-        assert_eq!(o.row.status, "pass");
+        assert_eq!(o.row.status, Status::Pass);
     }
 
     #[test]
     fn shifted_column_fails_psi() {
         let a: Vec<f64> = (0..2000).map(|i| (i as f64 * 0.618).fract()).collect();
         let b: Vec<f64> = a.iter().map(|x| x + 0.3).collect();
-        let o = compare("x", "feature", Some(&num(&a)), Some(&num(&b)), &FeatureThresholds::default(), &S);
+        let o = compare("x", Role::Feature, Some(&num(&a)), Some(&num(&b)), &FeatureThresholds::default(), &S);
         assert!(o.row.psi.unwrap() > 0.2, "{:?}", o.row.psi);
-        assert_eq!(o.row.status, "fail");
+        assert_eq!(o.row.status, Status::Fail);
         let (_, p, d, _) = o.test.unwrap();
         assert!(p < 1e-10 && (d - 0.3).abs() < 0.01);
     }
@@ -796,10 +713,10 @@ mod tests {
             other: 0,
             capped: false,
         });
-        let o = compare("x", "feature", Some(&num(&[1.0, 2.0])), Some(&c), &FeatureThresholds::default(), &S);
+        let o = compare("x", Role::Feature, Some(&num(&[1.0, 2.0])), Some(&c), &FeatureThresholds::default(), &S);
         assert!(o.checks.iter().any(|c| c.code == code::TYPE_MISMATCH && c.status == Status::Fail));
         assert!(o.row.note.unwrap().starts_with("not comparable: numeric (f64) in reference, categorical (str)"));
-        let o = compare("x", "feature", Some(&num(&[1.0])), None, &FeatureThresholds::default(), &S);
+        let o = compare("x", Role::Feature, Some(&num(&[1.0])), None, &FeatureThresholds::default(), &S);
         assert_eq!(o.checks[0].code, code::MISSING_COLUMN);
     }
 
@@ -815,7 +732,8 @@ mod tests {
             dtype: "f64".into(),
             values: NumValues::Sorted(vec![]),
         });
-        let o = compare("x", "feature", Some(&num(&[1.0, 2.0, 3.0])), Some(&empty), &FeatureThresholds::default(), &S);
+        let o =
+            compare("x", Role::Feature, Some(&num(&[1.0, 2.0, 3.0])), Some(&empty), &FeatureThresholds::default(), &S);
         let nr = o.checks.iter().find(|c| c.code == code::NULL_RATE).unwrap();
         assert_eq!(nr.status, Status::Fail);
         assert!(o.checks.iter().any(|c| c.code == code::NOT_COMPARABLE && c.message.contains("no finite values")));

@@ -131,13 +131,13 @@ impl DriftSettings {
         match self.overrides.get(name) {
             None => base,
             Some(o) => FeatureThresholds {
-                psi: base.psi.overridden(&o.psi),
-                ks: base.ks.overridden(&o.ks),
-                wasserstein: base.wasserstein.overridden(&o.wasserstein),
-                js: base.js.overridden(&o.js),
-                chi2: base.chi2.overridden(&o.chi2),
-                null_rate: base.null_rate.overridden(&o.null_rate),
-                unseen: base.unseen.overridden(&o.unseen),
+                psi: base.psi.overridden(o.psi.as_ref()),
+                ks: base.ks.overridden(o.ks.as_ref()),
+                wasserstein: base.wasserstein.overridden(o.wasserstein.as_ref()),
+                js: base.js.overridden(o.js.as_ref()),
+                chi2: base.chi2.overridden(o.chi2.as_ref()),
+                null_rate: base.null_rate.overridden(o.null_rate.as_ref()),
+                unseen: base.unseen.overridden(o.unseen.as_ref()),
             },
         }
     }
@@ -409,7 +409,11 @@ pub fn run(
     let mut outcomes: Vec<compare::FeatureOutcome> = wanted
         .par_iter()
         .map(|name| {
-            let role = if selection.score.as_deref() == Some(name.as_str()) { "score" } else { "feature" };
+            let role = if selection.score.as_deref() == Some(name.as_str()) {
+                compare::Role::Score
+            } else {
+                compare::Role::Feature
+            };
             compare::compare(
                 name,
                 role,
@@ -483,7 +487,7 @@ pub fn run(
             } else if st == Status::Warn {
                 warned_w += w;
             }
-            o.row.status = Status::worst(o.checks.iter().map(|c| c.status)).as_str().into();
+            o.row.status = Status::worst(o.checks.iter().map(|c| c.status));
         }
         let share = if total > 0.0 { failed_w / total } else { 0.0 };
         let status = settings.importance_share.judge(share);
@@ -499,7 +503,7 @@ pub fn run(
                 ),
             )
             .with_value("drifted_importance_share", share)
-            .with_threshold(settings.importance_share.threshold().unwrap_or(Threshold::at_most(None, None)))
+            .with_threshold(settings.importance_share.threshold())
             .with_detail("warned_importance_share", if total > 0.0 { warned_w / total } else { 0.0 })
             .with_detail("file", shown),
         );
@@ -520,7 +524,7 @@ pub fn run(
         });
     }
     // The score first: it is what users see.
-    outcomes.sort_by_key(|o| o.row.role != "score");
+    outcomes.sort_by_key(|o| o.row.role != compare::Role::Score);
 
     let new_cols: Vec<&String> = c
         .names
@@ -546,10 +550,9 @@ pub fn run(
     for o in &outcomes {
         checks.extend(o.checks.iter().cloned());
     }
-    let mut g = GateResult::from_checks("drift", "drift", checks);
-    let failing: Vec<&compare::FeatureRow> =
-        rows.iter().copied().filter(|r| r.status == "fail" || r.status == "error").collect();
-    let warning: Vec<&compare::FeatureRow> = rows.iter().copied().filter(|r| r.status == "warn").collect();
+    let mut g = GateResult::from_checks("drift", crate::results::GateKind::Drift, checks);
+    let failing: Vec<&compare::FeatureRow> = rows.iter().copied().filter(|r| r.status >= Status::Fail).collect();
+    let warning: Vec<&compare::FeatureRow> = rows.iter().copied().filter(|r| r.status == Status::Warn).collect();
     let describe = |r: &&compare::FeatureRow| match r.psi {
         Some(p) => format!("{} (PSI {})", r.feature, text::num(p)),
         None => r.feature.clone(),
@@ -643,7 +646,10 @@ pub fn run(
         .into(),
     );
     m.insert("missing".into(), "nulls plus NaN, as a share of rows".into());
-    g.series = serde_json::json!({ "features": rows });
+    g.series = Some(crate::results::GateSeries::Drift(crate::results::series::DriftSeries {
+        features: rows.into_iter().cloned().collect(),
+        psi: settings.thresholds.psi,
+    }));
     g.notes = notes;
     Ok(g)
 }

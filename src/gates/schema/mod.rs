@@ -20,7 +20,7 @@ use anyhow::{Context, Result};
 use polars::prelude::*;
 
 use crate::data::types::Kind;
-use crate::results::{Check, Comparison, Example, GateResult, Status, Threshold};
+use crate::results::{Check, Comparison, Example, GateKind, GateResult, Status, Threshold};
 use crate::text;
 pub use spec::{ColumnSpec, DataSchema, Severity};
 
@@ -130,7 +130,7 @@ pub fn run(dataset: &str, df: &DataFrame, schema: &DataSchema, schema_shown: &st
         }
     }
 
-    let mut g = GateResult::from_checks(&format!("schema:{dataset}"), "schema", checks);
+    let mut g = GateResult::from_checks(&format!("schema:{dataset}"), GateKind::Schema, checks);
     let failing: Vec<&Check> = g.checks.iter().filter(|c| c.status >= Status::Warn).collect();
     g.summary = if failing.is_empty() {
         format!(

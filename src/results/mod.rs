@@ -9,19 +9,26 @@
 //! validates real output against it so the two cannot drift apart. Bump
 //! [`SCHEMA_VERSION`] (and the schema) on any incompatible change.
 
+pub mod rubric;
+pub mod series;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+pub use rubric::RubricResult;
+pub use series::GateSeries;
 
 /// Version of the `results.json` format (not of the tool).
 pub const SCHEMA_VERSION: &str = "1.0";
 
 /// Outcome of a check, a gate or the whole run, ordered from best to worst for
 /// [`Status::worst`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Not evaluated: disabled, not comparable, or too small to judge (the message says why).
+    #[default]
     Skipped,
     Pass,
     Warn,
@@ -58,6 +65,42 @@ impl Status {
     }
 }
 
+/// The kinds of gate, in the order a report lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GateKind {
+    Schema,
+    Leakage,
+    Drift,
+    Slices,
+    Baseline,
+    /// The review of threshold changes against a base commit (`check --base`).
+    Thresholds,
+}
+
+impl GateKind {
+    /// The gates configured in `[gates.*]` tables, in report order.
+    pub const CONFIGURED: [GateKind; 5] =
+        [GateKind::Schema, GateKind::Leakage, GateKind::Slices, GateKind::Baseline, GateKind::Drift];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GateKind::Schema => "schema",
+            GateKind::Leakage => "leakage",
+            GateKind::Drift => "drift",
+            GateKind::Slices => "slices",
+            GateKind::Baseline => "baseline",
+            GateKind::Thresholds => "thresholds",
+        }
+    }
+}
+
+impl std::fmt::Display for GateKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -75,7 +118,7 @@ pub struct Results {
     pub inputs: Vec<Input>,
     pub gates: Vec<GateResult>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rubric: Option<serde_json::Value>,
+    pub rubric: Option<RubricResult>,
     pub verdict: Verdict,
 }
 
@@ -134,13 +177,11 @@ pub struct Input {
 }
 
 /// The result of one gate.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct GateResult {
     /// Unique within a run, e.g. `schema:current` or `drift`.
     pub id: String,
-    /// `schema`, `leakage`, `slices`, `baseline` or `drift`.
-    pub kind: String,
+    pub kind: GateKind,
     pub status: Status,
     /// One line a reviewer reads first.
     pub summary: String,
@@ -154,11 +195,54 @@ pub struct GateResult {
     #[serde(default)]
     pub method: BTreeMap<String, serde_json::Value>,
     /// Small tables and series the reports draw (kind-specific).
-    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
-    pub series: serde_json::Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub series: Option<GateSeries>,
     /// Things the reader should know that are not checks (e.g. a sample too small to judge).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+/// `GateResult` as written, before its series is read by kind.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GateResultJson {
+    id: String,
+    kind: GateKind,
+    status: Status,
+    summary: String,
+    #[serde(default)]
+    inputs: Vec<String>,
+    thresholds: Thresholds,
+    checks: Vec<Check>,
+    #[serde(default)]
+    method: BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    series: Option<serde_json::Value>,
+    #[serde(default)]
+    notes: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for GateResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<GateResult, D::Error> {
+        let g = GateResultJson::deserialize(d)?;
+        let series = match g.series {
+            None | Some(serde_json::Value::Null) => None,
+            Some(v) => GateSeries::from_json(g.kind, v)
+                .map_err(|e| serde::de::Error::custom(format!("series of gate {}: {e}", g.id)))?,
+        };
+        Ok(GateResult {
+            id: g.id,
+            kind: g.kind,
+            status: g.status,
+            summary: g.summary,
+            inputs: g.inputs,
+            thresholds: g.thresholds,
+            checks: g.checks,
+            method: g.method,
+            series,
+            notes: g.notes,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -196,6 +280,45 @@ impl Comparison {
             Comparison::AtMost => "≤",
             Comparison::AtLeast => "≥",
             Comparison::Equal => "=",
+        }
+    }
+}
+
+/// Warn and fail levels for a statistic where a value above a level breaks it (PSI, a
+/// share of rows, …). Either level may be absent. In `mlgate.toml`: `psi = { warn = 0.1,
+/// fail = 0.2 }`; a table that sets one level keeps the other from the default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Levels {
+    #[serde(default)]
+    pub warn: Option<f64>,
+    #[serde(default)]
+    pub fail: Option<f64>,
+}
+
+impl Levels {
+    pub const fn new(warn: Option<f64>, fail: Option<f64>) -> Levels {
+        Levels { warn, fail }
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.warn.is_some() || self.fail.is_some()
+    }
+
+    /// The threshold a check records: `≤ warn`, `≤ fail` (empty when no level is set).
+    pub fn threshold(&self) -> Threshold {
+        Threshold::at_most(self.warn, self.fail)
+    }
+
+    pub fn judge(&self, v: f64) -> Status {
+        self.threshold().judge(v)
+    }
+
+    /// `self` with the levels set in `o` replaced: how a partial table merges.
+    pub fn overridden(&self, o: Option<&Levels>) -> Levels {
+        match o {
+            Some(o) => Levels { warn: o.warn.or(self.warn), fail: o.fail.or(self.fail) },
+            None => *self,
         }
     }
 }
@@ -357,7 +480,7 @@ pub struct Verdict {
     pub status: Status,
     pub exit_code: i32,
     /// `fail` (default) or `warn`: the lowest status that blocks.
-    pub fail_on: String,
+    pub fail_on: FailOn,
     /// Gates by status.
     pub counts: StatusCounts,
     /// Checks by status, across all gates.
@@ -387,7 +510,7 @@ impl StatusCounts {
 }
 
 /// The lowest status that makes the run fail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FailOn {
     #[default]
@@ -406,16 +529,13 @@ impl FailOn {
 
 impl Verdict {
     /// The verdict of gates and, when present, the rubric's `--min-score`.
-    pub fn compute(gates: &[GateResult], rubric: Option<&serde_json::Value>, fail_on: FailOn) -> Verdict {
+    pub fn compute(gates: &[GateResult], rubric: Option<&RubricResult>, fail_on: FailOn) -> Verdict {
         let mut v = Verdict::from_gates(gates, fail_on);
         if gates.is_empty() && rubric.is_some() {
             // A score on its own passes unless a minimum score is set and missed.
             v.status = Status::Pass;
         }
-        if let Some(r) = rubric
-            && let (Some(min), Some(score)) = (r["min_score"].as_f64(), r["final"].as_f64())
-            && score < min
-        {
+        if rubric.is_some_and(RubricResult::below_minimum) {
             v.status = v.status.max(Status::Fail);
             v.exit_code = crate::exit::GATE_FAILED;
         }
@@ -442,7 +562,7 @@ impl Verdict {
         Verdict {
             status,
             exit_code: if blocking { crate::exit::GATE_FAILED } else { crate::exit::SUCCESS },
-            fail_on: fail_on.as_str().into(),
+            fail_on,
             counts,
             check_counts,
         }
@@ -451,18 +571,18 @@ impl Verdict {
 
 impl GateResult {
     /// A gate result whose status is the worst of its checks.
-    pub fn from_checks(id: &str, kind: &str, checks: Vec<Check>) -> GateResult {
+    pub fn from_checks(id: &str, kind: GateKind, checks: Vec<Check>) -> GateResult {
         let status = Status::worst(checks.iter().map(|c| c.status));
         GateResult {
             id: id.to_string(),
-            kind: kind.to_string(),
+            kind,
             status,
             summary: String::new(),
             inputs: Vec::new(),
             thresholds: Thresholds::default(),
             checks,
             method: BTreeMap::new(),
-            series: serde_json::Value::Null,
+            series: None,
             notes: Vec::new(),
         }
     }

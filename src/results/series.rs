@@ -1,0 +1,185 @@
+//! What the reports draw for each gate: small tables and series, typed per gate kind.
+//!
+//! A gate fills the variant of its kind; renderers read the typed fields and never look
+//! anything up by string key. In `results.json` the series is written as the inner object
+//! (`{"features": …}` for drift); reading it back, the gate's `kind` says which variant it is.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Levels, Status};
+use crate::stats::metrics::Metric;
+
+/// The series of one gate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum GateSeries {
+    Drift(DriftSeries),
+    Slices(SlicesSeries),
+    Baseline(BaselineSeries),
+    Leakage(LeakageSeries),
+}
+
+impl GateSeries {
+    /// Reads the series of a gate of `kind` from its JSON object.
+    pub fn from_json(kind: super::GateKind, v: serde_json::Value) -> Result<Option<GateSeries>, serde_json::Error> {
+        use super::GateKind as K;
+        Ok(match kind {
+            K::Drift => Some(GateSeries::Drift(serde_json::from_value(v)?)),
+            K::Slices => Some(GateSeries::Slices(serde_json::from_value(v)?)),
+            K::Baseline => Some(GateSeries::Baseline(serde_json::from_value(v)?)),
+            K::Leakage => Some(GateSeries::Leakage(serde_json::from_value(v)?)),
+            K::Schema | K::Thresholds => None,
+        })
+    }
+}
+
+/// Drift: one row per compared column, and the PSI levels the chart marks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DriftSeries {
+    pub features: Vec<FeatureRow>,
+    /// The gate-level PSI levels (per-column overrides are in each column's checks).
+    pub psi: Levels,
+}
+
+/// Whether a compared column is a feature or the model's score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    #[default]
+    Feature,
+    Score,
+}
+
+/// How a column was compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnKind {
+    #[default]
+    Numeric,
+    Categorical,
+    /// Dates, booleans, nested types: not compared.
+    Other,
+    /// Missing from one side.
+    Missing,
+    /// Numeric on one side, categorical on the other.
+    Mismatch,
+}
+
+/// What the reports draw and tabulate for one column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct FeatureRow {
+    pub feature: String,
+    pub role: Role,
+    pub kind: ColumnKind,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub importance: Option<f64>,
+    pub rows_reference: u64,
+    pub rows_current: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub psi: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ks: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_value: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_adjusted: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wasserstein: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub js: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cramers_v: Option<f64>,
+    pub missing_reference: f64,
+    pub missing_current: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unseen: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bins: Option<BinSeries>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub histogram: Option<HistSeries>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The bins PSI was computed over: labels, shares on each side, and each bin's contribution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BinSeries {
+    pub labels: Vec<String>,
+    pub reference: Vec<f64>,
+    pub current: Vec<f64>,
+    pub contribution: Vec<f64>,
+}
+
+/// Equal-width display histogram (shares), first and last bins open-ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistSeries {
+    pub edges: Vec<f64>,
+    pub reference: Vec<f64>,
+    pub current: Vec<f64>,
+}
+
+/// Slices: the metric overall and per slice, with intervals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlicesSeries {
+    pub metric: Metric,
+    pub higher_is_better: bool,
+    pub overall: f64,
+    pub overall_interval: Option<(f64, f64)>,
+    /// The bound every slice is judged against, when one applies.
+    pub bound: Option<f64>,
+    pub slices: Vec<SliceRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SliceRow {
+    pub by: String,
+    pub slice: String,
+    pub rows: u64,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high: Option<f64>,
+}
+
+/// Baseline: every metric comparison, including the one against a trivial model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaselineSeries {
+    pub comparisons: Vec<MetricComparison>,
+}
+
+/// The candidate against one baseline on one metric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricComparison {
+    pub metric: Metric,
+    /// What the candidate was compared with (the baseline's name, or `trivial`).
+    pub against: String,
+    pub candidate: f64,
+    pub baseline: f64,
+    /// candidate − baseline, sign flipped for lower-is-better metrics.
+    pub improvement: f64,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    pub p_value: Option<f64>,
+    pub test: String,
+    pub requirement: f64,
+    pub status: Status,
+}
+
+/// Leakage: how well each feature alone predicts the label, and the bound.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeakageSeries {
+    pub target: Vec<TargetRow>,
+    /// max(AUC, 1 − AUC) bound for a class label, |Spearman ρ| bound for a numeric label.
+    pub bound: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetRow {
+    pub feature: String,
+    pub value: f64,
+    pub status: Status,
+}
