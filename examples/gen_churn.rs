@@ -262,9 +262,9 @@ fn main() {
 
     // The schema the team committed: inferred from training data, with the label optional
     // because the serving sample has no outcome yet.
-    let mut schema = mlgate::infer::infer(
+    let mut schema = mlgate::gates::schema::infer::infer(
         &train_df,
-        &mlgate::infer::InferOptions::default(),
+        &mlgate::gates::schema::infer::InferOptions::default(),
         "Inferred by `mlgate schema infer data/train.csv` (4,000 rows); churned made optional for serving data.".into(),
     )
     .unwrap();

@@ -6,6 +6,51 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+/// Report formats that can be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
+    /// `report.html`: one self-contained file with charts.
+    Html,
+    /// `report.md`: Markdown for PR comments.
+    Md,
+    /// `results.json`: the full results model.
+    Json,
+    /// `junit.xml`: one test case per check, for CI test tabs.
+    Junit,
+}
+
+impl ReportFormat {
+    pub fn file_name(self) -> &'static str {
+        match self {
+            ReportFormat::Html => "report.html",
+            ReportFormat::Md => "report.md",
+            ReportFormat::Json => "results.json",
+            ReportFormat::Junit => "junit.xml",
+        }
+    }
+
+    pub fn all() -> Vec<ReportFormat> {
+        vec![ReportFormat::Html, ReportFormat::Md, ReportFormat::Json, ReportFormat::Junit]
+    }
+
+    /// The format of a report file, from its name.
+    pub fn of_path(p: &Path) -> Option<ReportFormat> {
+        let name = p.file_name()?.to_str()?.to_ascii_lowercase();
+        if name.ends_with(".html") || name.ends_with(".htm") {
+            Some(ReportFormat::Html)
+        } else if name.ends_with(".md") {
+            Some(ReportFormat::Md)
+        } else if name.ends_with(".json") {
+            Some(ReportFormat::Json)
+        } else if name.ends_with(".xml") {
+            Some(ReportFormat::Junit)
+        } else {
+            None
+        }
+    }
+}
+
 /// Refuses to overwrite an existing `--output` file unless `--force` was given.
 pub fn refuse_overwrite(output: Option<&Path>, force: bool) -> Result<()> {
     match output {

@@ -8,8 +8,8 @@ use clap::Args;
 use super::ReportArgs;
 use super::common::{self, Origin, Ui};
 use crate::config::{Config, DEFAULT_CONFIG};
-use crate::gates::thresholds::{self, Approval};
-use crate::gates::{self, RunCtx};
+use crate::review;
+use crate::run::{self, RunCtx};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -46,20 +46,19 @@ pub fn run(args: CheckArgs, ui: &Ui) -> Result<i32> {
     let cfg = Config::load(&args.config)?;
     let mut approvals = cfg.raw.review.approvals.clone();
     for a in &args.approve {
-        approvals.push(Approval::parse(a)?);
+        approvals.push(review::parse_approval(a)?);
     }
     let base = base_ref(args.base.clone());
     // Cheap and independent of the data: fail fast on a missing base before reading data.
     let threshold_gate = match &base {
-        Some(b) => Some(thresholds::run(&cfg, b, &approvals, &cfg.raw.review.model_paths)?),
+        Some(b) => Some(review::run(&cfg, b, &approvals, &cfg.raw.review.model_paths)?),
         None => None,
     };
     let progress = ui.progress();
     let mut ctx = RunCtx::default();
-    let mut results_gates = gates::run_configured(&cfg, &mut ctx, &progress)?;
+    let mut results_gates = run::configured(&cfg, &mut ctx, &progress)?;
     progress.step("threshold history");
-    let schema = cfg.raw.gates.schema.as_ref().map(|s| std::path::PathBuf::from(s.schema.get_ref()));
-    let changes = crate::git::threshold_changes(&cfg.path, &cfg.text, schema.as_deref());
+    let changes = review::history::threshold_changes(&cfg);
     for g in &mut results_gates {
         g.thresholds.last_changed = changes.get(&g.kind).cloned();
     }

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::ReportArgs;
-use crate::gates::RunCtx;
 use crate::render::{self, ReportFormat};
 use crate::results::{FailOn, GateResult, Results, Run, SCHEMA_VERSION, Tool, Verdict};
+use crate::run::RunCtx;
 
 /// Terminal settings for a command.
 pub struct Ui {

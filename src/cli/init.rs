@@ -208,7 +208,11 @@ pub fn run(a: InitArgs, ui: &Ui) -> Result<i32> {
                     rel(&p),
                     df.height()
                 );
-                let schema = crate::infer::infer(&df, &crate::infer::InferOptions::default(), desc)?;
+                let schema = crate::gates::schema::infer::infer(
+                    &df,
+                    &crate::gates::schema::infer::InferOptions::default(),
+                    desc,
+                )?;
                 let mut text = serde_json::to_string_pretty(&schema)?;
                 text.push('\n');
                 crate::output::write_atomic(&schema_file, text.as_bytes())?;

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 
-use crate::render::ReportFormat;
+use crate::output::ReportFormat;
 use crate::results::FailOn;
 use crate::ui::ColorChoice;
 
@@ -160,23 +160,30 @@ pub fn run(cli: Cli) -> Result<i32> {
     }
 }
 
+/// Every check code: the gates', then the threshold review's.
+fn all_codes() -> Vec<(&'static str, &'static str)> {
+    let mut codes = crate::gates::codes();
+    codes.extend(crate::codes::listing::<crate::review::codes::Code>());
+    codes
+}
+
 fn explain(code: Option<&str>) -> Result<i32> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match code {
         None => {
-            for (c, d) in crate::codes::CODES {
+            for (c, d) in all_codes() {
                 writeln!(out, "{c:<28} {d}")?;
             }
             Ok(crate::exit::SUCCESS)
         }
-        Some(c) => match crate::codes::describe(c) {
+        Some(c) => match all_codes().into_iter().find(|(k, _)| *k == c).map(|(_, d)| d) {
             Some(d) => {
                 writeln!(out, "{c}: {d}")?;
                 Ok(crate::exit::SUCCESS)
             }
             None => {
-                let hint = crate::config::closest(c, crate::codes::CODES.iter().map(|(c, _)| *c))
+                let hint = crate::diag::closest(c, all_codes().iter().map(|(c, _)| *c))
                     .map(|s| format!("did you mean `{s}`? "))
                     .unwrap_or_default();
                 Err(crate::error::user(format!("unknown check code {}", crate::error::quoted(c)))

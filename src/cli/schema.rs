@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 
 use super::common::Ui;
 use crate::data::Source;
-use crate::infer::{InferOptions, infer};
+use crate::gates::schema::infer::{InferOptions, infer};
 
 #[derive(Debug, Args)]
 pub struct SchemaArgs {

@@ -11,10 +11,10 @@ use super::ReportArgs;
 use super::common::{self, Origin, Ui};
 use crate::config::Config;
 use crate::error::user;
-use crate::gates::RunCtx;
 use crate::rubric::Rubric;
 use crate::rubric::scan::RepoIndex;
 use crate::rubric::score::{self, Claim, HistoryPoint, RubricResult};
+use crate::run::RunCtx;
 
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
@@ -82,18 +82,7 @@ fn run_score(a: &ScoreArgs, ui: &Ui) -> Result<Scored> {
     let mut gates = BTreeSet::new();
     let mut claims = BTreeMap::new();
     if let Some(c) = &config {
-        let g = &c.raw.gates;
-        for (name, on) in [
-            ("schema", g.schema.as_ref().map(|x| x.enabled)),
-            ("drift", g.drift.as_ref().map(|x| x.enabled)),
-            ("leakage", g.leakage.as_ref().map(|x| x.enabled)),
-            ("slices", g.slices.as_ref().map(|x| x.enabled)),
-            ("baseline", g.baseline.as_ref().map(|x| x.enabled)),
-        ] {
-            if on == Some(true) {
-                gates.insert(name.to_string());
-            }
-        }
+        gates.extend(c.raw.gates.enabled().into_iter().map(|k| k.as_str().to_string()));
         for (k, v) in &c.raw.evidence {
             let claim: Claim = v.get_ref().clone().try_into().map_err(|e: toml::de::Error| {
                 user(format!("{}: [evidence].\"{k}\": {}", c.at(&v.span()), e.message()))
@@ -169,17 +158,10 @@ pub fn audit(a: AuditArgs, ui: &Ui) -> Result<i32> {
     let s = run_score(&a.score, ui)?;
     let mut ctx = RunCtx::default();
     let gates = match &s.config {
-        Some(cfg)
-            if cfg.raw.gates.schema.is_some()
-                || cfg.raw.gates.drift.is_some()
-                || cfg.raw.gates.leakage.is_some()
-                || cfg.raw.gates.slices.is_some()
-                || cfg.raw.gates.baseline.is_some() =>
-        {
+        Some(cfg) if cfg.raw.gates.any() => {
             let progress = ui.progress();
-            let mut g = crate::gates::run_configured(cfg, &mut ctx, &progress)?;
-            let schema = cfg.raw.gates.schema.as_ref().map(|s| PathBuf::from(s.schema.get_ref()));
-            let changes = crate::git::threshold_changes(&cfg.path, &cfg.text, schema.as_deref());
+            let mut g = crate::run::configured(cfg, &mut ctx, &progress)?;
+            let changes = crate::review::history::threshold_changes(cfg);
             for gate in &mut g {
                 gate.thresholds.last_changed = changes.get(&gate.kind).cloned();
             }

@@ -2,27 +2,29 @@
 //!
 //! Parsing is plain serde with `deny_unknown_fields` everywhere: a misspelt key is an error
 //! with its line, column and the closest valid key, never a silently ignored setting that
-//! lets a gate pass. After parsing, [`Config::validate`] collects *every* semantic problem
-//! (unknown dataset names, bad thresholds, …) so the user fixes them in one go.
+//! lets a gate pass. After parsing, validation collects *every* semantic problem (unknown
+//! dataset names, bad thresholds, …) so the user fixes them in one go. Each gate's table
+//! belongs to the gate (`gates/<kind>/cfg.rs`): this module owns the top-level tables and
+//! hands each gate table its context.
 //!
 //! Relative paths in the file are resolved from the file's own folder, so
 //! `mlgate check --config examples/churn/mlgate.toml` works from anywhere.
-
-pub mod diag;
-pub mod gates;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::data::Source;
+use crate::diag::{self, Problem, Problems, closest};
 use crate::error::{quoted, user};
-pub use diag::Problem;
-pub use gates::*;
+use crate::gates::cfg::Cx;
+use crate::gates::columns::Columns;
+use crate::gates::{GateSpec, baseline, drift, leakage, schema, slices};
+use crate::results::GateKind;
 
 /// The configuration file name looked for by default.
 pub const DEFAULT_CONFIG: &str = "mlgate.toml";
@@ -68,7 +70,84 @@ pub struct ReviewConfig {
     pub model_paths: Vec<String>,
     /// Recorded approvals of threshold changes: `{ by, reason, gates = [..] }`.
     #[serde(default)]
-    pub approvals: Vec<crate::gates::thresholds::Approval>,
+    pub approvals: Vec<Approval>,
+}
+
+/// A recorded approval of a threshold change (`[[review.approvals]]` or `--approve`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    /// Who approved (a name or handle).
+    pub by: String,
+    /// Why the change is acceptable.
+    pub reason: String,
+    /// Gates the approval covers (default: all).
+    #[serde(default)]
+    pub gates: Vec<String>,
+}
+
+/// All gate tables. A gate runs when its table is present and `enabled` is not false.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Gates {
+    pub schema: Option<schema::cfg::Raw>,
+    pub drift: Option<drift::cfg::Raw>,
+    pub leakage: Option<leakage::cfg::Raw>,
+    pub slices: Option<slices::cfg::Raw>,
+    pub baseline: Option<baseline::cfg::Raw>,
+}
+
+impl Gates {
+    /// Validates every present table (enabled or not) and returns the enabled gates in
+    /// report order.
+    pub fn validate(&self, cx: &Cx<'_>, out: &mut Vec<Problem>) -> Vec<GateSpec> {
+        let mut specs = Vec::new();
+        let mut run = |table: &str, enabled: bool, f: &dyn Fn(&mut Problems) -> GateSpec| {
+            let mut p = Problems::new(table);
+            let spec = f(&mut p);
+            out.extend(p.list);
+            if enabled {
+                specs.push(spec);
+            }
+        };
+        if let Some(g) = &self.schema {
+            run(schema::cfg::TABLE, g.enabled, &|p| GateSpec::Schema(g.validate(cx, p)));
+        }
+        if let Some(g) = &self.leakage {
+            run(leakage::cfg::TABLE, g.enabled, &|p| GateSpec::Leakage(g.validate(cx, p)));
+        }
+        if let Some(g) = &self.slices {
+            run(slices::cfg::TABLE, g.enabled, &|p| GateSpec::Slices(g.validate(cx, p)));
+        }
+        if let Some(g) = &self.baseline {
+            run(baseline::cfg::TABLE, g.enabled, &|p| GateSpec::Baseline(g.validate(cx, p)));
+        }
+        if let Some(g) = &self.drift {
+            run(drift::cfg::TABLE, g.enabled, &|p| GateSpec::Drift(g.validate(cx, p)));
+        }
+        specs
+    }
+
+    /// Whether any gate table is present (enabled or not).
+    pub fn any(&self) -> bool {
+        self.schema.is_some()
+            || self.drift.is_some()
+            || self.leakage.is_some()
+            || self.slices.is_some()
+            || self.baseline.is_some()
+    }
+
+    /// Which gate kinds have an enabled table.
+    pub fn enabled(&self) -> Vec<GateKind> {
+        let on = [
+            (GateKind::Schema, self.schema.as_ref().map(|g| g.enabled)),
+            (GateKind::Leakage, self.leakage.as_ref().map(|g| g.enabled)),
+            (GateKind::Slices, self.slices.as_ref().map(|g| g.enabled)),
+            (GateKind::Baseline, self.baseline.as_ref().map(|g| g.enabled)),
+            (GateKind::Drift, self.drift.as_ref().map(|g| g.enabled)),
+        ];
+        on.into_iter().filter(|(_, e)| *e == Some(true)).map(|(k, _)| k).collect()
+    }
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -78,70 +157,6 @@ pub struct Project {
     pub description: Option<String>,
 }
 
-/// Which column plays which role. All optional; gates that need a role say so.
-#[derive(Debug, Deserialize, Default, Clone)]
-#[serde(deny_unknown_fields)]
-pub struct Columns {
-    /// The target the model predicts.
-    pub label: Option<Spanned<String>>,
-    /// Model probability or regression output, in prediction files.
-    pub score: Option<Spanned<String>>,
-    /// Predicted class, in prediction files (optional; derived from score and threshold).
-    pub prediction: Option<Spanned<String>>,
-    /// The as-of / prediction timestamp.
-    pub timestamp: Option<Spanned<String>>,
-    /// Entity id (customer, patient, …) used to join and to detect group leakage.
-    pub entity: Option<Spanned<String>>,
-    /// Explicit feature list; default: every column that plays no other role.
-    pub features: Option<Vec<Spanned<String>>>,
-    /// Columns that are neither features nor roles (free text, audit fields).
-    #[serde(default)]
-    pub ignore: Vec<Spanned<String>>,
-}
-
-impl Columns {
-    fn get(v: &Option<Spanned<String>>) -> Option<&str> {
-        v.as_ref().map(|s| s.get_ref().as_str())
-    }
-    pub fn label(&self) -> Option<&str> {
-        Self::get(&self.label)
-    }
-    pub fn score(&self) -> Option<&str> {
-        Self::get(&self.score)
-    }
-    pub fn prediction(&self) -> Option<&str> {
-        Self::get(&self.prediction)
-    }
-    pub fn timestamp(&self) -> Option<&str> {
-        Self::get(&self.timestamp)
-    }
-    pub fn entity(&self) -> Option<&str> {
-        Self::get(&self.entity)
-    }
-
-    /// Names that are never features.
-    pub fn role_columns(&self) -> Vec<String> {
-        [&self.label, &self.score, &self.prediction, &self.timestamp, &self.entity]
-            .into_iter()
-            .flatten()
-            .map(|s| s.get_ref().clone())
-            .chain(self.ignore.iter().map(|s| s.get_ref().clone()))
-            .collect()
-    }
-
-    /// The feature columns among `available`: the explicit list, or everything that plays
-    /// no role.
-    pub fn features(&self, available: &[String]) -> Vec<String> {
-        match &self.features {
-            Some(list) => list.iter().map(|s| s.get_ref().clone()).collect(),
-            None => {
-                let roles = self.role_columns();
-                available.iter().filter(|c| !roles.contains(c)).cloned().collect()
-            }
-        }
-    }
-}
-
 /// `[report]`: defaults for `check`.
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -149,7 +164,7 @@ pub struct ReportConfig {
     /// Output folder, relative to the current directory (default `mlgate-report`).
     pub out: Option<String>,
     /// Formats written (default: all).
-    pub formats: Option<Vec<crate::render::ReportFormat>>,
+    pub formats: Option<Vec<crate::output::ReportFormat>>,
     /// `fail` (default) or `warn`.
     pub fail_on: Option<crate::results::FailOn>,
 }
@@ -165,6 +180,8 @@ pub struct Config {
     /// SHA-256 of the file's bytes.
     pub digest: String,
     pub raw: RawConfig,
+    /// The enabled gates, validated, in report order.
+    pub gates: Vec<GateSpec>,
 }
 
 impl Config {
@@ -194,8 +211,11 @@ impl Config {
         })?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let digest = crate::provenance::sha256_hex(text.as_bytes());
-        let cfg = Config { path: path.to_path_buf(), dir, text, digest, raw };
-        let problems = cfg.validate();
+        let mut cfg = Config { path: path.to_path_buf(), dir, text, digest, raw, gates: Vec::new() };
+        let (gates, mut problems) = cfg.validate();
+        // In file order, the way a reader fixes them; problems without a place last.
+        problems.sort_by_key(|p| p.span.as_ref().map(|s| s.start).unwrap_or(usize::MAX));
+        cfg.gates = gates;
         if !problems.is_empty() {
             let n = problems.len();
             return Err(user(format!(
@@ -216,36 +236,41 @@ impl Config {
         diag::location(&self.path.display().to_string(), &self.text, Some(span))
     }
 
-    /// Every semantic problem, without stopping at the first.
-    fn validate(&self) -> Vec<Problem> {
-        let mut p = Vec::new();
-        for (name, path) in self.raw.data.iter().chain(self.raw.predictions.iter()) {
-            if !valid_name(name) {
-                p.push(Problem {
-                    span: Some(path.span()),
-                    message: format!("dataset name {} must be letters, digits, `_` or `-`", quoted(name)),
-                    hint: None,
-                });
+    /// The enabled gates and every semantic problem, without stopping at the first.
+    fn validate(&self) -> (Vec<GateSpec>, Vec<Problem>) {
+        let mut out = Vec::new();
+        for (table, entries) in [("[data]", &self.raw.data), ("[predictions]", &self.raw.predictions)] {
+            let mut p = Problems::new(table);
+            for (name, path) in entries {
+                if !valid_name(name) {
+                    p.add(Some(path.span()), name, "a dataset name must be letters, digits, `_` or `-`", None);
+                }
+                if path.get_ref().trim().is_empty() {
+                    p.add(
+                        Some(path.span()),
+                        name,
+                        "the path is empty",
+                        Some("give a path to a .csv, .parquet or .jsonl file".into()),
+                    );
+                }
             }
-            if path.get_ref().trim().is_empty() {
-                p.push(Problem {
-                    span: Some(path.span()),
-                    message: format!("the path for {} is empty", quoted(name)),
-                    hint: Some("give a path to a .csv, .parquet or .jsonl file".into()),
-                });
-            }
+            out.extend(p.list);
         }
-        for (name, _) in self.raw.data.iter() {
+        let mut p = Problems::new("[predictions]");
+        for name in self.raw.data.keys() {
             if let Some(dup) = self.raw.predictions.get(name) {
-                p.push(Problem {
-                    span: Some(dup.span()),
-                    message: format!("{} is defined in both [data] and [predictions]", quoted(name)),
-                    hint: Some("give each input a unique name".into()),
-                });
+                p.add(
+                    Some(dup.span()),
+                    name,
+                    "is defined in both [data] and [predictions]",
+                    Some("give each input a unique name".into()),
+                );
             }
         }
-        gates::validate(self, &mut p);
-        p
+        out.extend(p.list);
+        let cx = Cx { inputs: Some(self.input_names()), columns: &self.raw.columns };
+        let gates = self.raw.gates.validate(&cx, &mut out);
+        (gates, out)
     }
 
     /// The names of all datasets and prediction files.
@@ -290,6 +315,41 @@ impl Config {
     }
 }
 
+/// The enabled gates of a configuration as another commit wrote it (a pull request's base,
+/// an earlier version), for comparing settings: each gate table is read on its own, so one
+/// that no longer parses does not hide the others; semantic problems are ignored.
+pub fn gates_of_text(text: &str) -> Result<BTreeMap<GateKind, std::result::Result<GateSpec, String>>, String> {
+    let doc: toml::Table = toml::from_str(text).map_err(|e| e.message().to_string())?;
+    let mut names: Vec<String> = Vec::new();
+    for t in ["data", "predictions"] {
+        names.extend(doc.get(t).and_then(|v| v.as_table()).into_iter().flat_map(|t| t.keys().cloned()));
+    }
+    let mut out = BTreeMap::new();
+    let tables = doc.get("gates").and_then(|g| g.as_table()).cloned().unwrap_or_default();
+    for kind in GateKind::CONFIGURED {
+        let Some(table) = tables.get(kind.as_str()) else { continue };
+        if table.get("enabled").and_then(|v| v.as_bool()) == Some(false) {
+            continue;
+        }
+        let mut mini = toml::Table::new();
+        if let Some(c) = doc.get("columns") {
+            mini.insert("columns".into(), c.clone());
+        }
+        let mut g = toml::Table::new();
+        g.insert(kind.as_str().into(), table.clone());
+        mini.insert("gates".into(), toml::Value::Table(g));
+        let parsed = toml::to_string(&mini)
+            .map_err(|e| e.to_string())
+            .and_then(|t| toml::from_str::<RawConfig>(&t).map_err(|e| e.message().to_string()))
+            .and_then(|raw| {
+                let cx = Cx { inputs: Some(names.iter().map(String::as_str).collect()), columns: &raw.columns };
+                raw.gates.validate(&cx, &mut Vec::new()).into_iter().next().ok_or_else(|| "the gate is off".to_string())
+            });
+        out.insert(kind, parsed);
+    }
+    Ok(out)
+}
+
 fn valid_name(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
@@ -318,30 +378,12 @@ fn toml_problem(e: &toml::de::Error) -> Problem {
     } else if msg.starts_with("missing field") {
         message = msg.replace("missing field", "missing required key");
     }
-    Problem { span: e.span(), message, hint }
-}
-
-/// The candidate closest to `word`, if it is close enough to be a likely typo.
-pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let w = word.to_lowercase();
-    candidates
-        .map(|c| (c, strsim::damerau_levenshtein(&w, &c.to_lowercase())))
-        .filter(|(c, d)| *d <= (c.chars().count().max(w.chars().count()) / 3).max(1))
-        .min_by_key(|(_, d)| *d)
-        .map(|(c, _)| c)
+    Problem { span: e.span(), table: String::new(), key: String::new(), message, hint }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn closest_finds_typos_only() {
-        let keys = ["reference", "current", "psi", "columns"];
-        assert_eq!(closest("refrence", keys.iter().copied()), Some("reference"));
-        assert_eq!(closest("colums", keys.iter().copied()), Some("columns"));
-        assert_eq!(closest("banana", keys.iter().copied()), None);
-    }
 
     #[test]
     fn unknown_key_names_line_and_suggestion() {

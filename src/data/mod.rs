@@ -278,7 +278,7 @@ pub fn require_columns(schema: &Schema, columns: &[&str], source: &Source, role:
     for c in columns {
         if !schema.contains(c) {
             let names: Vec<&str> = schema.iter_names().map(|s| s.as_str()).collect();
-            let suggestion = crate::config::closest(c, names.iter().copied())
+            let suggestion = crate::diag::closest(c, names.iter().copied())
                 .map(|s| format!("did you mean {}? ", quoted(s)))
                 .unwrap_or_default();
             return Err(user(format!(

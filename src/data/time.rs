@@ -30,7 +30,7 @@ pub enum EpochUnit {
     Us,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct TimeOptions {
     /// Offset of naive values; UTC when `None`.
     pub naive_offset: Option<FixedOffset>,

@@ -1,6 +1,6 @@
 //! mlgate's logical column types, independent of how a file format stores them.
 
-use polars::prelude::DataType;
+use polars::prelude::{DataType, Series};
 use serde::{Deserialize, Serialize};
 
 /// The logical type of a column, as written in schema files.
@@ -68,6 +68,19 @@ impl std::fmt::Display for Kind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// Whether a text column holds dates or timestamps (its first 100 non-null values all parse).
+pub fn looks_like_timestamps(s: &Series) -> bool {
+    let Ok(strs) = s.str() else { return false };
+    let mut seen = 0;
+    for v in strs.iter().flatten().take(100) {
+        if crate::timeparse::parse_micros(v, None).is_none() {
+            return false;
+        }
+        seen += 1;
+    }
+    seen > 0
 }
 
 #[cfg(test)]

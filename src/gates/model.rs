@@ -11,18 +11,20 @@ use anyhow::Result;
 use polars::prelude::*;
 use serde::Serialize;
 
-use crate::data::Source;
+use toml::Spanned;
+
+use super::cfg::{Cx, span};
+use super::knobs::{Knob, KnobValue, Looser};
+use crate::diag::Problems;
 use crate::error::{quoted, user};
 use crate::results::{Check, Example, Status};
 use crate::stats::metrics::{Metric, Preds, Task};
 use crate::text;
 
-pub mod code {
-    pub const INVALID_PREDICTIONS: &str = "model.invalid-predictions";
-}
+pub use super::model_codes::Code;
 
 /// Which columns mean what, and how to read them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PredSpec {
     pub label: String,
     pub score: Option<String>,
@@ -33,6 +35,56 @@ pub struct PredSpec {
     pub positive: Option<String>,
     /// Force a task instead of inferring it.
     pub task: Option<Task>,
+}
+
+impl Default for PredSpec {
+    fn default() -> Self {
+        PredSpec { label: String::new(), score: None, prediction: None, threshold: 0.5, positive: None, task: None }
+    }
+}
+
+impl PredSpec {
+    /// The classification settings a review compares (the label and score columns are
+    /// roles, not thresholds).
+    pub fn knobs(&self) -> Vec<Knob> {
+        vec![
+            Knob::num("threshold", Some(self.threshold), Looser::Unranked),
+            Knob::new("positive", KnobValue::Text(self.positive.clone()), Looser::Unranked),
+        ]
+    }
+}
+
+/// The prediction columns from `[columns]` and the gate's `threshold`, `positive` and
+/// `task`, with a located problem when the label is not set.
+pub fn pred_spec(
+    cx: &Cx<'_>,
+    threshold: &Option<Spanned<f64>>,
+    positive: &Option<String>,
+    task: Option<Task>,
+    p: &mut Problems,
+) -> PredSpec {
+    let cols = cx.columns;
+    if cols.label.is_none() {
+        p.add(
+            None,
+            "",
+            "needs the label column: set [columns].label",
+            Some("the label is the outcome the model predicts, e.g. label = \"churned\"".into()),
+        );
+    }
+    if let Some(t) = threshold
+        && !t.get_ref().is_finite()
+    {
+        p.add(span(t), "threshold", "must be a number", None);
+    }
+    PredSpec {
+        label: cols.label().unwrap_or_default().to_string(),
+        score: cols.score().map(str::to_string),
+        prediction: cols.prediction().map(str::to_string),
+        threshold: threshold.as_ref().map(|t| *t.get_ref()).unwrap_or(PredSpec::default().threshold),
+        positive: positive.clone(),
+        task,
+    }
 }
 
 /// Usable predictions and where they came from.
@@ -65,22 +117,11 @@ fn is_binary_set(values: &[String]) -> Option<String> {
     None
 }
 
-/// Loads and validates predictions; `metrics` are the metrics the gate will compute.
-pub fn load(src: &Source, spec: &PredSpec, metrics: &[Metric]) -> Result<Loaded> {
-    let df = src.load()?;
-    let schema = df.schema();
-    let mut needed = vec![spec.label.as_str()];
-    needed.extend(spec.score.as_deref());
-    needed.extend(spec.prediction.as_deref());
-    crate::data::require_columns(schema, &needed[..1], src, "the label ([columns].label / --label)")?;
-    if let Some(s) = &spec.score {
-        crate::data::require_columns(schema, &[s], src, "the score ([columns].score / --score)")?;
-    }
-    if let Some(p) = &spec.prediction {
-        crate::data::require_columns(schema, &[p], src, "the predicted class ([columns].prediction / --prediction)")?;
-    }
+/// Validates predictions read from the file `shown` (whose label, score and prediction
+/// columns the loader has checked exist); `metrics` are the metrics the gate will compute.
+pub fn from_frame(df: DataFrame, shown: &str, spec: &PredSpec, metrics: &[Metric]) -> Result<Loaded> {
     if spec.score.is_none() && spec.prediction.is_none() {
-        return Err(user(format!("{}: neither a score nor a prediction column is configured", src.display))
+        return Err(user(format!("{shown}: neither a score nor a prediction column is configured"))
             .hint("set [columns].score (probability or predicted value) and/or [columns].prediction (predicted class)")
             .into());
     }
@@ -112,7 +153,7 @@ pub fn load(src: &Source, spec: &PredSpec, metrics: &[Metric]) -> Result<Loaded>
             } else {
                 return Err(user(format!(
                     "{}: the label {} has {} classes, but only a score column is configured",
-                    src.display,
+                    shown,
                     quoted(&spec.label),
                     distinct.len()
                 ))
@@ -154,7 +195,7 @@ pub fn load(src: &Source, spec: &PredSpec, metrics: &[Metric]) -> Result<Loaded>
         if !p.dtype().is_primitive_numeric() {
             return Err(user(format!(
                 "{}: the score column {} holds {} values, not numbers",
-                src.display,
+                shown,
                 quoted(pred_col),
                 p.dtype()
             ))
@@ -186,7 +227,7 @@ pub fn load(src: &Source, spec: &PredSpec, metrics: &[Metric]) -> Result<Loaded>
     }
     let invalid = (bad > 0).then(|| {
         Check::new(
-            code::INVALID_PREDICTIONS,
+            Code::InvalidPredictions,
             pred_col,
             Status::Fail,
             format!(
@@ -200,7 +241,7 @@ pub fn load(src: &Source, spec: &PredSpec, metrics: &[Metric]) -> Result<Loaded>
     });
     let keep: Vec<usize> = (0..n).filter(|&i| usable[i]).collect();
     if keep.is_empty() {
-        return Err(user(format!("{}: no row has both a label and a usable prediction", src.display))
+        return Err(user(format!("{shown}: no row has both a label and a usable prediction"))
             .hint("check that the label and score columns are filled")
             .into());
     }
@@ -213,7 +254,7 @@ pub fn load(src: &Source, spec: &PredSpec, metrics: &[Metric]) -> Result<Loaded>
                 outside.iter().take(5).map(|i| format!("{} ({})", i + 1, text::num(scores[*i]))).collect();
             return Err(user(format!(
                 "{}: {} scores in {} are outside [0, 1] (rows {}), but {} needs probabilities",
-                src.display,
+                shown,
                 text::int(outside.len() as u64),
                 quoted(pred_col),
                 rows.join(", "),
@@ -233,7 +274,7 @@ pub fn load(src: &Source, spec: &PredSpec, metrics: &[Metric]) -> Result<Loaded>
             if distinct.len() < 2 {
                 return Err(user(format!(
                     "{}: the label {} has a single class ({}); binary metrics need both",
-                    src.display,
+                    shown,
                     quoted(&spec.label),
                     distinct.first().map(|s| quoted(s)).unwrap_or_default()
                 ))
@@ -256,7 +297,7 @@ pub fn load(src: &Source, spec: &PredSpec, metrics: &[Metric]) -> Result<Loaded>
                 None => is_binary_set(&distinct).ok_or_else(|| {
                     user(format!(
                         "{}: cannot tell the positive class of the label {} ({})",
-                        src.display,
+                        shown,
                         quoted(&spec.label),
                         distinct.join(", ")
                     ))

@@ -267,7 +267,7 @@ impl ColumnBuilder {
                 self.finite = finite;
             }
             ColumnKind::Categorical => {
-                if self.rows == s.len() as u64 && crate::gates::drift::column::looks_like_timestamps(s) {
+                if self.rows == s.len() as u64 && crate::data::types::looks_like_timestamps(s) {
                     // First batch: a text column of timestamps is not a category.
                     self.kind = ColumnKind::Other;
                     self.dtype = format!("timestamps stored as {}", self.dtype);

@@ -23,50 +23,7 @@ use crate::results::{Results, Status};
 /// GitHub's limit on a comment body, in characters.
 pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
 
-/// Report formats that can be written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ReportFormat {
-    /// `report.html`: one self-contained file with charts.
-    Html,
-    /// `report.md`: Markdown for PR comments.
-    Md,
-    /// `results.json`: the full results model.
-    Json,
-    /// `junit.xml`: one test case per check, for CI test tabs.
-    Junit,
-}
-
-impl ReportFormat {
-    pub fn file_name(self) -> &'static str {
-        match self {
-            ReportFormat::Html => "report.html",
-            ReportFormat::Md => "report.md",
-            ReportFormat::Json => "results.json",
-            ReportFormat::Junit => "junit.xml",
-        }
-    }
-
-    pub fn all() -> Vec<ReportFormat> {
-        vec![ReportFormat::Html, ReportFormat::Md, ReportFormat::Json, ReportFormat::Junit]
-    }
-
-    /// The format of a report file, from its name.
-    pub fn of_path(p: &std::path::Path) -> Option<ReportFormat> {
-        let name = p.file_name()?.to_str()?.to_ascii_lowercase();
-        if name.ends_with(".html") || name.ends_with(".htm") {
-            Some(ReportFormat::Html)
-        } else if name.ends_with(".md") {
-            Some(ReportFormat::Md)
-        } else if name.ends_with(".json") {
-            Some(ReportFormat::Json)
-        } else if name.ends_with(".xml") {
-            Some(ReportFormat::Junit)
-        } else {
-            None
-        }
-    }
-}
+pub use crate::output::ReportFormat;
 
 /// Templates, by name, embedded at compile time.
 pub const TEMPLATES: &[(&str, &str)] = &[

@@ -127,7 +127,7 @@ fn parse(text: &str, shown: &str) -> Result<RubricFile> {
     toml::from_str(text).map_err(|e| {
         let span = e.span();
         let at = span.map(|s| {
-            let (l, c) = crate::config::diag::line_col(text, s.start);
+            let (l, c) = crate::diag::line_col(text, s.start);
             format!(":{l}:{c}")
         });
         user(format!("{shown}{}: {}", at.unwrap_or_default(), e.message().trim()))
@@ -228,10 +228,11 @@ impl Rubric {
                     if let Err(what) = needs {
                         p.push(format!("{at}: a {:?} detector needs {what}", d.kind).to_lowercase());
                     }
+                    let kinds: Vec<&str> = crate::results::GateKind::CONFIGURED.iter().map(|k| k.as_str()).collect();
                     if let Some(g) = &d.gate
-                        && !crate::gates::KINDS.contains(&g.as_str())
+                        && !kinds.contains(&g.as_str())
                     {
-                        p.push(format!("{at}: unknown gate {} (gates: {})", quoted(g), crate::gates::KINDS.join(", ")));
+                        p.push(format!("{at}: unknown gate {} (gates: {})", quoted(g), kinds.join(", ")));
                     }
                 }
             }

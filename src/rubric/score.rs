@@ -217,7 +217,7 @@ pub fn score(rubric: &Rubric, inp: &Inputs<'_>) -> Result<RubricResult> {
     let ids: Vec<&str> = rubric.tests.iter().map(|t| t.id.as_str()).collect();
     for (k, c) in &inp.claims {
         if !ids.contains(&k.as_str()) {
-            let hint = crate::config::closest(k, ids.iter().copied())
+            let hint = crate::diag::closest(k, ids.iter().copied())
                 .map(|s| format!("did you mean {}? ", quoted(s)))
                 .unwrap_or_default();
             return Err(user(format!("[evidence] claims test {}, which the rubric does not have", quoted(k)))

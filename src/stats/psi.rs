@@ -14,7 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 /// How a bin with zero share on one side enters PSI (a log of zero is undefined).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum EmptyBins {
     /// A zero share becomes `epsilon`; other shares are unchanged (no renormalisation).

@@ -166,7 +166,7 @@ fn bad_schema_json() {
     assert_usage_error(
         config,
         &[data, ("bad.json", b"{\n  \"columns\": [\n    {\"name\": \"a\",}\n  ]\n}")],
-        &["bad.json:3:", "not valid JSON", "[gates.schema] at mlgate.toml:5:10"],
+        &["bad.json:3:", "not valid JSON", "[gates.schema].schema at mlgate.toml:5:10"],
     );
     assert_usage_error(
         config,

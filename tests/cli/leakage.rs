@@ -180,7 +180,7 @@ fn missing_entity_column_is_a_usage_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let e = stderr(&out);
-    assert!(e.contains("column \"customer\" (the entity") && e.contains("help:"), "{e}");
+    assert!(e.contains("--entity: the entity \"customer\" is not a column") && e.contains("help:"), "{e}");
 }
 
 #[test]

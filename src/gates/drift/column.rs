@@ -123,7 +123,7 @@ impl ColumnData {
                 }))
             }
             ColumnKind::Categorical => {
-                if looks_like_timestamps(s) {
+                if crate::data::types::looks_like_timestamps(s) {
                     return Ok(ColumnData::Other { rows, nulls, dtype: format!("timestamps stored as {dtype}") });
                 }
                 let t = s.cast(&DataType::String)?;
@@ -178,19 +178,6 @@ impl ColumnData {
             _ => ColumnData::Other { rows: p.rows, nulls: p.nulls, dtype: p.dtype.clone() },
         }
     }
-}
-
-/// Whether a text column holds dates or timestamps (its first 100 non-null values all parse).
-pub fn looks_like_timestamps(s: &Series) -> bool {
-    let Ok(strs) = s.str() else { return false };
-    let mut seen = 0;
-    for v in strs.iter().flatten().take(100) {
-        if crate::timeparse::parse_micros(v, None).is_none() {
-            return false;
-        }
-        seen += 1;
-    }
-    seen > 0
 }
 
 impl NumericData {

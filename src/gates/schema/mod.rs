@@ -10,49 +10,37 @@
 //! A constraint that holds still produces a `pass` check, so the report shows everything
 //! that was verified, not only what broke.
 
+pub mod cfg;
+mod checks;
+pub mod codes;
+pub mod infer;
 pub mod spec;
 
-use std::collections::{HashMap, HashSet};
-use std::io::BufRead;
-use std::path::Path;
+use std::collections::HashSet;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use polars::prelude::*;
 
 use crate::data::types::Kind;
-use crate::results::{Check, Comparison, Example, GateKind, GateResult, Status, Threshold};
+use crate::results::{Check, Example, GateKind, GateResult, Status, Threshold};
 use crate::text;
+use codes::Code;
 pub use spec::{ColumnSpec, DataSchema, Severity};
 
 /// Example rows kept per violation.
 pub const MAX_EXAMPLES: usize = 5;
 
-/// Check codes of this gate.
-pub mod code {
-    pub const ROW_COUNT: &str = "schema.row-count";
-    pub const MISSING_COLUMN: &str = "schema.missing-column";
-    pub const UNEXPECTED_COLUMN: &str = "schema.unexpected-column";
-    pub const TYPE: &str = "schema.type";
-    pub const NULLS: &str = "schema.nulls";
-    pub const NON_FINITE: &str = "schema.non-finite";
-    pub const RANGE: &str = "schema.range";
-    pub const CATEGORY: &str = "schema.category";
-    pub const UNIQUE: &str = "schema.unique";
-    pub const PATTERN: &str = "schema.pattern";
-    pub const RECORD: &str = "schema.record";
-}
-
 /// Collects violations while scanning a column.
-struct Tally {
-    count: u64,
-    examples: Vec<Example>,
+pub(crate) struct Tally {
+    pub(crate) count: u64,
+    pub(crate) examples: Vec<Example>,
 }
 
 impl Tally {
-    fn new() -> Tally {
+    pub(crate) fn new() -> Tally {
         Tally { count: 0, examples: Vec::new() }
     }
-    fn hit(&mut self, idx: usize, value: Option<String>) {
+    pub(crate) fn hit(&mut self, idx: usize, value: Option<String>) {
         self.count += 1;
         if self.examples.len() < MAX_EXAMPLES {
             self.examples.push(Example { row: idx as u64 + 1, value: value.map(|v| text::clip(&v, 200)) });
@@ -60,7 +48,7 @@ impl Tally {
     }
 }
 
-fn sev(s: Severity) -> Status {
+pub(crate) fn sev(s: Severity) -> Status {
     match s {
         Severity::Fail => Status::Fail,
         Severity::Warn => Status::Warn,
@@ -93,7 +81,7 @@ pub fn run(dataset: &str, df: &DataFrame, schema: &DataSchema, schema_shown: &st
             (None, None) => "unbounded".into(),
         };
         let msg = format!("{} rows; the schema expects {bounds}", text::int(rows));
-        let mut c = Check::new(code::ROW_COUNT, dataset, status, msg).with_value("rows", rows as f64);
+        let mut c = Check::new(Code::RowCount, dataset, status, msg).with_value("rows", rows as f64);
         c.threshold = match (b.min, b.max) {
             (Some(lo), _) if rows < lo => Some(Threshold::at_least(None, Some(lo as f64))),
             (_, Some(hi)) => Some(Threshold::at_most(None, Some(hi as f64))),
@@ -105,7 +93,7 @@ pub fn run(dataset: &str, df: &DataFrame, schema: &DataSchema, schema_shown: &st
 
     for spec in &schema.columns {
         match df.column(&spec.name) {
-            Ok(col) => checks.extend(check_column(spec, col.as_materialized_series(), rows)?),
+            Ok(col) => checks.extend(checks::check_column(spec, col.as_materialized_series(), rows)?),
             Err(_) => {
                 let status = if spec.required { sev(spec.severity) } else { Status::Skipped };
                 let msg = if spec.required {
@@ -113,7 +101,7 @@ pub fn run(dataset: &str, df: &DataFrame, schema: &DataSchema, schema_shown: &st
                 } else {
                     format!("optional column {} is absent", crate::error::quoted(&spec.name))
                 };
-                checks.push(Check::new(code::MISSING_COLUMN, &spec.name, status, msg));
+                checks.push(Check::new(Code::MissingColumn, &spec.name, status, msg));
             }
         }
     }
@@ -126,7 +114,7 @@ pub fn run(dataset: &str, df: &DataFrame, schema: &DataSchema, schema_shown: &st
             } else {
                 (Status::Skipped, "column is not in the schema; not checked".to_string())
             };
-            checks.push(Check::new(code::UNEXPECTED_COLUMN, name.as_str(), status, msg));
+            checks.push(Check::new(Code::UnexpectedColumn, name.as_str(), status, msg));
         }
     }
 
@@ -162,397 +150,14 @@ pub fn run(dataset: &str, df: &DataFrame, schema: &DataSchema, schema_shown: &st
     Ok(g)
 }
 
-/// All checks for one declared column.
-fn check_column(spec: &ColumnSpec, s: &Series, rows: u64) -> Result<Vec<Check>> {
-    let mut out = Vec::new();
-    let name = spec.name.as_str();
-    let actual = Kind::of(s.dtype());
-    let status_bad = sev(spec.severity);
-
-    // --- type, and the values the remaining checks see -------------------------------
-    // Numeric view for numeric declarations; text view for categories/patterns/unique.
-    let mut numeric: Option<Float64Chunked> = None;
-    let type_check;
-    if spec.kind.accepts(actual) && !(spec.kind == Kind::Integer && actual == Kind::Float) {
-        type_check =
-            Check::new(code::TYPE, name, Status::Pass, format!("type {} (stored as {})", spec.kind, s.dtype()));
-        if actual.is_numeric() {
-            numeric = Some(s.cast(&DataType::Float64)?.f64()?.clone());
-        }
-    } else if spec.kind == Kind::Integer && actual == Kind::Float {
-        // pandas writes integer columns with missing values as floats ("3.0").
-        let f = s.f64().cloned().or_else(|_| s.cast(&DataType::Float64).and_then(|x| x.f64().cloned()))?;
-        let mut t = Tally::new();
-        for (i, v) in f.iter().enumerate() {
-            if let Some(v) = v
-                && (!v.is_finite() || v.fract() != 0.0)
-            {
-                t.hit(i, Some(text::num(v)));
-            }
-        }
-        let nonnull = (s.len() - s.null_count()) as u64;
-        type_check = if t.count == 0 {
-            Check::new(code::TYPE, name, Status::Pass, "type integer (stored as float; every value is whole)")
-        } else {
-            Check::new(
-                code::TYPE,
-                name,
-                status_bad,
-                format!(
-                    "{} of {} values are not whole numbers; the schema says integer ({})",
-                    text::int(t.count),
-                    text::int(nonnull),
-                    text::rows(&t.examples)
-                ),
-            )
-            .with_counts(t.count, nonnull)
-            .with_examples(t.examples)
-        };
-        numeric = Some(f);
-    } else if spec.kind.is_numeric() && actual == Kind::String {
-        let strs = s.str()?;
-        let mut t = Tally::new();
-        let parsed: Float64Chunked = strs
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                v.and_then(|v| match v.trim().parse::<f64>() {
-                    Ok(x) if spec.kind != Kind::Integer || x.fract() == 0.0 || !x.is_finite() => Some(x),
-                    _ => {
-                        t.hit(i, Some(v.to_string()));
-                        None
-                    }
-                })
-            })
-            .collect();
-        let nonnull = (s.len() - s.null_count()) as u64;
-        type_check = if t.count == 0 {
-            Check::new(
-                code::TYPE,
-                name,
-                Status::Pass,
-                format!("type {} (stored as text; every value parses)", spec.kind),
-            )
-        } else {
-            Check::new(
-                code::TYPE,
-                name,
-                status_bad,
-                format!(
-                    "{} of {} values are not {}s ({}); the schema says {}",
-                    text::int(t.count),
-                    text::int(nonnull),
-                    if spec.kind == Kind::Integer { "whole number" } else { "number" },
-                    text::rows(&t.examples),
-                    spec.kind
-                ),
-            )
-            .with_counts(t.count, nonnull)
-            .with_examples(t.examples)
-        };
-        numeric = Some(parsed.with_name(name.into()));
-    } else if matches!(spec.kind, Kind::Date | Kind::Datetime) && actual == Kind::String {
-        let strs = s.str()?;
-        let mut t = Tally::new();
-        for (i, v) in strs.iter().enumerate() {
-            if let Some(v) = v {
-                let ok = if spec.kind == Kind::Date {
-                    chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").is_ok()
-                } else {
-                    crate::timeparse::parse_micros(v, None).is_some()
-                };
-                if !ok {
-                    t.hit(i, Some(v.to_string()));
-                }
-            }
-        }
-        let nonnull = (s.len() - s.null_count()) as u64;
-        type_check = if t.count == 0 {
-            Check::new(
-                code::TYPE,
-                name,
-                Status::Pass,
-                format!("type {} (stored as text; every value parses)", spec.kind),
-            )
-        } else {
-            Check::new(
-                code::TYPE,
-                name,
-                status_bad,
-                format!(
-                    "{} of {} values are not {}s ({}); accepted forms: {}",
-                    text::int(t.count),
-                    text::int(nonnull),
-                    spec.kind,
-                    text::rows(&t.examples),
-                    if spec.kind == Kind::Date { "YYYY-MM-DD" } else { crate::timeparse::ACCEPTED }
-                ),
-            )
-            .with_counts(t.count, nonnull)
-            .with_examples(t.examples)
-        };
-    } else {
-        type_check = Check::new(
-            code::TYPE,
-            name,
-            status_bad,
-            format!("column is {} ({}), the schema says {}", actual, s.dtype(), spec.kind),
-        )
-        .with_detail("actual", actual.as_str())
-        .with_detail("expected", spec.kind.as_str());
-        out.push(type_check);
-        // Values of another type cannot be judged against this column's constraints.
-        out.extend(null_check(spec, s, rows));
-        return Ok(out);
-    }
-    out.push(type_check);
-
-    out.extend(null_check(spec, s, rows));
-
-    if let Some(f) = &numeric {
-        // NaN/inf only exist in floats; a float column with none still gets a pass.
-        if actual == Kind::Float || actual == Kind::String {
-            let mut t = Tally::new();
-            for (i, v) in f.iter().enumerate() {
-                if let Some(v) = v
-                    && !v.is_finite()
-                {
-                    t.hit(i, Some(text::num(v)));
-                }
-            }
-            let status = if t.count > 0 && !spec.allow_non_finite { status_bad } else { Status::Pass };
-            let msg = if t.count == 0 {
-                "no NaN or infinite values".to_string()
-            } else {
-                format!(
-                    "{} ({}){}",
-                    text::plural(t.count, "NaN or infinite value", "NaN or infinite values"),
-                    text::rows(&t.examples),
-                    if spec.allow_non_finite { "; allowed by the schema" } else { "" }
-                )
-            };
-            out.push(
-                Check::new(code::NON_FINITE, name, status, msg).with_counts(t.count, rows).with_examples(t.examples),
-            );
-        }
-        if spec.min.is_some() || spec.max.is_some() {
-            out.push(range_check(spec, f));
-        }
-    }
-
-    if spec.categories.is_some() || spec.unique || spec.pattern.is_some() {
-        let as_text = s.cast(&DataType::String)?;
-        let strs = as_text.str()?;
-        if spec.categories.is_some() {
-            out.push(category_check(spec, strs));
-        }
-        if spec.unique {
-            out.push(unique_check(spec, strs));
-        }
-        if let Some(p) = &spec.pattern {
-            out.push(pattern_check(spec, strs, p)?);
-        }
-    }
-    Ok(out)
-}
-
-fn null_check(spec: &ColumnSpec, s: &Series, rows: u64) -> Option<Check> {
-    if spec.nullable && spec.max_null_fraction.is_none() {
-        return None;
-    }
-    let nulls = s.null_count() as u64;
-    let frac = if rows == 0 { 0.0 } else { nulls as f64 / rows as f64 };
-    let limit = if spec.nullable { spec.max_null_fraction.unwrap_or(1.0) } else { 0.0 };
-    let mut t = Tally::new();
-    if nulls > 0 {
-        for (i, isnull) in s.is_null().iter().enumerate() {
-            if isnull == Some(true) {
-                t.hit(i, None);
-                if t.examples.len() >= MAX_EXAMPLES {
-                    break;
-                }
-            }
-        }
-    }
-    let bad = frac > limit;
-    let status = if bad { sev(spec.severity) } else { Status::Pass };
-    let msg = if nulls == 0 {
-        "no nulls".to_string()
-    } else if !spec.nullable {
-        format!("{} nulls in a non-nullable column ({})", text::int(nulls), text::rows(&t.examples))
-    } else {
-        format!("{} of rows are null ({}), limit {}", text::pct(frac), text::int(nulls), text::pct(limit))
-    };
-    Some(
-        Check::new(code::NULLS, &spec.name, status, msg)
-            .with_value("null_fraction", frac)
-            .with_threshold(Threshold::at_most(None, Some(limit)))
-            .with_counts(nulls, rows)
-            .with_examples(t.examples),
-    )
-}
-
-fn range_check(spec: &ColumnSpec, f: &Float64Chunked) -> Check {
-    let mut t = Tally::new();
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    let mut n = 0u64;
-    for (i, v) in f.iter().enumerate() {
-        let Some(v) = v else { continue };
-        if !v.is_finite() {
-            continue;
-        }
-        n += 1;
-        lo = lo.min(v);
-        hi = hi.max(v);
-        if spec.min.is_some_and(|m| v < m) || spec.max.is_some_and(|m| v > m) {
-            t.hit(i, Some(text::num(v)));
-        }
-    }
-    let bounds = match (spec.min, spec.max) {
-        (Some(a), Some(b)) => format!("[{}, {}]", text::num(a), text::num(b)),
-        (Some(a), None) => format!("≥ {}", text::num(a)),
-        (None, Some(b)) => format!("≤ {}", text::num(b)),
-        (None, None) => String::new(),
-    };
-    let observed =
-        if n > 0 { format!("observed [{}, {}]", text::num(lo), text::num(hi)) } else { "no finite values".into() };
-    let status = if t.count > 0 { sev(spec.severity) } else { Status::Pass };
-    let msg = if t.count == 0 {
-        format!("all values within {bounds} ({observed})")
-    } else {
-        format!("{} values outside {bounds} ({}; {observed})", text::int(t.count), text::rows(&t.examples))
-    };
-    let mut c = Check::new(code::RANGE, &spec.name, status, msg)
-        .with_counts(t.count, n)
-        .with_examples(t.examples)
-        .with_detail("allowed_min", spec.min)
-        .with_detail("allowed_max", spec.max);
-    if n > 0 {
-        c = c.with_detail("observed_min", lo).with_detail("observed_max", hi);
-    }
-    c
-}
-
-fn category_check(spec: &ColumnSpec, strs: &StringChunked) -> Check {
-    let allowed: HashSet<String> = spec.category_strings().unwrap_or_default().into_iter().collect();
-    let mut t = Tally::new();
-    let mut unseen: HashMap<&str, u64> = HashMap::new();
-    let mut nonnull = 0u64;
-    for (i, v) in strs.iter().enumerate() {
-        let Some(v) = v else { continue };
-        nonnull += 1;
-        if !allowed.contains(v) {
-            t.hit(i, Some(v.to_string()));
-            // Bound memory on a column of free text: keep the first 10,000 distinct values.
-            if unseen.len() < 10_000 || unseen.contains_key(v) {
-                *unseen.entry(v).or_default() += 1;
-            }
-        }
-    }
-    let frac = if nonnull == 0 { 0.0 } else { t.count as f64 / nonnull as f64 };
-    let limit = spec.max_unseen_fraction.unwrap_or(0.0);
-    let status = if frac > limit { sev(spec.severity) } else { Status::Pass };
-    let mut top: Vec<(&str, u64)> = unseen.into_iter().collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let distinct_unseen = top.len();
-    top.truncate(10);
-    let msg = if t.count == 0 {
-        format!("every value is one of the {} allowed categories", allowed.len())
-    } else {
-        let shown: Vec<String> = top
-            .iter()
-            .take(3)
-            .map(|(v, n)| format!("{} ×{}", crate::error::quoted(&text::clip(v, 40)), text::int(*n)))
-            .collect();
-        format!(
-            "{} of values ({}) are outside the allowed categories, limit {}: {}",
-            text::pct(frac),
-            text::int(t.count),
-            text::pct(limit),
-            shown.join(", ")
-        )
-    };
-    Check::new(code::CATEGORY, &spec.name, status, msg)
-        .with_value("unseen_fraction", frac)
-        .with_threshold(Threshold { warn: None, fail: Some(limit), comparison: Comparison::AtMost })
-        .with_counts(t.count, nonnull)
-        .with_examples(t.examples)
-        .with_detail("distinct_unseen", distinct_unseen)
-        .with_detail(
-            "top_unseen",
-            top.iter().map(|(v, n)| serde_json::json!({"value": text::clip(v, 200), "count": n})).collect::<Vec<_>>(),
-        )
-}
-
-fn unique_check(spec: &ColumnSpec, strs: &StringChunked) -> Check {
-    let mut first: HashMap<&str, usize> = HashMap::with_capacity(strs.len());
-    let mut t = Tally::new();
-    let mut nonnull = 0u64;
-    for (i, v) in strs.iter().enumerate() {
-        let Some(v) = v else { continue };
-        nonnull += 1;
-        if let Some(&j) = first.get(v) {
-            t.hit(i, Some(format!("{} (first at row {})", text::clip(v, 100), j + 1)));
-        } else {
-            first.insert(v, i);
-        }
-    }
-    let status = if t.count > 0 { sev(spec.severity) } else { Status::Pass };
-    let msg = if t.count == 0 {
-        format!("all {} values are distinct", text::int(nonnull))
-    } else {
-        format!(
-            "{} {} an earlier value ({})",
-            text::plural(t.count, "row", "rows"),
-            if t.count == 1 { "repeats" } else { "repeat" },
-            text::rows(&t.examples)
-        )
-    };
-    Check::new(code::UNIQUE, &spec.name, status, msg).with_counts(t.count, nonnull).with_examples(t.examples)
-}
-
-fn pattern_check(spec: &ColumnSpec, strs: &StringChunked, pattern: &str) -> Result<Check> {
-    let re = regex::Regex::new(&format!("^(?:{pattern})$")).with_context(|| format!("pattern for {}", spec.name))?;
-    let mut t = Tally::new();
-    let mut nonnull = 0u64;
-    for (i, v) in strs.iter().enumerate() {
-        let Some(v) = v else { continue };
-        nonnull += 1;
-        if !re.is_match(v) {
-            t.hit(i, Some(v.to_string()));
-        }
-    }
-    let status = if t.count > 0 { sev(spec.severity) } else { Status::Pass };
-    let msg = if t.count == 0 {
-        format!("every value matches {}", crate::error::quoted(pattern))
-    } else {
-        format!(
-            "{} {} not match {} ({})",
-            text::plural(t.count, "value", "values"),
-            if t.count == 1 { "does" } else { "do" },
-            crate::error::quoted(pattern),
-            text::rows(&t.examples)
-        )
-    };
-    Ok(Check::new(code::PATTERN, &spec.name, status, msg).with_counts(t.count, nonnull).with_examples(t.examples))
-}
-
-/// Validates every record of a JSON Lines file against a JSON Schema, streaming the file.
+/// Validates every record of a JSON Lines text against a JSON Schema.
 ///
 /// Blank lines are skipped (and not counted as records). Returns one check for the file.
-pub fn check_records(
-    dataset: &str,
-    path: &Path,
-    validator: &jsonschema::Validator,
-    schema_shown: &str,
-) -> Result<Check> {
-    let f = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let reader = std::io::BufReader::new(f);
+pub fn check_records(dataset: &str, jsonl: &[u8], validator: &jsonschema::Validator, schema_shown: &str) -> Check {
     let mut t = Tally::new();
     let mut records = 0u64;
-    for (i, line) in reader.split(b'\n').enumerate() {
-        let line = line.with_context(|| format!("reading {}", path.display()))?;
-        let text = String::from_utf8_lossy(&line);
+    for (i, line) in jsonl.split(|b| *b == b'\n').enumerate() {
+        let text = String::from_utf8_lossy(line);
         if text.trim().is_empty() {
             continue;
         }
@@ -582,7 +187,7 @@ pub fn check_records(
             t.examples.iter().map(|e| e.row.to_string()).collect::<Vec<_>>().join(", ")
         )
     };
-    Ok(Check::new(code::RECORD, dataset, status, msg).with_counts(t.count, records).with_examples(t.examples))
+    Check::new(Code::Record, dataset, status, msg).with_counts(t.count, records).with_examples(t.examples)
 }
 
 #[cfg(test)]
@@ -593,11 +198,11 @@ mod tests {
         DataSchema::parse(json, "s.json").unwrap()
     }
 
-    fn find<'a>(g: &'a GateResult, code: &str, subject: &str) -> &'a Check {
+    fn find<'a>(g: &'a GateResult, code: Code, subject: &str) -> &'a Check {
         g.checks
             .iter()
             .find(|c| c.code == code && c.subject == subject)
-            .unwrap_or_else(|| panic!("no {code} for {subject}: {:#?}", g.checks))
+            .unwrap_or_else(|| panic!("no {code:?} for {subject}: {:#?}", g.checks))
     }
 
     #[test]
@@ -640,28 +245,28 @@ mod tests {
         );
         let g = run("current", &df, &s, "s.json").unwrap();
         assert_eq!(g.status, Status::Fail);
-        let r = find(&g, code::RANGE, "age");
+        let r = find(&g, Code::Range, "age");
         assert_eq!(r.count, Some(2));
         assert_eq!(r.examples.iter().map(|e| e.row).collect::<Vec<_>>(), vec![2, 4]);
-        let u = find(&g, code::UNIQUE, "id");
+        let u = find(&g, Code::Unique, "id");
         assert_eq!(u.count, Some(1));
         assert_eq!(u.examples[0].row, 3);
-        let p = find(&g, code::PATTERN, "id");
+        let p = find(&g, Code::Pattern, "id");
         assert_eq!(p.count, Some(1));
         assert_eq!(p.examples[0].row, 5);
-        let n = find(&g, code::NULLS, "id");
+        let n = find(&g, Code::Nulls, "id");
         assert_eq!(n.status, Status::Fail);
         assert_eq!(n.examples[0].row, 4);
-        let nf = find(&g, code::NULLS, "age");
+        let nf = find(&g, Code::Nulls, "age");
         assert_eq!(nf.value, Some(0.2));
         assert_eq!(nf.status, Status::Fail);
-        let c = find(&g, code::CATEGORY, "plan");
+        let c = find(&g, Code::Category, "plan");
         assert_eq!(c.count, Some(2));
         assert_eq!(c.value, Some(0.4));
         assert_eq!(c.status, Status::Fail);
-        assert_eq!(find(&g, code::MISSING_COLUMN, "gone").status, Status::Fail);
-        assert_eq!(find(&g, code::UNEXPECTED_COLUMN, "extra").status, Status::Fail);
-        assert_eq!(find(&g, code::ROW_COUNT, "current").status, Status::Fail);
+        assert_eq!(find(&g, Code::MissingColumn, "gone").status, Status::Fail);
+        assert_eq!(find(&g, Code::UnexpectedColumn, "extra").status, Status::Fail);
+        assert_eq!(find(&g, Code::RowCount, "current").status, Status::Fail);
     }
 
     #[test]
@@ -669,12 +274,12 @@ mod tests {
         let df = df!("x" => ["1.5", "abc", "2", "", "n/a"]).unwrap();
         let s = schema(r#"{"columns":[{"name":"x","type":"float","min":0}]}"#);
         let g = run("d", &df, &s, "s.json").unwrap();
-        let t = find(&g, code::TYPE, "x");
+        let t = find(&g, Code::Type, "x");
         assert_eq!(t.status, Status::Fail);
         assert_eq!(t.count, Some(3));
         assert_eq!(t.examples.iter().map(|e| e.row).collect::<Vec<_>>(), vec![2, 4, 5]);
         // Parseable values are still range-checked.
-        assert_eq!(find(&g, code::RANGE, "x").status, Status::Pass);
+        assert_eq!(find(&g, Code::Range, "x").status, Status::Pass);
     }
 
     #[test]
@@ -682,8 +287,8 @@ mod tests {
         let df = df!("n" => [1.0f64, 2.0, 3.0], "f" => [1.0f64, f64::NAN, f64::INFINITY]).unwrap();
         let s = schema(r#"{"columns":[{"name":"n","type":"integer"},{"name":"f","type":"float"}]}"#);
         let g = run("d", &df, &s, "s.json").unwrap();
-        assert_eq!(find(&g, code::TYPE, "n").status, Status::Pass);
-        let nf = find(&g, code::NON_FINITE, "f");
+        assert_eq!(find(&g, Code::Type, "n").status, Status::Pass);
+        let nf = find(&g, Code::NonFinite, "f");
         assert_eq!(nf.status, Status::Fail);
         assert_eq!(nf.count, Some(2));
     }
@@ -697,7 +302,7 @@ mod tests {
         );
         let g = run("d", &df, &s, "s.json").unwrap();
         assert_eq!(g.status, Status::Warn);
-        assert_eq!(find(&g, code::MISSING_COLUMN, "b").status, Status::Skipped);
+        assert_eq!(find(&g, Code::MissingColumn, "b").status, Status::Skipped);
     }
 
     #[test]
@@ -705,20 +310,18 @@ mod tests {
         let df = df!("tier" => [1i64, 2, 3]).unwrap();
         let s = schema(r#"{"columns":[{"name":"tier","type":"integer","categories":[1,2]}]}"#);
         let g = run("d", &df, &s, "s.json").unwrap();
-        let c = find(&g, code::CATEGORY, "tier");
+        let c = find(&g, Code::Category, "tier");
         assert_eq!(c.count, Some(1));
         assert_eq!(c.examples[0].value.as_deref(), Some("3"));
     }
 
     #[test]
     fn records_are_validated_against_json_schema() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("d.jsonl");
-        std::fs::write(&p, "{\"age\": 3}\n\n{\"age\": -1}\n{\"age\": \"x\"}\n").unwrap();
+        let text = "{\"age\": 3}\n\n{\"age\": -1}\n{\"age\": \"x\"}\n";
         let js =
             serde_json::json!({"type":"object","properties":{"age":{"type":"integer","minimum":0}},"required":["age"]});
         let v = jsonschema::validator_for(&js).unwrap();
-        let c = check_records("d", &p, &v, "r.json").unwrap();
+        let c = check_records("d", text.as_bytes(), &v, "r.json");
         assert_eq!(c.count, Some(2));
         assert_eq!(c.total, Some(3));
         assert_eq!(c.examples[0].row, 3);

@@ -5,13 +5,12 @@
 //! and the closest valid key), then deserialised, then checked for contradictions
 //! (`min` > `max`, a regex that does not compile, a column listed twice).
 
-use std::path::Path;
-
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
 use crate::data::types::Kind;
 use crate::error::{quoted, user};
+use crate::gates::knobs::{Knob, KnobValue, Looser, Reviewed};
 
 /// The JSON Schema of schema files, embedded so the binary works from any folder.
 pub const DATA_SCHEMA_SCHEMA: &str = include_str!("../../../schemas/data-schema.schema.json");
@@ -138,15 +137,6 @@ impl ColumnSpec {
 }
 
 impl DataSchema {
-    /// Reads and validates a schema file.
-    pub fn load(path: &Path, shown: &str) -> Result<DataSchema> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            user(format!("cannot read schema file {}: {e}", quoted(shown)))
-                .hint("check the path; `mlgate schema infer DATA -o schema.json` writes a schema from data")
-        })?;
-        Self::parse(&text, shown)
-    }
-
     /// Parses and validates schema text; `shown` names the file in messages.
     pub fn parse(text: &str, shown: &str) -> Result<DataSchema> {
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
@@ -243,7 +233,7 @@ fn validate_against_schema(value: &serde_json::Value) -> Vec<String> {
             if text.contains("Additional properties") {
                 let keys = if parts.len() >= 3 && parts[1] == "columns" { &column_keys } else { &top_keys };
                 for bad in regex::Regex::new(r"'([^']*)'").expect("static").captures_iter(&text) {
-                    if let Some(s) = crate::config::closest(&bad[1], keys.iter().map(String::as_str)) {
+                    if let Some(s) = crate::diag::closest(&bad[1], keys.iter().map(String::as_str)) {
                         msg.push_str(&format!(" (did you mean \"{s}\"?)"));
                     }
                 }
@@ -253,6 +243,55 @@ fn validate_against_schema(value: &serde_json::Value) -> Vec<String> {
         .collect();
     out.truncate(50);
     out
+}
+
+impl Reviewed for DataSchema {
+    /// The schema file's thresholds: row bounds, strict mode, the declared columns, and per
+    /// column its bounds, flags, categories and severity (compared while the column exists
+    /// on both sides; removing a column is itself a loosening).
+    fn knobs(&self) -> Vec<Knob> {
+        let mut k = vec![
+            Knob::new("strict", KnobValue::Flag(self.strict), Looser::When(false)),
+            Knob::num("rows.min", self.rows.as_ref().and_then(|r| r.min).map(|v| v as f64), Looser::Lower),
+            Knob::num("rows.max", self.rows.as_ref().and_then(|r| r.max).map(|v| v as f64), Looser::Higher),
+            Knob::new(
+                "columns",
+                KnobValue::List(Some(self.columns.iter().map(|c| c.name.clone()).collect())),
+                Looser::Fewer,
+            ),
+        ];
+        for c in &self.columns {
+            let key = |what: &str| format!("{}.{what}", quoted(&c.name));
+            let mut col = vec![
+                Knob::num(key("min"), c.min, Looser::Lower),
+                Knob::num(key("max"), c.max, Looser::Higher),
+                Knob::num(key("max_null_fraction"), c.max_null_fraction, Looser::Higher),
+                Knob::num(key("max_unseen_fraction"), c.max_unseen_fraction, Looser::Higher),
+                Knob::new(key("required"), KnobValue::Flag(c.required), Looser::When(false)),
+                Knob::new(key("unique"), KnobValue::Flag(c.unique), Looser::When(false)),
+                Knob::new(key("nullable"), KnobValue::Flag(c.nullable), Looser::When(true)),
+                Knob::new(key("allow_non_finite"), KnobValue::Flag(c.allow_non_finite), Looser::When(true)),
+                Knob::text(key("type"), c.kind.as_str(), Looser::Unranked),
+                Knob::new(key("pattern"), KnobValue::Text(c.pattern.clone()), Looser::Unranked),
+                Knob::new(key("categories"), KnobValue::List(c.category_strings()), Looser::More),
+                Knob::text(key("severity"), c.severity.as_str(), Looser::Order(&["fail", "warn"])),
+            ];
+            for knob in &mut col {
+                knob.within = Some(("columns".into(), c.name.clone()));
+            }
+            k.extend(col);
+        }
+        k
+    }
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Fail => "fail",
+            Severity::Warn => "warn",
+        }
+    }
 }
 
 #[cfg(test)]

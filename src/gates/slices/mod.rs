@@ -10,12 +10,15 @@
 //! - **warn** when the interval straddles it (could be noise, could be real),
 //! - **pass** otherwise; slices below `min_rows` are "too small to judge", never failed.
 
+pub mod cfg;
+pub mod codes;
+pub mod settings;
+
 use std::collections::HashMap;
 
 use anyhow::Result;
 use polars::prelude::*;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::model::Loaded;
 use crate::error::{quoted, user};
@@ -24,74 +27,8 @@ use crate::results::{Check, Interval, Status, Threshold};
 use crate::stats::intervals;
 use crate::stats::metrics::{Metric, Preds};
 use crate::text;
-
-pub mod code {
-    pub const OVERALL: &str = "slices.overall";
-    pub const SLICE: &str = "slices.metric";
-    pub const TOO_SMALL: &str = "slices.too-small";
-    pub const UNDEFINED: &str = "slices.undefined";
-}
-
-/// How to cut the rows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SliceBy {
-    /// One slice per value.
-    Column(String),
-    /// One slice per pair of values.
-    Cross(String, String),
-    /// Numeric column cut at the given edges: `< e0`, `[e0, e1)`, …, `≥ e_last`.
-    Bins(String, Vec<f64>),
-    /// Numeric column cut at its own quantiles into `k` groups.
-    Quantiles(String, usize),
-}
-
-impl SliceBy {
-    pub fn label(&self) -> String {
-        match self {
-            SliceBy::Column(c) | SliceBy::Bins(c, _) | SliceBy::Quantiles(c, _) => c.clone(),
-            SliceBy::Cross(a, b) => format!("{a} × {b}"),
-        }
-    }
-    fn columns(&self) -> Vec<&str> {
-        match self {
-            SliceBy::Column(c) | SliceBy::Bins(c, _) | SliceBy::Quantiles(c, _) => vec![c],
-            SliceBy::Cross(a, b) => vec![a, b],
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct SlicesSettings {
-    pub metric: Metric,
-    pub by: Vec<SliceBy>,
-    /// Absolute bound on the metric per slice (a minimum, or a maximum for lower-is-better).
-    pub min: Option<f64>,
-    /// Largest allowed distance from the overall metric, in the bad direction.
-    pub max_gap: Option<f64>,
-    pub min_rows: u64,
-    pub level: f64,
-    pub bootstrap: usize,
-    pub seed: u64,
-    /// Largest number of slices evaluated per column (the biggest ones).
-    pub max_slices: usize,
-}
-
-impl Default for SlicesSettings {
-    fn default() -> Self {
-        SlicesSettings {
-            metric: Metric::RocAuc,
-            by: vec![],
-            min: None,
-            max_gap: Some(0.05),
-            min_rows: 200,
-            level: 0.95,
-            bootstrap: 1000,
-            seed: 42,
-            max_slices: 50,
-        }
-    }
-}
+use codes::Code;
+pub use settings::{Settings, SliceBy};
 
 /// A metric with its interval.
 #[derive(Debug, Clone, Copy)]
@@ -203,7 +140,12 @@ fn keys(frame: &DataFrame, by: &SliceBy) -> Result<Vec<Option<String>>> {
 }
 
 /// Where a slice must stay, given the overall value.
-fn bound(metric: Metric, overall: f64, s: &SlicesSettings) -> Option<f64> {
+/// The metric the gate computes: the configured one, or the task's default.
+pub fn metric(loaded: &Loaded, s: &Settings) -> Metric {
+    s.metric.unwrap_or_else(|| super::model::default_metric(loaded.task))
+}
+
+fn bound(metric: Metric, overall: f64, s: &Settings) -> Option<f64> {
     let hib = metric.higher_is_better();
     let from_gap = s.max_gap.map(|g| if hib { overall - g } else { overall + g });
     match (s.min, from_gap) {
@@ -228,22 +170,9 @@ pub fn judge(metric: Metric, e: &Estimate, bound: f64) -> Status {
     }
 }
 
-pub fn run(loaded: &Loaded, s: &SlicesSettings, predictions_name: &str) -> Result<crate::results::GateResult> {
-    let m = s.metric;
-    let schema = loaded.frame.schema();
-    let names: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
-    for by in &s.by {
-        for c in by.columns() {
-            if !schema.contains(c) {
-                let hint = crate::config::closest(c, names.iter().copied())
-                    .map(|x| format!("did you mean {}? ", quoted(x)))
-                    .unwrap_or_default();
-                return Err(user(format!("slice column {} is not in the predictions ({predictions_name})", quoted(c)))
-                    .hint(format!("{hint}the file has: {}", crate::data::preview_names(&names)))
-                    .into());
-            }
-        }
-    }
+/// Runs the gate on loaded predictions; every slice column exists in `loaded.frame`.
+pub fn run(loaded: &Loaded, s: &Settings) -> Result<crate::results::GateResult> {
+    let m = metric(loaded, s);
     let overall = estimate(&loaded.preds, m, s.level, s.bootstrap, s.seed).ok_or_else(|| {
         user(format!("{m} is undefined on the predictions as a whole"))
             .hint("a ranking metric needs both classes; R² needs a label that varies")
@@ -258,7 +187,7 @@ pub fn run(loaded: &Loaded, s: &SlicesSettings, predictions_name: &str) -> Resul
         None => Status::Pass,
     };
     let mut oc = Check::new(
-        code::OVERALL,
+        Code::Overall,
         "overall",
         overall_status,
         format!(
@@ -401,11 +330,11 @@ fn slice_check(
     by: &SliceBy,
     key: &str,
     idx: &[usize],
-    s: &SlicesSettings,
+    s: &Settings,
     bound_v: Option<f64>,
     overall: &Estimate,
 ) -> (Check, SliceRow) {
-    let m = s.metric;
+    let m = metric(loaded, s);
     let subject = format!("{}={}", by.label(), key);
     let n = idx.len() as u64;
     let mut row = SliceRow {
@@ -426,7 +355,7 @@ fn slice_check(
             None => format!("; {m} undefined here"),
         };
         let mut c = Check::new(
-            code::TOO_SMALL,
+            Code::TooSmall,
             &subject,
             Status::Skipped,
             format!("too small to judge: {} rows (min_rows {}){shown}", text::int(n), s.min_rows),
@@ -448,7 +377,7 @@ fn slice_check(
     }
     let Some(est) = est else {
         let c = Check::new(
-            code::UNDEFINED,
+            Code::Undefined,
             &subject,
             Status::Skipped,
             format!("{m} is undefined on this slice ({} rows; a single class?)", text::int(n)),
@@ -480,7 +409,7 @@ fn slice_check(
         ),
         _ => format!("{m} {}{ci}", text::num(est.value)),
     };
-    let mut c = Check::new(code::SLICE, &subject, status, msg)
+    let mut c = Check::new(Code::Slice, &subject, status, msg)
         .with_value(m.name(), est.value)
         .with_counts(n, loaded.preds.len() as u64)
         .with_detail("gap_to_overall", gap);
@@ -514,7 +443,7 @@ mod tests {
 
     #[test]
     fn bound_takes_the_stricter_rule() {
-        let s = SlicesSettings { min: Some(0.7), max_gap: Some(0.05), ..Default::default() };
+        let s = Settings { min: Some(0.7), max_gap: Some(0.05), ..Default::default() };
         assert_eq!(bound(Metric::RocAuc, 0.8, &s), Some(0.75));
         assert_eq!(bound(Metric::RocAuc, 0.72, &s), Some(0.7));
         assert!((bound(Metric::LogLoss, 0.4, &s).unwrap() - 0.45).abs() < 1e-12);

@@ -16,6 +16,10 @@
 //! class for multiclass, the mean for regression — computed on the evaluation labels, which
 //! flatters the trivial model slightly, so beating it is a conservative test.
 
+pub mod cfg;
+pub mod codes;
+pub mod settings;
+
 use std::collections::HashMap;
 
 use anyhow::Result;
@@ -28,38 +32,8 @@ use crate::results::{Check, GateKind, GateResult, GateSeries, Interval, Status, 
 use crate::stats::intervals;
 use crate::stats::metrics::{Metric, Preds};
 use crate::text;
-
-pub mod code {
-    pub const METRIC: &str = "baseline.metric";
-    pub const TRIVIAL: &str = "baseline.trivial";
-    pub const UNMATCHED: &str = "baseline.unmatched";
-    pub const AGREEMENT: &str = "baseline.agreement";
-}
-
-#[derive(Debug, Clone)]
-pub struct BaselineSettings {
-    pub metrics: Vec<Metric>,
-    /// Required minimum improvement per metric (negative: allowed regression); default 0.
-    pub requirement: HashMap<Metric, f64>,
-    pub level: f64,
-    pub bootstrap: usize,
-    pub seed: u64,
-    /// Also check the candidate beats a trivial baseline.
-    pub trivial_check: bool,
-}
-
-impl Default for BaselineSettings {
-    fn default() -> Self {
-        BaselineSettings {
-            metrics: vec![],
-            requirement: HashMap::new(),
-            level: 0.95,
-            bootstrap: 1000,
-            seed: 42,
-            trivial_check: true,
-        }
-    }
-}
+use codes::Code;
+pub use settings::Settings;
 
 /// The baseline to compare with.
 pub enum Baseline<'a> {
@@ -91,7 +65,7 @@ fn trivial(p: &Preds) -> Preds {
 }
 
 /// Paired comparison of `a` (candidate) and `b` (baseline) on the same rows.
-pub fn compare(a: &Preds, b: &Preds, m: Metric, s: &BaselineSettings, requirement: f64) -> Option<Comparison> {
+pub fn compare(a: &Preds, b: &Preds, m: Metric, s: &Settings, requirement: f64) -> Option<Comparison> {
     let va = a.metric(m)?;
     let vb = b.metric(m)?;
     let sign = if m.higher_is_better() { 1.0 } else { -1.0 };
@@ -205,7 +179,7 @@ fn comparison_check(c: &Comparison, subject: &str, against: &str, level: f64) ->
         c.test
     );
     let mut check =
-        Check::new(if subject == "trivial" { code::TRIVIAL } else { code::METRIC }, c.metric.name(), status, msg)
+        Check::new(if subject == "trivial" { Code::Trivial } else { Code::Metric }, c.metric.name(), status, msg)
             .with_value("improvement", c.improvement)
             .with_threshold(Threshold::at_least(None, Some(c.requirement)))
             .with_detail("candidate", c.candidate)
@@ -283,7 +257,8 @@ fn labels_agree(a: &Preds, b: &Preds) -> usize {
     }
 }
 
-pub fn run(cand: &Loaded, baseline: Baseline<'_>, entity: Option<&str>, s: &BaselineSettings) -> Result<GateResult> {
+pub fn run(cand: &Loaded, baseline: Baseline<'_>, s: &Settings) -> Result<GateResult> {
+    let entity = s.entity.as_deref();
     let metrics: Vec<Metric> =
         if s.metrics.is_empty() { vec![super::model::default_metric(cand.task)] } else { s.metrics.clone() };
     let mut checks = Vec::new();
@@ -331,7 +306,7 @@ pub fn run(cand: &Loaded, baseline: Baseline<'_>, entity: Option<&str>, s: &Base
             let unmatched = ua + ub;
             checks.push(
                 Check::new(
-                    code::UNMATCHED,
+                    Code::Unmatched,
                     "pairing",
                     if unmatched > 0 { Status::Warn } else { Status::Pass },
                     format!(
@@ -351,7 +326,7 @@ pub fn run(cand: &Loaded, baseline: Baseline<'_>, entity: Option<&str>, s: &Base
                 let agree = ca.iter().zip(&cb).filter(|(x, y)| x == y).count() as f64 / ca.len() as f64;
                 checks.push(
                     Check::new(
-                        code::AGREEMENT,
+                        Code::Agreement,
                         "agreement",
                         Status::Pass,
                         format!("the two models predict the same class for {} of rows", text::pct(agree)),
@@ -363,7 +338,7 @@ pub fn run(cand: &Loaded, baseline: Baseline<'_>, entity: Option<&str>, s: &Base
         }
     };
     for m in &metrics {
-        let req = s.requirement.get(m).copied().unwrap_or(0.0);
+        let req = s.requirement(*m);
         match compare(&a, &b, *m, s, req) {
             Some(mut c) => {
                 c.against = against.clone();
@@ -371,7 +346,7 @@ pub fn run(cand: &Loaded, baseline: Baseline<'_>, entity: Option<&str>, s: &Base
                 comparisons.push(c);
             }
             None => checks.push(Check::new(
-                code::METRIC,
+                Code::Metric,
                 m.name(),
                 Status::Error,
                 format!("{m} is undefined on these predictions (a single class, or a constant label)"),
@@ -415,7 +390,7 @@ pub fn run(cand: &Loaded, baseline: Baseline<'_>, entity: Option<&str>, s: &Base
     g.summary = format!("candidate vs {against}: {}", g.summary);
     g.thresholds.values = serde_json::json!({
         "metrics": metrics,
-        "required_improvement": metrics.iter().map(|m| (m.name(), s.requirement.get(m).copied().unwrap_or(0.0))).collect::<std::collections::BTreeMap<_, _>>(),
+        "required_improvement": metrics.iter().map(|m| (m.name(), s.requirement(*m))).collect::<std::collections::BTreeMap<_, _>>(),
         "confidence": s.level,
         "trivial_check": s.trivial_check,
     });
@@ -458,7 +433,7 @@ mod tests {
         let scores: Vec<f64> =
             (0..400).map(|i| ((i * 37) % 100) as f64 / 100.0 * 0.5 + if i % 3 == 0 { 0.4 } else { 0.0 }).collect();
         let p = binary(&labels, &scores);
-        let s = BaselineSettings::default();
+        let s = Settings::default();
         let c = compare(&p, &p, Metric::RocAuc, &s, 0.0).unwrap();
         assert_eq!(c.improvement, 0.0);
         assert_eq!(c.status, Status::Pass, "zero improvement with zero variance meets 'not worse'");
@@ -474,7 +449,7 @@ mod tests {
         let good: Vec<f64> = (0..n).map(|i| 0.5 + if labels[i] { 0.2 } else { -0.2 } + 0.3 * noise(i, 613)).collect();
         let bad: Vec<f64> = (0..n).map(|i| 0.5 + if labels[i] { 0.05 } else { -0.05 } + 0.3 * noise(i, 347)).collect();
         let (g, b) = (binary(&labels, &good), binary(&labels, &bad));
-        let s = BaselineSettings::default();
+        let s = Settings::default();
         for m in [Metric::RocAuc, Metric::Accuracy, Metric::LogLoss] {
             let up = compare(&g, &b, m, &s, 0.0).unwrap();
             assert_eq!(up.status, Status::Pass, "{m}: {up:?}");

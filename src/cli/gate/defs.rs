@@ -1,0 +1,358 @@
+//! The flags of `mlgate gate <kind>`: clap definitions only. Each flag stands for a key of
+//! the gate's table (`convert.rs` builds that table), and every default shown in `--help`
+//! is read from the gate's `Settings::default()`, the one place it is written.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use crate::cli::ReportArgs;
+use crate::gates::model::PredSpec;
+use crate::gates::{baseline, drift, leakage, slices};
+
+/// Bytes in a MiB, for `--exact-max-mib`.
+pub const MIB: u64 = 1024 * 1024;
+
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    #[command(subcommand)]
+    pub kind: GateKind,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GateKind {
+    /// Check datasets against a schema file.
+    ///
+    /// Example: mlgate gate schema --schema schema.json --data data/serving.jsonl
+    Schema(SchemaGateArgs),
+
+    /// Compare a current sample with a reference, column by column.
+    ///
+    /// Examples:
+    ///   mlgate gate drift --reference data/train.parquet --current data/serving.csv
+    ///   mlgate gate drift --reference ref.profile.json --current today.parquet --columns age,plan
+    ///   mlgate gate drift --reference a.csv --current b.csv --compat evidently --threshold psi=0.1,0.2
+    Drift(DriftGateArgs),
+
+    /// Look for leakage: target leakage, point-in-time violations, train/test overlap.
+    ///
+    /// Examples:
+    ///   mlgate gate leakage --train train.csv --test test.csv --label churned --entity customer_id
+    ///   mlgate gate leakage --train train.parquet --test test.parquet --label y \
+    ///       --timestamp event_time --split temporal --gap 7d --observed-at balance=balance_updated_at
+    Leakage(LeakageGateArgs),
+
+    /// The metric on every slice, with confidence intervals.
+    ///
+    /// Examples:
+    ///   mlgate gate slices --predictions preds.csv --label churned --score score --by region,plan --metric roc_auc --max-gap 0.05
+    ///   mlgate gate slices --predictions preds.parquet --label y --score p --cross region,plan --quantiles income=4 --min 0.7
+    Slices(SlicesGateArgs),
+
+    /// Candidate against champion (or a trivial model) with paired significance tests.
+    ///
+    /// Examples:
+    ///   mlgate gate baseline --candidate new.csv --baseline old.parquet --label churned --score score --entity customer_id
+    ///   mlgate gate baseline --candidate new.csv --baseline trivial --label y --score p --metrics roc_auc,log_loss
+    Baseline(BaselineGateArgs),
+}
+
+/// Column flags shared by the model gates.
+#[derive(Debug, Args)]
+pub struct PredictionArgs {
+    /// The label column.
+    #[arg(long, value_name = "COL")]
+    pub label: String,
+
+    /// The score column: probability of the positive class, or the predicted value.
+    #[arg(long, value_name = "COL")]
+    pub score: Option<String>,
+
+    /// The predicted-class column (multiclass, or binary without scores).
+    #[arg(long, value_name = "COL")]
+    pub prediction: Option<String>,
+
+    /// Classification threshold on the score.
+    #[arg(long, default_value_t = PredSpec::default().threshold, value_name = "T")]
+    pub threshold: f64,
+
+    /// The positive class when the label is not 0/1, true/false or yes/no.
+    #[arg(long, value_name = "VALUE")]
+    pub positive: Option<String>,
+
+    /// Force the task instead of inferring it from the label.
+    #[arg(long, value_enum)]
+    pub task: Option<crate::stats::metrics::Task>,
+}
+
+#[derive(Debug, Args)]
+pub struct SlicesGateArgs {
+    /// Predictions file (label, score and slice columns).
+    #[arg(long, value_name = "FILE")]
+    pub predictions: PathBuf,
+
+    #[command(flatten)]
+    pub columns: PredictionArgs,
+
+    /// Columns to slice by, one slice per value.
+    #[arg(long, value_delimiter = ',', value_name = "A,B,…")]
+    pub by: Vec<String>,
+
+    /// Two columns to slice by together (repeatable).
+    #[arg(long = "cross", value_name = "A,B")]
+    pub crosses: Vec<String>,
+
+    /// COLUMN=E1,E2,…: a numeric column cut at these edges (repeatable).
+    #[arg(long = "bins", value_name = "COL=E1,E2")]
+    pub bins: Vec<String>,
+
+    /// COLUMN=K: a numeric column cut into K quantile groups (repeatable).
+    #[arg(long = "quantiles", value_name = "COL=K")]
+    pub quantiles: Vec<String>,
+
+    /// Metric (default: roc_auc, macro_f1 or rmse by task).
+    #[arg(long, value_enum)]
+    pub metric: Option<crate::stats::metrics::Metric>,
+
+    /// Absolute bound per slice (a minimum; a maximum for lower-is-better metrics).
+    #[arg(long, value_name = "X")]
+    pub min: Option<f64>,
+
+    /// Largest allowed distance from the overall metric.
+    #[arg(long, default_value_t = slices::Settings::default().max_gap.unwrap_or_default(), value_name = "X")]
+    pub max_gap: f64,
+
+    /// Slices with fewer rows are too small to judge.
+    #[arg(long, default_value_t = slices::Settings::default().min_rows, value_name = "N")]
+    pub min_rows: u64,
+
+    /// Confidence level of the intervals.
+    #[arg(long, default_value_t = slices::Settings::default().level, value_name = "LEVEL")]
+    pub confidence: f64,
+
+    /// Bootstrap resamples.
+    #[arg(long, default_value_t = slices::Settings::default().bootstrap, value_name = "N")]
+    pub bootstrap: usize,
+
+    /// Bootstrap seed.
+    #[arg(long, default_value_t = slices::Settings::default().seed)]
+    pub seed: u64,
+
+    /// Largest number of slices evaluated per column.
+    #[arg(long, default_value_t = slices::Settings::default().max_slices, value_name = "N")]
+    pub max_slices: usize,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineGateArgs {
+    /// The candidate's predictions.
+    #[arg(long, value_name = "FILE")]
+    pub candidate: PathBuf,
+
+    /// The champion's predictions, or `trivial` (class prior / majority / mean).
+    #[arg(long, value_name = "FILE|trivial")]
+    pub baseline: String,
+
+    #[command(flatten)]
+    pub columns: PredictionArgs,
+
+    /// Entity column pairing the rows of the two files (default: by row number).
+    #[arg(long, value_name = "COL")]
+    pub entity: Option<String>,
+
+    /// Metrics to compare (default: roc_auc, macro_f1 or rmse by task).
+    #[arg(long, value_delimiter = ',', value_enum, value_name = "M,…")]
+    pub metrics: Vec<crate::stats::metrics::Metric>,
+
+    /// METRIC=X: the candidate must improve METRIC by at least X (repeatable).
+    #[arg(long = "min-improvement", value_name = "METRIC=X")]
+    pub min_improvement: Vec<String>,
+
+    /// METRIC=X: the candidate may be worse on METRIC by at most X (repeatable).
+    #[arg(long = "max-regression", value_name = "METRIC=X")]
+    pub max_regression: Vec<String>,
+
+    #[arg(long, default_value_t = baseline::Settings::default().level, value_name = "LEVEL")]
+    pub confidence: f64,
+
+    #[arg(long, default_value_t = baseline::Settings::default().bootstrap, value_name = "N")]
+    pub bootstrap: usize,
+
+    #[arg(long, default_value_t = baseline::Settings::default().seed)]
+    pub seed: u64,
+
+    /// Skip the check that the candidate beats a trivial model.
+    #[arg(long)]
+    pub no_trivial: bool,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LeakageGateArgs {
+    /// Training data.
+    #[arg(long, value_name = "FILE")]
+    pub train: PathBuf,
+
+    /// Test data (needed for overlap and split checks).
+    #[arg(long, value_name = "FILE")]
+    pub test: Option<PathBuf>,
+
+    /// The label column.
+    #[arg(long, value_name = "COL")]
+    pub label: Option<String>,
+
+    /// Entity id column (group leakage).
+    #[arg(long, value_name = "COL")]
+    pub entity: Option<String>,
+
+    /// As-of / prediction timestamp column.
+    #[arg(long, value_name = "COL")]
+    pub timestamp: Option<String>,
+
+    /// random (default) or temporal: a temporal split must end training before test starts.
+    #[arg(long, value_enum, requires = "timestamp")]
+    pub split: Option<leakage::cfg::SplitKind>,
+
+    /// Minimum gap between training end and test start (e.g. 7d, 12h).
+    #[arg(long, value_name = "DURATION")]
+    pub gap: Option<String>,
+
+    /// FEATURE=COLUMN: the column holding when FEATURE's value was observed; repeatable.
+    #[arg(long = "observed-at", value_name = "FEATURE=COLUMN", requires = "timestamp")]
+    pub observed_at: Vec<String>,
+
+    /// Offset of naive timestamps (UTC or e.g. +02:00).
+    #[arg(long, value_name = "OFFSET")]
+    pub timezone: Option<String>,
+
+    /// Unit of numeric timestamps.
+    #[arg(long, value_enum, default_value_t = leakage::Settings::default().time.epoch_unit)]
+    pub epoch_unit: crate::data::time::EpochUnit,
+
+    /// Features to check (default: every column without a role).
+    #[arg(long, value_delimiter = ',', value_name = "A,B,…")]
+    pub features: Option<Vec<String>>,
+
+    /// Columns that are not features.
+    #[arg(long, value_delimiter = ',', value_name = "A,B,…")]
+    pub exclude: Vec<String>,
+
+    /// Bound on a single feature's max(AUC, 1 − AUC) against the label.
+    #[arg(long, default_value_t = leakage::Settings::default().target_auc, value_name = "AUC")]
+    pub target_auc: f64,
+
+    /// Bound on |Spearman ρ| for a numeric label.
+    #[arg(long, default_value_t = leakage::Settings::default().target_rho, value_name = "RHO")]
+    pub target_rho: f64,
+
+    /// Largest allowed share of test entities also in train.
+    #[arg(long, default_value_t = leakage::Settings::default().max_entity_overlap, value_name = "SHARE")]
+    pub max_entity_overlap: f64,
+
+    /// Largest allowed share of test rows repeating a training row.
+    #[arg(long, default_value_t = leakage::Settings::default().max_duplicate_share, value_name = "SHARE")]
+    pub max_duplicate_share: f64,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DriftGateArgs {
+    /// Reference data (csv, tsv, parquet, jsonl) or a saved profile (.json).
+    #[arg(long, value_name = "FILE")]
+    pub reference: PathBuf,
+
+    /// Current data (or a saved profile).
+    #[arg(long, value_name = "FILE")]
+    pub current: PathBuf,
+
+    /// Columns to compare (default: every reference column).
+    #[arg(long, value_delimiter = ',', value_name = "A,B,…")]
+    pub columns: Option<Vec<String>>,
+
+    /// Columns to leave out (ids, labels, timestamps).
+    #[arg(long, value_delimiter = ',', value_name = "A,B,…")]
+    pub exclude: Vec<String>,
+
+    /// The model-score column: compared and reported first.
+    #[arg(long, value_name = "COL")]
+    pub score: Option<String>,
+
+    /// Reference distribution of the score from another file (e.g. test-set predictions).
+    #[arg(long, value_name = "FILE", requires = "score")]
+    pub score_reference: Option<PathBuf>,
+
+    /// Reproduce another tool's numbers exactly (binning, empty bins, normalisation).
+    #[arg(long, value_enum)]
+    pub compat: Option<drift::settings::Compat>,
+
+    /// Reference-quantile bins for PSI.
+    #[arg(long, default_value_t = drift::Settings::default().compare.bins as u64, value_name = "N")]
+    pub bins: u64,
+
+    /// How an empty bin enters PSI.
+    #[arg(long, value_enum, default_value_t = drift::Settings::default().compare.empty_bins)]
+    pub empty_bins: crate::stats::psi::EmptyBins,
+
+    /// Share an empty bin gets under `--empty-bins replace`.
+    #[arg(long, default_value_t = drift::Settings::default().compare.epsilon, value_name = "SHARE")]
+    pub epsilon: f64,
+
+    /// Levels as STAT=WARN,FAIL (either may be empty), repeatable. STAT is one of psi, ks,
+    /// wasserstein, js, chi2, null_rate, unseen, importance_share.
+    /// Example: --threshold psi=0.1,0.25 --threshold ks=,0.1
+    #[arg(long = "threshold", value_name = "STAT=WARN,FAIL")]
+    pub thresholds: Vec<String>,
+
+    /// Significance level for KS and χ² after correction.
+    #[arg(long, default_value_t = drift::Settings::default().alpha, value_name = "ALPHA")]
+    pub alpha: f64,
+
+    /// Multiple-testing correction across columns.
+    #[arg(long, value_enum, default_value_t = drift::Settings::default().correction)]
+    pub correction: drift::Correction,
+
+    /// Warn when a side has fewer rows than this.
+    #[arg(long, default_value_t = drift::Settings::default().min_rows, value_name = "N")]
+    pub min_rows: u64,
+
+    /// Feature importance (JSON object or CSV feature,importance): orders the report and
+    /// decides by the share of importance that drifted.
+    #[arg(long, value_name = "FILE")]
+    pub importance: Option<PathBuf>,
+
+    /// exact (all values in memory), binned (streaming profiles) or auto.
+    #[arg(long, value_enum, default_value_t = drift::Settings::default().method)]
+    pub method: drift::Method,
+
+    /// auto compares exactly while the two files together are at most this many MiB.
+    #[arg(long, default_value_t = drift::Settings::default().exact_max_bytes / MIB, value_name = "MIB")]
+    pub exact_max_mib: u64,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaGateArgs {
+    /// Schema file (JSON); `mlgate schema infer` writes one.
+    #[arg(long, value_name = "FILE")]
+    pub schema: PathBuf,
+
+    /// Dataset(s) to check (csv, tsv, parquet, jsonl); repeat for several.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub data: Vec<PathBuf>,
+
+    /// JSON Schema every record of JSON Lines data must satisfy.
+    #[arg(long, value_name = "FILE")]
+    pub json_schema: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}

@@ -1,0 +1,56 @@
+//! How the drift statistics were computed, stated in every report so a reader can
+//! reproduce them (`method` in results.json).
+
+use std::collections::BTreeMap;
+
+use super::settings::Settings;
+use crate::stats::psi::EmptyBins;
+
+/// The gate's `method` entries.
+pub fn describe(settings: &Settings, exact: bool, n_tests: usize) -> BTreeMap<String, serde_json::Value> {
+    let s = &settings.compare;
+    let mut m = BTreeMap::new();
+    let mut put = |k: &str, v: String| {
+        m.insert(k.to_string(), serde_json::Value::String(v));
+    };
+    put("mode", if exact { "exact" } else { "binned" }.into());
+    if s.evidently {
+        put("compat", "evidently".into());
+        put(
+            "binning",
+            "Evidently: equal-width Sturges bins over reference and current combined when the reference has more than 20 distinct values, else one bin per value; NaN and ±inf dropped first".into(),
+        );
+        put("empty_bins", EmptyBins::Evidently.describe(s.epsilon));
+        put("wasserstein", "W1 / max(population std of reference, 0.001)".into());
+    } else {
+        put(
+            "binning",
+            format!(
+                "reference-quantile bins: {} bins with edges at the reference's i/{} quantiles (linear interpolation), duplicate edges merged, outer bins open-ended; one bin per value when the reference has at most 20 distinct values; categories: one bin each",
+                s.bins, s.bins
+            ),
+        );
+        put("empty_bins", s.empty_bins.describe(s.epsilon));
+        put("wasserstein", "W1 / population standard deviation of the reference".into());
+    }
+    put("log_base", "natural logarithm (e) for PSI and Jensen–Shannon".into());
+    put("js", "Jensen–Shannon distance (square root of the divergence), natural log, range [0, 0.8326]".into());
+    put(
+        "ks",
+        "two-sided two-sample KS; exact p-value when both samples have at most 10,000 values, else asymptotic (as scipy.stats.ks_2samp method='auto')".into(),
+    );
+    put(
+        "chi2",
+        "χ² test of homogeneity on the 2×k table (Yates correction when dof = 1); effect size Cramér's V".into(),
+    );
+    put(
+        "significance",
+        format!(
+            "{} across {n_tests} tests at α = {}; a KS or χ² threshold applies only to significant differences",
+            settings.correction.name(),
+            settings.alpha
+        ),
+    );
+    put("missing", "nulls plus NaN, as a share of rows".into());
+    m
+}

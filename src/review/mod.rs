@@ -1,0 +1,310 @@
+//! Pre-committed thresholds: a change must not move the goalposts together with the model.
+//!
+//! Against a base commit (`--base REF`, or the pull request's base branch in GitHub
+//! Actions), this review compares every gate's settings in mlgate.toml, and the schema
+//! file of the schema gate, and looks at which files the change touches:
+//! - thresholds made **looser** (a higher PSI bound, a lower metric floor, a larger allowed
+//!   gap, a wider range, an allowed category more …) block unless an approval is recorded;
+//! - thresholds changed **together with the candidate's predictions or model files** are
+//!   flagged "thresholds moved with the model" and block unless approved;
+//! - **tighter** thresholds are allowed and noted.
+//!
+//! What counts as a threshold, its default and which way is looser come from each gate's
+//! settings (`gates/knobs.rs`); this module only compares. A change mlgate cannot rank (a
+//! new pattern, a different metric) counts as loosening: when in doubt, a person signs it
+//! off. Approvals name who approved and why; they come from `[[review.approvals]]` in
+//! mlgate.toml or `--approve "who: why"` and are shown in the report.
+
+pub mod codes;
+pub mod compare;
+pub mod history;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::config::{Approval, Config};
+use crate::error::{quoted, user};
+use crate::gates::GateSpec;
+use crate::gates::knobs::{Knob, Reviewed};
+use crate::git::git;
+use crate::results::{Check, GateKind, GateResult, Status};
+use codes::Code;
+use compare::{Change, Dir, Side};
+
+/// Parses `--approve "who: why"`.
+pub fn parse_approval(flag: &str) -> Result<Approval> {
+    let (by, reason) = flag.split_once(':').ok_or_else(|| {
+        user(format!("--approve {flag:?} is not \"who: why\""))
+            .hint("for example --approve \"alice: new data source, thresholds re-derived in #123\"")
+    })?;
+    let (by, reason) = (by.trim(), reason.trim());
+    if by.is_empty() || reason.len() < 5 {
+        return Err(user("an approval needs a name and a reason of at least a few words")
+            .hint("--approve \"alice: why the change is safe\"")
+            .into());
+    }
+    Ok(Approval { by: by.into(), reason: reason.into(), gates: vec![] })
+}
+
+/// Whether an approval covers a gate (no list: every gate).
+fn covers(a: &Approval, gate: &str) -> bool {
+    a.gates.is_empty() || a.gates.iter().any(|g| g == gate)
+}
+
+/// The `[gates.<kind>]` table of a configuration text, as written.
+fn table_of(text: Option<&str>, kind: GateKind) -> Option<toml::Table> {
+    let doc: toml::Table = toml::from_str(text?).ok()?;
+    doc.get("gates")?.as_table()?.get(kind.as_str())?.as_table().cloned()
+}
+
+/// Every threshold change between the configuration at the base and now.
+fn config_changes(cfg: &Config, old_text: Option<&str>, dir: &Path, mb: &str) -> Vec<Change> {
+    let Some(old_text) = old_text else { return Vec::new() };
+    // A base that is not TOML at all: every gate's settings count as unrankable.
+    let old = crate::config::gates_of_text(old_text).unwrap_or_default();
+    let now: BTreeMap<GateKind, &GateSpec> = cfg.gates.iter().map(|g| (g.kind(), g)).collect();
+    let mut out = Vec::new();
+    for kind in GateKind::CONFIGURED {
+        let (was, is) = (old.contains_key(&kind), now.contains_key(&kind));
+        if was != is {
+            out.push(Change {
+                gate: kind,
+                what: "the gate".into(),
+                from: if was { "on" } else { "off" }.into(),
+                to: if is { "on" } else { "off" }.into(),
+                dir: if is { Dir::Tighter } else { Dir::Looser },
+                note: (!is).then(|| "the gate no longer runs".to_string()),
+            });
+        }
+        // Settings are compared only for gates that run on both sides: a gate switched on
+        // or off is one change (above), and a gate new in this change pre-committed nothing.
+        let (Some(then), Some(spec)) = (old.get(&kind), now.get(&kind)) else { continue };
+        let (ta, tb) = (table_of(Some(old_text), kind), table_of(Some(&cfg.text), kind));
+        let wa = |k: &str| compare::written(ta.as_ref(), k);
+        let wb = |k: &str| compare::written(tb.as_ref(), k);
+        let mut kb = spec.knobs();
+        let mut ka = match then {
+            Ok(s) => s.knobs(),
+            Err(why) => {
+                out.push(Change {
+                    gate: kind,
+                    what: format!("[gates.{kind}]"),
+                    from: "(unreadable)".into(),
+                    to: "(current)".into(),
+                    dir: Dir::Looser,
+                    note: Some(format!("the base's table cannot be read by this mlgate ({why}); treated as loosening")),
+                });
+                continue;
+            }
+        };
+        if let (Ok(GateSpec::Schema(a)), GateSpec::Schema(b)) = (then, spec) {
+            ka.extend(schema_file_knobs(&git(dir, &["show", &format!("{mb}:./{}", a.schema.get_ref())])));
+            kb.extend(schema_file_knobs(&std::fs::read_to_string(cfg.resolve(b.schema.get_ref())).ok()));
+        }
+        out.extend(compare::changes(kind, &Side { knobs: &ka, written: &wa }, &Side { knobs: &kb, written: &wb }));
+    }
+    out
+}
+
+/// The thresholds written in a schema file (none when it is missing or does not parse).
+fn schema_file_knobs(text: &Option<String>) -> Vec<Knob> {
+    text.as_deref()
+        .and_then(|t| crate::gates::schema::DataSchema::parse(t, "schema").ok())
+        .map(|s| s.knobs())
+        .unwrap_or_default()
+}
+
+/// The repository root and the config's path inside it.
+fn repo_paths(cfg: &Config) -> Result<(String, String)> {
+    let dir = &cfg.dir;
+    let root = git(dir, &["rev-parse", "--show-toplevel"]).map(|s| s.trim().to_string()).ok_or_else(|| {
+        user(format!("{} is not inside a git repository", cfg.path.display()))
+            .hint("--base compares thresholds with an earlier commit, which needs the repository's history")
+    })?;
+    let prefix = git(dir, &["rev-parse", "--show-prefix"]).map(|s| s.trim().to_string()).unwrap_or_default();
+    Ok((root, prefix))
+}
+
+/// Resolves the base to the merge base with HEAD, explaining shallow clones.
+fn merge_base(dir: &Path, base: &str) -> Result<String> {
+    let shallow = git(dir, &["rev-parse", "--is-shallow-repository"]).map(|s| s.trim() == "true").unwrap_or(false);
+    let fix = if shallow {
+        "this is a shallow clone: set `fetch-depth: 0` on actions/checkout (or run `git fetch --unshallow`) so the base commit is available"
+    } else {
+        "fetch the base first, e.g. `git fetch origin main`, or pass --base with a commit that exists"
+    };
+    if git(dir, &["rev-parse", "--verify", "--quiet", &format!("{base}^{{commit}}")]).is_none() {
+        return Err(user(format!("base {} is not a commit in this repository", quoted(base))).hint(fix).into());
+    }
+    git(dir, &["merge-base", base, "HEAD"])
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| user(format!("{} and HEAD have no common ancestor here", quoted(base))).hint(fix).into())
+}
+
+/// Runs the pre-commitment check against `base`.
+pub fn run(cfg: &Config, base: &str, approvals: &[Approval], model_globs: &[String]) -> Result<GateResult> {
+    let (root, prefix) = repo_paths(cfg)?;
+    let dir = cfg.dir.clone();
+    let mb = merge_base(&dir, base)?;
+    let name = cfg.path.file_name().and_then(|n| n.to_str()).unwrap_or(crate::config::DEFAULT_CONFIG);
+    let old_text = git(&dir, &["show", &format!("{mb}:./{name}")]);
+    let changes = config_changes(cfg, old_text.as_deref(), &dir, &mb);
+
+    // Files the change touches (committed since the merge base, staged, unstaged, untracked).
+    let mut touched: Vec<String> = git(&dir, &["diff", "--name-only", &mb])
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .chain(
+            git(&dir, &["ls-files", "--others", "--exclude-standard", "--full-name"])
+                .unwrap_or_default()
+                .lines()
+                .map(str::to_string),
+        )
+        .collect();
+    touched.sort();
+    touched.dedup();
+    let mut globs: Vec<String> = model_globs.to_vec();
+    if let Some(c) = cfg.raw.predictions.get("candidate") {
+        globs.push(format!("{prefix}{}", c.get_ref().trim_start_matches("./")));
+    }
+    for ext in ["pkl", "joblib", "onnx", "pt", "pth", "h5", "keras", "safetensors", "cbm", "ubj"] {
+        globs.push(format!("**/*.{ext}"));
+    }
+    let mut b = globset::GlobSetBuilder::new();
+    for g in &globs {
+        if let Ok(g) = globset::Glob::new(g) {
+            b.add(g);
+        }
+    }
+    let set = b.build().map_err(|e| user(format!("[review].model_paths: {e}")))?;
+    let model_files: Vec<&String> = touched.iter().filter(|f| set.is_match(f.as_str())).collect();
+
+    let mut checks = Vec::new();
+    let approval_for = |gate: &str| approvals.iter().find(|a| covers(a, gate));
+    let mut by_gate: BTreeMap<&str, Vec<&Change>> = BTreeMap::new();
+    for c in &changes {
+        by_gate.entry(c.gate.as_str()).or_default().push(c);
+    }
+    for (gate, list) in &by_gate {
+        let looser: Vec<&&Change> = list.iter().filter(|c| c.dir == Dir::Looser).collect();
+        let tighter: Vec<&&Change> = list.iter().filter(|c| c.dir == Dir::Tighter).collect();
+        let fmt = |cs: &[&&Change]| {
+            cs.iter()
+                .map(|c| {
+                    format!(
+                        "{} {} → {}{}",
+                        c.what,
+                        c.from,
+                        c.to,
+                        c.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        if !looser.is_empty() {
+            let (status, suffix) = match approval_for(gate) {
+                Some(a) => (Status::Pass, format!("; approved by {}: {}", a.by, a.reason)),
+                None => (
+                    Status::Fail,
+                    "; record an approval ([[review.approvals]] or --approve \"who: why\") if this is intended".into(),
+                ),
+            };
+            checks.push(
+                Check::new(
+                    Code::Loosened,
+                    *gate,
+                    status,
+                    format!("thresholds loosened since {}: {}{suffix}", &mb[..12.min(mb.len())], fmt(&looser)),
+                )
+                .with_detail(
+                    "changes",
+                    looser
+                        .iter()
+                        .map(|c| serde_json::json!({"what": c.what, "from": c.from, "to": c.to}))
+                        .collect::<Vec<_>>(),
+                ),
+            );
+        }
+        if !tighter.is_empty() {
+            checks.push(Check::new(
+                Code::Tightened,
+                *gate,
+                Status::Pass,
+                format!("thresholds tightened: {}", fmt(&tighter)),
+            ));
+        }
+    }
+    if !changes.is_empty() && !model_files.is_empty() {
+        let gates: Vec<&str> = by_gate.keys().copied().collect();
+        let approved = gates.iter().all(|g| approval_for(g).is_some());
+        let shown: Vec<&str> = model_files.iter().take(5).map(|s| s.as_str()).collect();
+        let msg = format!(
+            "thresholds moved with the model: this change edits the thresholds of {} and the candidate's predictions or model files ({}){}",
+            gates.join(", "),
+            shown.join(", "),
+            if approved {
+                format!(
+                    "; approved by {}",
+                    approvals.iter().map(|a| format!("{} ({})", a.by, a.reason)).collect::<Vec<_>>().join(", ")
+                )
+            } else {
+                "; thresholds must be committed before the model they judge — split the change, or record an approval"
+                    .into()
+            }
+        );
+        checks.push(Check::new(
+            Code::MovedWithModel,
+            "change",
+            if approved { Status::Pass } else { Status::Fail },
+            msg,
+        ));
+    }
+    if changes.is_empty() {
+        checks.push(Check::new(
+            Code::Unchanged,
+            "change",
+            Status::Pass,
+            if old_text.is_none() {
+                format!(
+                    "{name} does not exist at the base {}; nothing was pre-committed to compare with",
+                    &mb[..12.min(mb.len())]
+                )
+            } else {
+                format!("no threshold changed since the base {}", &mb[..12.min(mb.len())])
+            },
+        ));
+    }
+    let mut g = GateResult::from_checks("thresholds", GateKind::Thresholds, checks);
+    let loosened = g.checks.iter().filter(|c| c.code == Code::Loosened).count();
+    g.summary = if changes.is_empty() {
+        format!("no threshold changed since {}", base)
+    } else {
+        format!(
+            "{} threshold change(s) since {base}: {} loosened gate(s), {} model file(s) touched{}",
+            changes.len(),
+            loosened,
+            model_files.len(),
+            if approvals.is_empty() { String::new() } else { format!("; {} approval(s) recorded", approvals.len()) }
+        )
+    };
+    g.thresholds.values = serde_json::json!({
+        "base": base,
+        "merge_base": mb,
+        "model_paths": globs,
+        "approvals": approvals,
+    });
+    g.method.insert(
+        "rule".into(),
+        "loosening (or any change mlgate cannot rank) blocks without an approval; editing thresholds together with the candidate's predictions or model files blocks without an approval; tightening is allowed".into(),
+    );
+    g.notes = vec![format!(
+        "repository {}; compared against merge base {mb}",
+        Path::new(&root).file_name().and_then(|n| n.to_str()).unwrap_or(".")
+    )];
+    Ok(g)
+}
