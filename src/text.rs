@@ -85,6 +85,19 @@ pub fn clip(s: &str, max: usize) -> String {
     }
 }
 
+/// A p-value for messages: scientific below 0.001, `< 1e-300` for an underflow.
+pub fn p_value(p: f64) -> String {
+    if !p.is_finite() {
+        "n/a".into()
+    } else if p == 0.0 {
+        "< 1e-300".into()
+    } else if p < 0.001 {
+        format!("{p:.2e}")
+    } else {
+        format!("{p:.3}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -209,30 +209,8 @@ fn plan(a: &CommentArgs, event: &EventInfo, token: Option<&str>) -> Result<(Plan
         Some(u) => return Err(user(format!("--target-url {} is not an http(s) URL", quoted(u))).into()),
         None => run_url.clone(),
     };
-    let comment = if want_comment {
-        let footer = match &run_url {
-            Some(u) => format!(
-                "\n\n<sub>The HTML report and results.json are in the [workflow run's artifacts]({u}). Posted by mlgate {}.</sub>\n",
-                env!("CARGO_PKG_VERSION")
-            ),
-            None => format!("\n\n<sub>Posted by mlgate {}.</sub>\n", env!("CARGO_PKG_VERSION")),
-        };
-        let room = GITHUB_COMMENT_LIMIT - marker.chars().count() - footer.chars().count() - 1;
-        let body = match (&a.body_file, &results) {
-            (Some(f), _) => {
-                cut(&read_text(f, "body file", "pass the report.md written by mlgate check", 16 << 20)?, room)
-            }
-            (None, Some((r, text))) => render::markdown(r, room, &render::digest(text))?,
-            (None, None) => unreachable!("results are read when there is no body file"),
-        };
-        let body = match token {
-            Some(t) => scrub(&body, t),
-            None => body,
-        };
-        Some(format!("{marker}\n{}{footer}", body.trim_end()))
-    } else {
-        None
-    };
+    let comment =
+        if want_comment { Some(comment_body(a, &marker, run_url.as_deref(), results.as_ref(), token)?) } else { None };
     let status = if a.no_status {
         None
     } else {
@@ -255,6 +233,36 @@ fn plan(a: &CommentArgs, event: &EventInfo, token: Option<&str>) -> Result<(Plan
         }
     };
     Ok((Plan { owner, repo, pr, sha, comment, marker, status, run_head: event.run_head.clone() }, api_url))
+}
+
+/// The comment: the marker, the report (from the body file or rendered from the results,
+/// cut to GitHub's limit), and a footer pointing at the run's artifacts; the token is
+/// scrubbed from it.
+fn comment_body(
+    a: &CommentArgs,
+    marker: &str,
+    run_url: Option<&str>,
+    results: Option<&(crate::results::Results, String)>,
+    token: Option<&str>,
+) -> Result<String> {
+    let footer = match run_url {
+        Some(u) => format!(
+            "\n\n<sub>The HTML report and results.json are in the [workflow run's artifacts]({u}). Posted by mlgate {}.</sub>\n",
+            env!("CARGO_PKG_VERSION")
+        ),
+        None => format!("\n\n<sub>Posted by mlgate {}.</sub>\n", env!("CARGO_PKG_VERSION")),
+    };
+    let room = GITHUB_COMMENT_LIMIT - marker.chars().count() - footer.chars().count() - 1;
+    let body = match (&a.body_file, results) {
+        (Some(f), _) => cut(&read_text(f, "body file", "pass the report.md written by mlgate check", 16 << 20)?, room),
+        (None, Some((r, text))) => render::markdown(r, room, &render::digest(text))?,
+        (None, None) => unreachable!("results are read when there is no body file"),
+    };
+    let body = match token {
+        Some(t) => scrub(&body, t),
+        None => body,
+    };
+    Ok(format!("{marker}\n{}{footer}", body.trim_end()))
 }
 
 fn print_problem(ui: &Ui, e: &ApiError, fatal: bool) {

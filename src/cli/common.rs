@@ -95,13 +95,13 @@ pub fn finish(results: &Results, args: &ReportArgs, default_out: Option<PathBuf>
     // In GitHub Actions: the job summary and annotations.
     if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
         let md = render::render_with(results, ReportFormat::Md, &results_json)?;
-        render::github::publish_step(results, &md, results.run.config_path.as_deref())?;
+        crate::github::step::publish_step(results, &md, results.run.config_path.as_deref())?;
     }
     let written = match &out_dir {
         Some(dir) => crate::output::write_all(dir, &files)?,
         None => Vec::new(),
     };
-    render::github::write_outputs(results, out_dir.as_deref(), &written)?;
+    crate::github::step::write_outputs(results, out_dir.as_deref(), &written)?;
 
     let mut stdout = std::io::stdout().lock();
     if json_to_stdout {

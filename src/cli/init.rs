@@ -120,6 +120,36 @@ fn toml_str(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
+/// Infers a starter schema from the data file `rel` (relative to `dir`) into `target`.
+fn write_inferred_schema(dir: &Path, rel: &str, target: &Path) -> Result<()> {
+    let src = Source::new("train", rel, dir, "mlgate init")?;
+    let df = src.load()?;
+    let desc =
+        format!("Inferred by mlgate init from {rel} ({} rows). Review every entry before committing.", df.height());
+    let schema = crate::gates::schema::infer::infer(&df, &crate::gates::schema::infer::InferOptions::default(), desc)?;
+    let mut text = serde_json::to_string_pretty(&schema)?;
+    text.push('\n');
+    crate::output::write_atomic(target, text.as_bytes())
+}
+
+/// What init wrote and what to do next.
+fn print_summary(target: &Path, schema_file: Option<&Path>, files: usize, label: Option<&str>) -> Result<()> {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    writeln!(o, "wrote {}", target.display())?;
+    if let Some(schema_file) = schema_file {
+        writeln!(o, "wrote {} (inferred from the training data; review it)", schema_file.display())?;
+    }
+    writeln!(
+        o,
+        "found {} data file(s); label column: {}",
+        files,
+        label.unwrap_or("not guessed (set [columns].label)")
+    )?;
+    writeln!(o, "next: mlgate check --config {}", target.display())?;
+    Ok(())
+}
+
 pub fn run(a: InitArgs, ui: &Ui) -> Result<i32> {
     let target = a.dir.join(crate::config::DEFAULT_CONFIG);
     if target.exists() && !a.force {
@@ -201,21 +231,7 @@ pub fn run(a: InitArgs, ui: &Ui) -> Result<i32> {
         if !a.no_schema && !schema_file.exists() {
             let first = roles.get("train").cloned().or_else(|| files.first().cloned());
             if let Some(p) = first {
-                let src = Source::new("train", &rel(&p), &a.dir, "mlgate init")?;
-                let df = src.load()?;
-                let desc = format!(
-                    "Inferred by mlgate init from {} ({} rows). Review every entry before committing.",
-                    rel(&p),
-                    df.height()
-                );
-                let schema = crate::gates::schema::infer::infer(
-                    &df,
-                    &crate::gates::schema::infer::InferOptions::default(),
-                    desc,
-                )?;
-                let mut text = serde_json::to_string_pretty(&schema)?;
-                text.push('\n');
-                crate::output::write_atomic(&schema_file, text.as_bytes())?;
+                write_inferred_schema(&a.dir, &rel(&p), &schema_file)?;
                 wrote_schema = true;
             }
         }
@@ -223,19 +239,7 @@ pub fn run(a: InitArgs, ui: &Ui) -> Result<i32> {
     t.push_str("\n# Report defaults.\n[report]\n# out = \"mlgate-report\"\n# fail_on = \"fail\"   # or \"warn\"\n");
     crate::output::write_atomic(&target, t.as_bytes())?;
     if !ui.quiet {
-        use std::io::Write;
-        let mut o = std::io::stdout().lock();
-        writeln!(o, "wrote {}", target.display())?;
-        if wrote_schema {
-            writeln!(o, "wrote {} (inferred from the training data; review it)", schema_file.display())?;
-        }
-        writeln!(
-            o,
-            "found {} data file(s); label column: {}",
-            files.len(),
-            label.as_deref().unwrap_or("not guessed (set [columns].label)")
-        )?;
-        writeln!(o, "next: mlgate check --config {}", target.display())?;
+        print_summary(&target, wrote_schema.then_some(schema_file.as_path()), files.len(), label.as_deref())?;
     }
     Ok(crate::exit::SUCCESS)
 }

@@ -153,23 +153,16 @@ fn stated_digest(text: &str, format: ReportFormat) -> Option<String> {
     }
 }
 
-pub fn verify(a: VerifyArgs, ui: &Ui) -> Result<i32> {
-    let shown = a.report.display().to_string();
-    let format = ReportFormat::of_path(&a.report).ok_or_else(|| {
-        user(format!("{} is not a report mlgate writes", quoted(&shown)))
-            .hint("pass report.html, report.md, junit.xml or results.json")
-    })?;
-    let text = std::fs::read_to_string(&a.report)
-        .map_err(|e| user(format!("cannot read {}: {e}", quoted(&shown))).hint("check the path"))?;
-    let mut lines: Vec<Line> = Vec::new();
-    let (results_text, digest) = match format {
+/// The results a report was rendered from, checked against the digest it states.
+fn results_of(a: &VerifyArgs, format: ReportFormat, text: &str, shown: &str, lines: &mut Vec<Line>) -> Result<String> {
+    let (results_text, _digest) = match format {
         ReportFormat::Json => {
-            let d = render::digest(&text);
+            let d = render::digest(text);
             lines.push(Line { ok: None, text: format!("{shown}: sha256 {d}") });
-            (text.clone(), d)
+            (text.to_string(), d)
         }
         ReportFormat::Html => {
-            let (stated, embedded) = embedded_results(&text).ok_or_else(|| {
+            let (stated, embedded) = embedded_results(text).ok_or_else(|| {
                 user(format!("{shown} carries no embedded mlgate results"))
                     .hint("only HTML reports written by mlgate can be verified")
             })?;
@@ -186,7 +179,7 @@ pub fn verify(a: VerifyArgs, ui: &Ui) -> Result<i32> {
             (embedded, stated)
         }
         ReportFormat::Md | ReportFormat::Junit => {
-            let stated = stated_digest(&text, format).ok_or_else(|| {
+            let stated = stated_digest(text, format).ok_or_else(|| {
                 user(format!("{shown} states no results digest")).hint("only reports written by mlgate can be verified")
             })?;
             let rpath = a.results.clone().unwrap_or_else(|| a.report.with_file_name("results.json"));
@@ -207,6 +200,54 @@ pub fn verify(a: VerifyArgs, ui: &Ui) -> Result<i32> {
             (rtext, stated)
         }
     };
+    Ok(results_text)
+}
+
+/// Whether each input, when it is at hand, is still the file the report read.
+fn check_inputs(a: &VerifyArgs, r: &crate::results::Results, lines: &mut Vec<Line>) -> Result<()> {
+    let base = match &a.base {
+        Some(b) => b.clone(),
+        None => r
+            .run
+            .config_path
+            .as_deref()
+            .map(|c| Path::new(c).parent().map(Path::to_path_buf).unwrap_or_default())
+            .unwrap_or_default(),
+    };
+    for input in &r.inputs {
+        let path = base.join(&input.path);
+        let label = format!("input {} ({})", quoted(&input.name), input.path);
+        if !path.is_file() {
+            lines.push(Line { ok: None, text: format!("{label}: not found at {} (not checked)", path.display()) });
+            continue;
+        }
+        let now = crate::provenance::sha256_file(&path).with_context(|| format!("hashing {}", path.display()))?;
+        if now == input.sha256 {
+            lines.push(Line { ok: Some(true), text: format!("{label}: unchanged") });
+        } else {
+            lines.push(Line {
+                ok: Some(false),
+                text: format!(
+                    "{label}: changed since the report — sha256 was {}…, now {}…",
+                    &input.sha256[..12],
+                    &now[..12]
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+pub fn verify(a: VerifyArgs, ui: &Ui) -> Result<i32> {
+    let shown = a.report.display().to_string();
+    let format = ReportFormat::of_path(&a.report).ok_or_else(|| {
+        user(format!("{} is not a report mlgate writes", quoted(&shown)))
+            .hint("pass report.html, report.md, junit.xml or results.json")
+    })?;
+    let text = std::fs::read_to_string(&a.report)
+        .map_err(|e| user(format!("cannot read {}: {e}", quoted(&shown))).hint("check the path"))?;
+    let mut lines: Vec<Line> = Vec::new();
+    let results_text = results_of(&a, format, &text, &shown, &mut lines)?;
     let r = parse_results(&results_text, &shown)?;
 
     // The verdict must follow from the gates (an edited status would not).
@@ -243,39 +284,8 @@ pub fn verify(a: VerifyArgs, ui: &Ui) -> Result<i32> {
             },
         });
     }
-    let _ = digest;
 
-    // Inputs, when they are at hand.
-    let base = match &a.base {
-        Some(b) => b.clone(),
-        None => r
-            .run
-            .config_path
-            .as_deref()
-            .map(|c| Path::new(c).parent().map(Path::to_path_buf).unwrap_or_default())
-            .unwrap_or_default(),
-    };
-    for input in &r.inputs {
-        let path = base.join(&input.path);
-        let label = format!("input {} ({})", quoted(&input.name), input.path);
-        if !path.is_file() {
-            lines.push(Line { ok: None, text: format!("{label}: not found at {} (not checked)", path.display()) });
-            continue;
-        }
-        let now = crate::provenance::sha256_file(&path).with_context(|| format!("hashing {}", path.display()))?;
-        if now == input.sha256 {
-            lines.push(Line { ok: Some(true), text: format!("{label}: unchanged") });
-        } else {
-            lines.push(Line {
-                ok: Some(false),
-                text: format!(
-                    "{label}: changed since the report — sha256 was {}…, now {}…",
-                    &input.sha256[..12],
-                    &now[..12]
-                ),
-            });
-        }
-    }
+    check_inputs(&a, &r, &mut lines)?;
     let failed = lines.iter().any(|l| l.ok == Some(false));
     if !ui.quiet || failed {
         let mut o = std::io::stdout().lock();

@@ -130,47 +130,118 @@ pub fn csv_problem(path: &Path, sep: u8) -> Option<String> {
     csv_problem_within(path, sep, MAX_DIAGNOSE_BYTES)
 }
 
-/// [`csv_problem`] reading at most `limit` bytes.
-pub fn csv_problem_within(path: &Path, sep: u8, limit: u64) -> Option<String> {
-    #[derive(PartialEq)]
-    enum St {
-        FieldStart,
-        Unquoted,
-        Quoted,
-        QuoteInQuoted,
+/// Where the field counter is within a record.
+#[derive(PartialEq)]
+enum St {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+/// Counts fields per record, byte by byte.
+struct FieldCounter {
+    sep: u8,
+    line: u64,
+    record_line: u64,
+    quote_line: u64,
+    fields: usize,
+    record_len: usize,
+    header: Option<usize>,
+    st: St,
+}
+
+impl FieldCounter {
+    fn new(sep: u8) -> FieldCounter {
+        FieldCounter {
+            sep,
+            line: 1,
+            record_line: 1,
+            quote_line: 0,
+            fields: 1,
+            record_len: 0,
+            header: None,
+            st: St::FieldStart,
+        }
     }
-    let f = File::open(path).ok()?;
-    let mut reader = BufReader::with_capacity(1 << 20, f.take(limit));
-    let mut line = 1u64;
-    let mut record_line = 1u64;
-    let mut quote_line = 0u64;
-    let mut fields = 1usize;
-    let mut record_len = 0usize;
-    let mut header: Option<usize> = None;
-    let mut st = St::FieldStart;
-    let mut utf8_tail: Vec<u8> = Vec::new();
-    let mut total: u64 = 0;
-    let mut end_record = |fields: usize, record_len: usize, record_line: u64| -> Option<String> {
-        if record_len == 0 {
+
+    /// The end of a record: its field count must match the header's.
+    fn end_record(&mut self) -> Option<String> {
+        if self.record_len == 0 {
             return None; // blank line
         }
-        match header {
-            None => header = Some(fields),
-            Some(h) if h != fields => {
+        match self.header {
+            None => self.header = Some(self.fields),
+            Some(h) if h != self.fields => {
+                let fields = self.fields;
                 return Some(format!(
-                    "line {record_line} has {fields} field{} but the header has {h}",
+                    "line {} has {fields} field{} but the header has {h}",
+                    self.record_line,
                     if fields == 1 { "" } else { "s" }
                 ));
             }
             Some(_) => {}
         }
         None
-    };
+    }
+
+    /// One byte; a problem when a record ends ragged.
+    fn byte(&mut self, b: u8) -> Option<String> {
+        if b == b'\r' {
+            return None;
+        }
+        match self.st {
+            St::Quoted => {
+                if b == b'"' {
+                    self.st = St::QuoteInQuoted;
+                } else if b == b'\n' {
+                    self.line += 1;
+                }
+                self.record_len += 1;
+                return None;
+            }
+            St::QuoteInQuoted if b == b'"' => {
+                self.st = St::Quoted;
+                self.record_len += 1;
+                return None;
+            }
+            _ => {}
+        }
+        if b == b'\n' {
+            let p = self.end_record();
+            self.line += 1;
+            self.record_line = self.line;
+            self.fields = 1;
+            self.record_len = 0;
+            self.st = St::FieldStart;
+            return p;
+        }
+        if b == self.sep {
+            self.fields += 1;
+            self.st = St::FieldStart;
+        } else if self.st == St::FieldStart && b == b'"' {
+            self.st = St::Quoted;
+            self.quote_line = self.line;
+        } else if self.st != St::Quoted {
+            self.st = St::Unquoted;
+        }
+        self.record_len += 1;
+        None
+    }
+}
+
+/// [`csv_problem`] reading at most `limit` bytes.
+pub fn csv_problem_within(path: &Path, sep: u8, limit: u64) -> Option<String> {
+    let f = File::open(path).ok()?;
+    let mut reader = BufReader::with_capacity(1 << 20, f.take(limit));
+    let mut counter = FieldCounter::new(sep);
+    let mut utf8_tail: Vec<u8> = Vec::new();
+    let mut total: u64 = 0;
     loop {
         let buf = match reader.fill_buf() {
             Ok([]) => break,
             Ok(b) => b,
-            Err(e) => return Some(format!("read error near line {line}: {e}")),
+            Err(e) => return Some(format!("read error near line {}: {e}", counter.line)),
         };
         // UTF-8 check across buffer boundaries.
         utf8_tail.extend_from_slice(buf);
@@ -181,54 +252,15 @@ pub fn csv_problem_within(path: &Path, sep: u8, limit: u64) -> Option<String> {
                 utf8_tail = keep;
             }
             Err(e) => {
-                let bad_line = line + utf8_tail[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
-                return Some(format!("line {bad_line} is not valid UTF-8"));
+                let newlines = utf8_tail[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64;
+                return Some(format!("line {} is not valid UTF-8", counter.line + newlines));
             }
         }
         let n = buf.len();
         total += n as u64;
         for &b in buf {
-            if b == b'\r' {
-                continue;
-            }
-            match st {
-                St::Quoted => {
-                    if b == b'"' {
-                        st = St::QuoteInQuoted;
-                    } else if b == b'\n' {
-                        line += 1;
-                    }
-                    record_len += 1;
-                    continue;
-                }
-                St::QuoteInQuoted if b == b'"' => {
-                    st = St::Quoted;
-                    record_len += 1;
-                    continue;
-                }
-                _ => {}
-            }
-            if b == b'\n' {
-                if let Some(p) = end_record(fields, record_len, record_line) {
-                    return Some(p);
-                }
-                line += 1;
-                record_line = line;
-                fields = 1;
-                record_len = 0;
-                st = St::FieldStart;
-            } else if b == sep {
-                fields += 1;
-                record_len += 1;
-                st = St::FieldStart;
-            } else {
-                if st == St::FieldStart && b == b'"' {
-                    st = St::Quoted;
-                    quote_line = line;
-                } else if st != St::Quoted {
-                    st = St::Unquoted;
-                }
-                record_len += 1;
+            if let Some(p) = counter.byte(b) {
+                return Some(p);
             }
         }
         reader.consume(n);
@@ -237,10 +269,10 @@ pub fn csv_problem_within(path: &Path, sep: u8, limit: u64) -> Option<String> {
         // The look stopped in the middle of the file: the last record read is cut, not ragged.
         return None;
     }
-    if st == St::Quoted {
-        return Some(format!("a quoted field opened on line {quote_line} is never closed"));
+    if counter.st == St::Quoted {
+        return Some(format!("a quoted field opened on line {} is never closed", counter.quote_line));
     }
-    end_record(fields, record_len, record_line)
+    counter.end_record()
 }
 
 #[cfg(test)]

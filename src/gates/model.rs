@@ -128,7 +128,7 @@ pub fn from_frame(df: DataFrame, shown: &str, spec: &PredSpec, metrics: &[Metric
     let y = df.column(&spec.label)?.as_materialized_series().clone();
     let label_text = y.cast(&DataType::String)?;
     let label_text = label_text.str()?;
-    let mut distinct: Vec<String> = label_text
+    let distinct: Vec<String> = label_text
         .iter()
         .flatten()
         .map(str::to_string)
@@ -138,172 +138,32 @@ pub fn from_frame(df: DataFrame, shown: &str, spec: &PredSpec, metrics: &[Metric
     let n = df.height();
     let labelled: Vec<bool> = label_text.iter().map(|v| v.is_some()).collect();
     let unlabelled = labelled.iter().filter(|l| !**l).count() as u64;
-
-    let task = match spec.task {
-        Some(t) => t,
-        None => {
-            if y.dtype().is_primitive_numeric() && distinct.len() > 20 {
-                Task::Regression
-            } else if distinct.len() <= 2 && spec.score.is_some() {
-                Task::Binary
-            } else if spec.prediction.is_some() {
-                Task::Multiclass
-            } else if distinct.len() <= 2 {
-                Task::Binary
-            } else {
-                return Err(user(format!(
-                    "{}: the label {} has {} classes, but only a score column is configured",
-                    shown,
-                    quoted(&spec.label),
-                    distinct.len()
-                ))
-                .hint("set [columns].prediction to the predicted class for multiclass models")
-                .into());
-            }
-        }
-    };
-    for m in metrics {
-        if !m.fits(task) {
-            return Err(user(format!(
-                "metric {m} does not apply to a {} task (label {})",
-                task.name(),
-                quoted(&spec.label)
-            ))
-            .hint(match task {
-                Task::Binary => {
-                    "binary metrics: accuracy, precision, recall, f1, roc_auc, pr_auc, log_loss, brier, ece"
-                }
-                Task::Multiclass => "multiclass metrics: accuracy, macro_f1, weighted_f1",
-                Task::Regression => "regression metrics: rmse, mae, r2",
-            })
-            .into());
-        }
-    }
-
-    // Predictions: null or NaN rows are findings.
+    let task = task_of(&y, &distinct, shown, spec)?;
+    check_metrics(task, metrics, spec)?;
     let pred_col = match task {
         Task::Binary | Task::Regression => spec.score.as_ref().or(spec.prediction.as_ref()).expect("checked"),
         Task::Multiclass => spec.prediction.as_ref().expect("checked"),
     };
     let p = df.column(pred_col)?.as_materialized_series().clone();
-    let mut bad = 0u64;
-    let mut examples = Vec::new();
-    let mut usable = vec![true; n];
-    let scores: Vec<f64> = if task == Task::Multiclass {
-        vec![0.0; n]
-    } else {
-        if !p.dtype().is_primitive_numeric() {
-            return Err(user(format!(
-                "{}: the score column {} holds {} values, not numbers",
-                shown,
-                quoted(pred_col),
-                p.dtype()
-            ))
-            .hint("point [columns].score at the model's probability (or predicted value); the predicted class goes in [columns].prediction")
-            .into());
-        }
-        let f = p.cast(&DataType::Float64)?;
-        f.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect()
-    };
+    let scores = scores_of(&p, task, shown, pred_col)?;
     let pred_text = p.cast(&DataType::String)?;
     let pred_text = pred_text.str()?;
-    for i in 0..n {
-        let missing = if task == Task::Multiclass { pred_text.get(i).is_none() } else { !scores[i].is_finite() };
-        if missing {
-            usable[i] = false;
-            if labelled[i] {
-                bad += 1;
-                if examples.len() < 5 {
-                    examples.push(Example {
-                        row: i as u64 + 1,
-                        value: Some(if task == Task::Multiclass { "null".into() } else { text::num(scores[i]) }),
-                    });
-                }
-            }
-        }
-        if !labelled[i] {
-            usable[i] = false;
-        }
-    }
-    let invalid = (bad > 0).then(|| {
-        Check::new(
-            Code::InvalidPredictions,
-            pred_col,
-            Status::Fail,
-            format!(
-                "{} labelled rows have a null, NaN or infinite prediction ({}); they are left out of every metric",
-                text::int(bad),
-                text::rows(&examples)
-            ),
-        )
-        .with_counts(bad, n as u64)
-        .with_examples(examples)
-    });
-    let keep: Vec<usize> = (0..n).filter(|&i| usable[i]).collect();
+    let (keep, invalid) = usable_rows(task, &scores, pred_text, &labelled, pred_col);
     if keep.is_empty() {
         return Err(user(format!("{shown}: no row has both a label and a usable prediction"))
             .hint("check that the label and score columns are filled")
             .into());
     }
-
-    // Probabilities must be probabilities for the metrics that need them.
     if task == Task::Binary && metrics.iter().any(|m| m.needs_probabilities()) {
-        let outside: Vec<usize> = keep.iter().copied().filter(|&i| !(0.0..=1.0).contains(&scores[i])).collect();
-        if !outside.is_empty() {
-            let rows: Vec<String> =
-                outside.iter().take(5).map(|i| format!("{} ({})", i + 1, text::num(scores[*i]))).collect();
-            return Err(user(format!(
-                "{}: {} scores in {} are outside [0, 1] (rows {}), but {} needs probabilities",
-                shown,
-                text::int(outside.len() as u64),
-                quoted(pred_col),
-                rows.join(", "),
-                metrics.iter().filter(|m| m.needs_probabilities()).map(|m| m.name()).collect::<Vec<_>>().join(", ")
-            ))
-            .hint("use a probability column (apply the sigmoid to logits), or choose metrics that only rank (roc_auc, pr_auc) or threshold")
-            .into());
-        }
+        check_probabilities(&keep, &scores, metrics, shown, pred_col)?;
     }
-
     let idx = IdxCa::from_vec("idx".into(), keep.iter().map(|&i| i as IdxSize).collect());
     let frame = df.take(&idx)?;
     let rows: Vec<u64> = keep.iter().map(|&i| i as u64 + 1).collect();
     let mut classes = Vec::new();
     let preds = match task {
         Task::Binary => {
-            if distinct.len() < 2 {
-                return Err(user(format!(
-                    "{}: the label {} has a single class ({}); binary metrics need both",
-                    shown,
-                    quoted(&spec.label),
-                    distinct.first().map(|s| quoted(s)).unwrap_or_default()
-                ))
-                .hint("evaluate on a sample that contains both outcomes")
-                .into());
-            }
-            let positive = match &spec.positive {
-                Some(p) => {
-                    if !distinct.contains(p) {
-                        return Err(user(format!(
-                            "positive class {} is not a value of the label {}",
-                            quoted(p),
-                            quoted(&spec.label)
-                        ))
-                        .hint(format!("the label's values: {}", distinct.join(", ")))
-                        .into());
-                    }
-                    p.clone()
-                }
-                None => is_binary_set(&distinct).ok_or_else(|| {
-                    user(format!(
-                        "{}: cannot tell the positive class of the label {} ({})",
-                        shown,
-                        quoted(&spec.label),
-                        distinct.join(", ")
-                    ))
-                    .hint("set positive = \"…\" in the gate's table or pass --positive")
-                })?,
-            };
+            let positive = positive_class(&distinct, shown, spec)?;
             Preds::Binary {
                 labels: keep.iter().map(|&i| label_text.get(i) == Some(positive.as_str())).collect(),
                 scores: keep.iter().map(|&i| scores[i]).collect(),
@@ -311,13 +171,14 @@ pub fn from_frame(df: DataFrame, shown: &str, spec: &PredSpec, metrics: &[Metric
             }
         }
         Task::Multiclass => {
+            let mut all = distinct.clone();
             for v in pred_text.iter().flatten() {
-                if !distinct.iter().any(|d| d == v) {
-                    distinct.push(v.to_string());
+                if !all.iter().any(|d| d == v) {
+                    all.push(v.to_string());
                 }
             }
-            distinct.sort();
-            classes = distinct.clone();
+            all.sort();
+            classes = all;
             let id = |v: Option<&str>| v.and_then(|v| classes.iter().position(|c| c == v)).unwrap_or(0) as u32;
             Preds::Multiclass {
                 labels: keep.iter().map(|&i| id(label_text.get(i))).collect(),
@@ -334,6 +195,159 @@ pub fn from_frame(df: DataFrame, shown: &str, spec: &PredSpec, metrics: &[Metric
         }
     };
     Ok(Loaded { task, preds, frame, rows, classes, invalid, unlabelled, total_rows: n as u64 })
+}
+
+/// The task: forced, or inferred from the label and the columns given.
+fn task_of(y: &Series, distinct: &[String], shown: &str, spec: &PredSpec) -> Result<Task> {
+    if let Some(t) = spec.task {
+        return Ok(t);
+    }
+    Ok(if y.dtype().is_primitive_numeric() && distinct.len() > 20 {
+        Task::Regression
+    } else if distinct.len() <= 2 && spec.score.is_some() {
+        Task::Binary
+    } else if spec.prediction.is_some() {
+        Task::Multiclass
+    } else if distinct.len() <= 2 {
+        Task::Binary
+    } else {
+        return Err(user(format!(
+            "{}: the label {} has {} classes, but only a score column is configured",
+            shown,
+            quoted(&spec.label),
+            distinct.len()
+        ))
+        .hint("set [columns].prediction to the predicted class for multiclass models")
+        .into());
+    })
+}
+
+/// Every metric must apply to the task.
+fn check_metrics(task: Task, metrics: &[Metric], spec: &PredSpec) -> Result<()> {
+    match metrics.iter().find(|m| !m.fits(task)) {
+        None => Ok(()),
+        Some(m) => {
+            Err(user(format!("metric {m} does not apply to a {} task (label {})", task.name(), quoted(&spec.label)))
+                .hint(match task {
+                    Task::Binary => {
+                        "binary metrics: accuracy, precision, recall, f1, roc_auc, pr_auc, log_loss, brier, ece"
+                    }
+                    Task::Multiclass => "multiclass metrics: accuracy, macro_f1, weighted_f1",
+                    Task::Regression => "regression metrics: rmse, mae, r2",
+                })
+                .into())
+        }
+    }
+}
+
+/// The numeric predictions (unused for multiclass); a non-numeric score column is an error.
+fn scores_of(p: &Series, task: Task, shown: &str, pred_col: &str) -> Result<Vec<f64>> {
+    if task == Task::Multiclass {
+        return Ok(vec![0.0; p.len()]);
+    }
+    if !p.dtype().is_primitive_numeric() {
+        return Err(user(format!("{}: the score column {} holds {} values, not numbers", shown, quoted(pred_col), p.dtype()))
+            .hint("point [columns].score at the model's probability (or predicted value); the predicted class goes in [columns].prediction")
+            .into());
+    }
+    let f = p.cast(&DataType::Float64)?;
+    Ok(f.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+}
+
+/// Rows with a label and a usable prediction, and a failing check for labelled rows whose
+/// prediction is null or NaN (a model emitting NaN is itself a finding).
+fn usable_rows(
+    task: Task,
+    scores: &[f64],
+    pred_text: &StringChunked,
+    labelled: &[bool],
+    pred_col: &str,
+) -> (Vec<usize>, Option<Check>) {
+    let n = labelled.len();
+    let mut bad = 0u64;
+    let mut examples = Vec::new();
+    let mut keep = Vec::with_capacity(n);
+    for i in 0..n {
+        let missing = if task == Task::Multiclass { pred_text.get(i).is_none() } else { !scores[i].is_finite() };
+        if missing && labelled[i] {
+            bad += 1;
+            if examples.len() < 5 {
+                examples.push(Example {
+                    row: i as u64 + 1,
+                    value: Some(if task == Task::Multiclass { "null".into() } else { text::num(scores[i]) }),
+                });
+            }
+        }
+        if !missing && labelled[i] {
+            keep.push(i);
+        }
+    }
+    let invalid = (bad > 0).then(|| {
+        Check::new(
+            Code::InvalidPredictions,
+            pred_col,
+            Status::Fail,
+            format!(
+                "{} labelled rows have a null, NaN or infinite prediction ({}); they are left out of every metric",
+                text::int(bad),
+                text::rows(&examples)
+            ),
+        )
+        .with_counts(bad, n as u64)
+        .with_examples(examples)
+    });
+    (keep, invalid)
+}
+
+/// Probabilities must be probabilities for the metrics that need them.
+fn check_probabilities(keep: &[usize], scores: &[f64], metrics: &[Metric], shown: &str, pred_col: &str) -> Result<()> {
+    let outside: Vec<usize> = keep.iter().copied().filter(|&i| !(0.0..=1.0).contains(&scores[i])).collect();
+    if outside.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<String> = outside.iter().take(5).map(|i| format!("{} ({})", i + 1, text::num(scores[*i]))).collect();
+    Err(user(format!(
+        "{}: {} scores in {} are outside [0, 1] (rows {}), but {} needs probabilities",
+        shown,
+        text::int(outside.len() as u64),
+        quoted(pred_col),
+        rows.join(", "),
+        metrics.iter().filter(|m| m.needs_probabilities()).map(|m| m.name()).collect::<Vec<_>>().join(", ")
+    ))
+    .hint("use a probability column (apply the sigmoid to logits), or choose metrics that only rank (roc_auc, pr_auc) or threshold")
+    .into())
+}
+
+/// The positive class of a binary label: given, or told from the values (1, true, yes, …).
+fn positive_class(distinct: &[String], shown: &str, spec: &PredSpec) -> Result<String> {
+    if distinct.len() < 2 {
+        return Err(user(format!(
+            "{}: the label {} has a single class ({}); binary metrics need both",
+            shown,
+            quoted(&spec.label),
+            distinct.first().map(|s| quoted(s)).unwrap_or_default()
+        ))
+        .hint("evaluate on a sample that contains both outcomes")
+        .into());
+    }
+    match &spec.positive {
+        Some(p) if !distinct.contains(p) => {
+            Err(user(format!("positive class {} is not a value of the label {}", quoted(p), quoted(&spec.label)))
+                .hint(format!("the label's values: {}", distinct.join(", ")))
+                .into())
+        }
+        Some(p) => Ok(p.clone()),
+        None => is_binary_set(distinct).ok_or_else(|| {
+            user(format!(
+                "{}: cannot tell the positive class of the label {} ({})",
+                shown,
+                quoted(&spec.label),
+                distinct.join(", ")
+            ))
+            .hint("set positive = \"…\" in the gate's table or pass --positive")
+            .into()
+        }),
+    }
 }
 
 /// The default metric of a task.

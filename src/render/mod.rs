@@ -7,7 +7,6 @@
 
 pub mod charts;
 pub mod escape;
-pub mod github;
 pub mod html;
 pub mod junit;
 pub mod rubric_view;

@@ -18,6 +18,7 @@
 pub mod codes;
 pub mod compare;
 pub mod history;
+mod repo;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -25,7 +26,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::config::{Approval, Config};
-use crate::error::{quoted, user};
+use crate::error::user;
 use crate::gates::GateSpec;
 use crate::gates::knobs::{Knob, Reviewed};
 use crate::git::git;
@@ -116,173 +117,41 @@ fn schema_file_knobs(text: &Option<String>) -> Vec<Knob> {
         .unwrap_or_default()
 }
 
-/// The repository root and the config's path inside it.
-fn repo_paths(cfg: &Config) -> Result<(String, String)> {
-    let dir = &cfg.dir;
-    let root = git(dir, &["rev-parse", "--show-toplevel"]).map(|s| s.trim().to_string()).ok_or_else(|| {
-        user(format!("{} is not inside a git repository", cfg.path.display()))
-            .hint("--base compares thresholds with an earlier commit, which needs the repository's history")
-    })?;
-    let prefix = git(dir, &["rev-parse", "--show-prefix"]).map(|s| s.trim().to_string()).unwrap_or_default();
-    Ok((root, prefix))
-}
-
-/// Resolves the base to the merge base with HEAD, explaining shallow clones.
-fn merge_base(dir: &Path, base: &str) -> Result<String> {
-    let shallow = git(dir, &["rev-parse", "--is-shallow-repository"]).map(|s| s.trim() == "true").unwrap_or(false);
-    let fix = if shallow {
-        "this is a shallow clone: set `fetch-depth: 0` on actions/checkout (or run `git fetch --unshallow`) so the base commit is available"
-    } else {
-        "fetch the base first, e.g. `git fetch origin main`, or pass --base with a commit that exists"
-    };
-    if git(dir, &["rev-parse", "--verify", "--quiet", &format!("{base}^{{commit}}")]).is_none() {
-        return Err(user(format!("base {} is not a commit in this repository", quoted(base))).hint(fix).into());
-    }
-    git(dir, &["merge-base", base, "HEAD"])
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| user(format!("{} and HEAD have no common ancestor here", quoted(base))).hint(fix).into())
-}
-
 /// Runs the pre-commitment check against `base`.
 pub fn run(cfg: &Config, base: &str, approvals: &[Approval], model_globs: &[String]) -> Result<GateResult> {
-    let (root, prefix) = repo_paths(cfg)?;
+    let (root, prefix) = repo::paths(cfg)?;
     let dir = cfg.dir.clone();
-    let mb = merge_base(&dir, base)?;
+    let mb = repo::merge_base(&dir, base)?;
+    let short = &mb[..12.min(mb.len())];
     let name = cfg.path.file_name().and_then(|n| n.to_str()).unwrap_or(crate::config::DEFAULT_CONFIG);
     let old_text = git(&dir, &["show", &format!("{mb}:./{name}")]);
     let changes = config_changes(cfg, old_text.as_deref(), &dir, &mb);
+    let (globs, model_files) = repo::model_files(cfg, &dir, &mb, &prefix, model_globs)?;
 
-    // Files the change touches (committed since the merge base, staged, unstaged, untracked).
-    let mut touched: Vec<String> = git(&dir, &["diff", "--name-only", &mb])
-        .unwrap_or_default()
-        .lines()
-        .map(str::to_string)
-        .chain(
-            git(&dir, &["ls-files", "--others", "--exclude-standard", "--full-name"])
-                .unwrap_or_default()
-                .lines()
-                .map(str::to_string),
-        )
-        .collect();
-    touched.sort();
-    touched.dedup();
-    let mut globs: Vec<String> = model_globs.to_vec();
-    if let Some(c) = cfg.raw.predictions.get("candidate") {
-        globs.push(format!("{prefix}{}", c.get_ref().trim_start_matches("./")));
-    }
-    for ext in ["pkl", "joblib", "onnx", "pt", "pth", "h5", "keras", "safetensors", "cbm", "ubj"] {
-        globs.push(format!("**/*.{ext}"));
-    }
-    let mut b = globset::GlobSetBuilder::new();
-    for g in &globs {
-        if let Ok(g) = globset::Glob::new(g) {
-            b.add(g);
-        }
-    }
-    let set = b.build().map_err(|e| user(format!("[review].model_paths: {e}")))?;
-    let model_files: Vec<&String> = touched.iter().filter(|f| set.is_match(f.as_str())).collect();
-
-    let mut checks = Vec::new();
-    let approval_for = |gate: &str| approvals.iter().find(|a| covers(a, gate));
     let mut by_gate: BTreeMap<&str, Vec<&Change>> = BTreeMap::new();
     for c in &changes {
         by_gate.entry(c.gate.as_str()).or_default().push(c);
     }
+    let mut checks = Vec::new();
     for (gate, list) in &by_gate {
-        let looser: Vec<&&Change> = list.iter().filter(|c| c.dir == Dir::Looser).collect();
-        let tighter: Vec<&&Change> = list.iter().filter(|c| c.dir == Dir::Tighter).collect();
-        let fmt = |cs: &[&&Change]| {
-            cs.iter()
-                .map(|c| {
-                    format!(
-                        "{} {} → {}{}",
-                        c.what,
-                        c.from,
-                        c.to,
-                        c.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
-        if !looser.is_empty() {
-            let (status, suffix) = match approval_for(gate) {
-                Some(a) => (Status::Pass, format!("; approved by {}: {}", a.by, a.reason)),
-                None => (
-                    Status::Fail,
-                    "; record an approval ([[review.approvals]] or --approve \"who: why\") if this is intended".into(),
-                ),
-            };
-            checks.push(
-                Check::new(
-                    Code::Loosened,
-                    *gate,
-                    status,
-                    format!("thresholds loosened since {}: {}{suffix}", &mb[..12.min(mb.len())], fmt(&looser)),
-                )
-                .with_detail(
-                    "changes",
-                    looser
-                        .iter()
-                        .map(|c| serde_json::json!({"what": c.what, "from": c.from, "to": c.to}))
-                        .collect::<Vec<_>>(),
-                ),
-            );
-        }
-        if !tighter.is_empty() {
-            checks.push(Check::new(
-                Code::Tightened,
-                *gate,
-                Status::Pass,
-                format!("thresholds tightened: {}", fmt(&tighter)),
-            ));
-        }
+        checks.extend(gate_checks(gate, list, approvals, short));
     }
     if !changes.is_empty() && !model_files.is_empty() {
         let gates: Vec<&str> = by_gate.keys().copied().collect();
-        let approved = gates.iter().all(|g| approval_for(g).is_some());
-        let shown: Vec<&str> = model_files.iter().take(5).map(|s| s.as_str()).collect();
-        let msg = format!(
-            "thresholds moved with the model: this change edits the thresholds of {} and the candidate's predictions or model files ({}){}",
-            gates.join(", "),
-            shown.join(", "),
-            if approved {
-                format!(
-                    "; approved by {}",
-                    approvals.iter().map(|a| format!("{} ({})", a.by, a.reason)).collect::<Vec<_>>().join(", ")
-                )
-            } else {
-                "; thresholds must be committed before the model they judge — split the change, or record an approval"
-                    .into()
-            }
-        );
-        checks.push(Check::new(
-            Code::MovedWithModel,
-            "change",
-            if approved { Status::Pass } else { Status::Fail },
-            msg,
-        ));
+        checks.push(moved_with_model(&gates, &model_files, approvals));
     }
     if changes.is_empty() {
-        checks.push(Check::new(
-            Code::Unchanged,
-            "change",
-            Status::Pass,
-            if old_text.is_none() {
-                format!(
-                    "{name} does not exist at the base {}; nothing was pre-committed to compare with",
-                    &mb[..12.min(mb.len())]
-                )
-            } else {
-                format!("no threshold changed since the base {}", &mb[..12.min(mb.len())])
-            },
-        ));
+        let msg = if old_text.is_none() {
+            format!("{name} does not exist at the base {short}; nothing was pre-committed to compare with")
+        } else {
+            format!("no threshold changed since the base {short}")
+        };
+        checks.push(Check::new(Code::Unchanged, "change", Status::Pass, msg));
     }
     let mut g = GateResult::from_checks("thresholds", GateKind::Thresholds, checks);
     let loosened = g.checks.iter().filter(|c| c.code == Code::Loosened).count();
     g.summary = if changes.is_empty() {
-        format!("no threshold changed since {}", base)
+        format!("no threshold changed since {base}")
     } else {
         format!(
             "{} threshold change(s) since {base}: {} loosened gate(s), {} model file(s) touched{}",
@@ -307,4 +176,70 @@ pub fn run(cfg: &Config, base: &str, approvals: &[Approval], model_globs: &[Stri
         Path::new(&root).file_name().and_then(|n| n.to_str()).unwrap_or(".")
     )];
     Ok(g)
+}
+
+/// The loosened and tightened checks of one gate.
+fn gate_checks(gate: &str, list: &[&Change], approvals: &[Approval], base: &str) -> Vec<Check> {
+    let looser: Vec<&Change> = list.iter().copied().filter(|c| c.dir == Dir::Looser).collect();
+    let tighter: Vec<&Change> = list.iter().copied().filter(|c| c.dir == Dir::Tighter).collect();
+    let fmt = |cs: &[&Change]| {
+        cs.iter()
+            .map(|c| {
+                let note = c.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+                format!("{} {} → {}{note}", c.what, c.from, c.to)
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let mut checks = Vec::new();
+    if !looser.is_empty() {
+        let (status, suffix) = match approvals.iter().find(|a| covers(a, gate)) {
+            Some(a) => (Status::Pass, format!("; approved by {}: {}", a.by, a.reason)),
+            None => (
+                Status::Fail,
+                "; record an approval ([[review.approvals]] or --approve \"who: why\") if this is intended".into(),
+            ),
+        };
+        let changes: Vec<serde_json::Value> =
+            looser.iter().map(|c| serde_json::json!({"what": c.what, "from": c.from, "to": c.to})).collect();
+        checks.push(
+            Check::new(
+                Code::Loosened,
+                gate,
+                status,
+                format!("thresholds loosened since {base}: {}{suffix}", fmt(&looser)),
+            )
+            .with_detail("changes", changes),
+        );
+    }
+    if !tighter.is_empty() {
+        checks.push(Check::new(
+            Code::Tightened,
+            gate,
+            Status::Pass,
+            format!("thresholds tightened: {}", fmt(&tighter)),
+        ));
+    }
+    checks
+}
+
+/// Thresholds edited together with the candidate's predictions or model files.
+fn moved_with_model(gates: &[&str], model_files: &[String], approvals: &[Approval]) -> Check {
+    let approved = gates.iter().all(|g| approvals.iter().any(|a| covers(a, g)));
+    let shown: Vec<&str> = model_files.iter().take(5).map(|s| s.as_str()).collect();
+    let msg = format!(
+        "thresholds moved with the model: this change edits the thresholds of {} and the candidate's predictions or model files ({}){}",
+        gates.join(", "),
+        shown.join(", "),
+        if approved {
+            format!(
+                "; approved by {}",
+                approvals.iter().map(|a| format!("{} ({})", a.by, a.reason)).collect::<Vec<_>>().join(", ")
+            )
+        } else {
+            "; thresholds must be committed before the model they judge — split the change, or record an approval"
+                .into()
+        }
+    );
+    Check::new(Code::MovedWithModel, "change", if approved { Status::Pass } else { Status::Fail }, msg)
 }

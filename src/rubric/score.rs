@@ -378,46 +378,9 @@ fn score_test(
         (0.0, Level::None, Source::None, Vec::new(), "no evidence in the repository".to_string())
     };
     if let Some(c) = inp.claims.get(&t.id) {
-        let link = c.link.as_deref().map(|l| check_link(&inp.index.root, l));
-        match (c.status.as_str(), link) {
-            (_, Some(Err(why))) => {
-                notes.push(format!("claim for {} earns nothing: {why}", t.id));
-                hints.push(format!("claim rejected: {why}"));
-            }
-            (_, None) if c.status != "na" => {
-                notes.push(format!("claim for {} earns nothing: it has no link to its evidence", t.id));
-                hints.push("claim rejected: no link".into());
-            }
-            (status, link) => {
-                let detail = format!(
-                    "[evidence].\"{}\" = {status}{}{}",
-                    t.id,
-                    link.and_then(|l| l.ok()).map(|l| format!(", link {l}")).unwrap_or_default(),
-                    c.note.as_deref().map(|n| format!(" — {n}")).unwrap_or_default()
-                );
-                let claimed = match status {
-                    "automated" => 1.0,
-                    "manual" => 0.5,
-                    _ if inp.allow_na => 1.0,
-                    _ => 0.0,
-                };
-                if status == "na" && inp.allow_na && points < 1.0 {
-                    points = 1.0;
-                    level = Level::Na;
-                    source = Source::Claim;
-                    reason = "not applicable (mlgate's --allow-na extension, not part of the paper)".into();
-                    evidence.push(Evidence { kind: "claim".into(), detail });
-                } else if claimed > points {
-                    points = claimed;
-                    level = if claimed >= 1.0 { Level::Automated } else { Level::Manual };
-                    source = Source::Claim;
-                    reason = format!("claimed as {status} in [evidence]");
-                    evidence.insert(0, Evidence { kind: "claim".into(), detail });
-                } else {
-                    evidence.push(Evidence { kind: "claim".into(), detail });
-                }
-            }
-        }
+        let mut v = Verdict { points, level, source, evidence, reason };
+        apply_claim(t, c, inp, &mut v, notes, &mut hints);
+        (points, level, source, evidence, reason) = (v.points, v.level, v.source, v.evidence, v.reason);
     }
     if points < 1.0 {
         for p in &t.packages {
@@ -441,6 +404,67 @@ fn score_test(
         evidence,
         reason,
         hints,
+    }
+}
+
+/// A test's points so far, and why.
+struct Verdict {
+    points: f64,
+    level: Level,
+    source: Source,
+    evidence: Vec<Evidence>,
+    reason: String,
+}
+
+/// An `[evidence]` claim raises a test's points when its link holds up; a claim without a
+/// working link earns nothing and says why.
+fn apply_claim(
+    t: &TestSpec,
+    c: &Claim,
+    inp: &Inputs<'_>,
+    v: &mut Verdict,
+    notes: &mut Vec<String>,
+    hints: &mut Vec<String>,
+) {
+    let link = c.link.as_deref().map(|l| check_link(&inp.index.root, l));
+    match (c.status.as_str(), link) {
+        (_, Some(Err(why))) => {
+            notes.push(format!("claim for {} earns nothing: {why}", t.id));
+            hints.push(format!("claim rejected: {why}"));
+        }
+        (_, None) if c.status != "na" => {
+            notes.push(format!("claim for {} earns nothing: it has no link to its evidence", t.id));
+            hints.push("claim rejected: no link".into());
+        }
+        (status, link) => {
+            let detail = format!(
+                "[evidence].\"{}\" = {status}{}{}",
+                t.id,
+                link.and_then(|l| l.ok()).map(|l| format!(", link {l}")).unwrap_or_default(),
+                c.note.as_deref().map(|n| format!(" — {n}")).unwrap_or_default()
+            );
+            let claimed = match status {
+                "automated" => 1.0,
+                "manual" => 0.5,
+                _ if inp.allow_na => 1.0,
+                _ => 0.0,
+            };
+            if status == "na" && inp.allow_na && v.points < 1.0 {
+                v.points = 1.0;
+                v.level = Level::Na;
+                v.source = Source::Claim;
+                v.reason = "not applicable (mlgate's --allow-na extension, not part of the paper)".into();
+                v.evidence.push(Evidence { kind: "claim".into(), detail });
+            } else if claimed > v.points {
+                v.points = claimed;
+                v.level = if claimed >= 1.0 { Level::Automated } else { Level::Manual };
+                v.source = Source::Claim;
+                v.reason = format!("claimed as {status} in [evidence]");
+                v.evidence.insert(0, Evidence { kind: "claim".into(), detail });
+            } else {
+                v.evidence.push(Evidence { kind: "claim".into(), detail });
+            }
+        }
     }
 }
 

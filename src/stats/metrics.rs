@@ -367,19 +367,7 @@ impl Preds {
         match self {
             Preds::Binary { labels, scores, threshold } => match m {
                 Metric::Accuracy | Metric::Precision | Metric::Recall | Metric::F1 => {
-                    let mut c = Confusion::default();
-                    for i in 0..labels.len() {
-                        let k = w[i] as u64;
-                        if k == 0 {
-                            continue;
-                        }
-                        match (labels[i], scores[i] >= *threshold) {
-                            (true, true) => c.tp += k,
-                            (false, true) => c.fp += k,
-                            (false, false) => c.tn += k,
-                            (true, false) => c.fn_ += k,
-                        }
-                    }
+                    let c = weighted_confusion(labels, scores, *threshold, w);
                     Some(match m {
                         Metric::Accuracy => c.accuracy(),
                         Metric::Precision => c.precision(),
@@ -391,94 +379,16 @@ impl Preds {
                     let rows = self.per_row(m)?;
                     Some(rows.iter().zip(w).map(|(v, &k)| v * k as f64).sum::<f64>() / tf)
                 }
-                Metric::Ece => {
-                    let mut n = [0f64; 10];
-                    let mut sy = [0f64; 10];
-                    let mut sp = [0f64; 10];
-                    for i in 0..labels.len() {
-                        let k = w[i] as f64;
-                        if k == 0.0 {
-                            continue;
-                        }
-                        let b = ((scores[i] * 10.0).floor().max(0.0) as usize).min(9);
-                        n[b] += k;
-                        sy[b] += k * labels[i] as u8 as f64;
-                        sp[b] += k * scores[i];
-                    }
-                    Some((0..10).filter(|&b| n[b] > 0.0).map(|b| (sy[b] / n[b] - sp[b] / n[b]).abs() * n[b] / tf).sum())
-                }
-                Metric::RocAuc | Metric::PrAuc => {
-                    let order = order?;
-                    // Walk tie groups of equal score, ascending.
-                    let groups = tie_groups(order, scores);
-                    let (mut pos, mut neg) = (0u64, 0u64);
-                    for &i in order {
-                        let k = w[i as usize] as u64;
-                        if labels[i as usize] { pos += k } else { neg += k }
-                    }
-                    if pos == 0 || (m == Metric::RocAuc && neg == 0) {
-                        return None;
-                    }
-                    if m == Metric::RocAuc {
-                        let mut below = 0u64;
-                        let mut acc = 0f64;
-                        for g in &groups {
-                            let (mut p, mut q) = (0u64, 0u64);
-                            for &i in &order[g.0..g.1] {
-                                let k = w[i as usize] as u64;
-                                if labels[i as usize] { p += k } else { q += k }
-                            }
-                            acc += p as f64 * (below as f64 + 0.5 * q as f64);
-                            below += q;
-                        }
-                        Some(acc / (pos as f64 * neg as f64))
-                    } else {
-                        let (mut tp, mut fp) = (0u64, 0u64);
-                        let mut prev = 0.0;
-                        let mut ap = 0.0;
-                        for g in groups.iter().rev() {
-                            for &i in &order[g.0..g.1] {
-                                let k = w[i as usize] as u64;
-                                if labels[i as usize] { tp += k } else { fp += k }
-                            }
-                            if tp + fp == 0 {
-                                continue;
-                            }
-                            let recall = tp as f64 / pos as f64;
-                            ap += (recall - prev) * tp as f64 / (tp + fp) as f64;
-                            prev = recall;
-                        }
-                        Some(ap)
-                    }
-                }
+                Metric::Ece => Some(weighted_ece(labels, scores, w, tf)),
+                Metric::RocAuc | Metric::PrAuc => weighted_ranking(m, labels, scores, w, order?),
                 _ => None,
             },
-            Preds::Multiclass { labels, preds } => {
+            Preds::Multiclass { labels, .. } => {
                 let expanded: Vec<usize> =
                     (0..labels.len()).flat_map(|i| std::iter::repeat_n(i, w[i] as usize)).collect();
-                let _ = (labels, preds);
                 self.take(&expanded).metric(m)
             }
-            Preds::Regression { labels, preds } => match m {
-                Metric::Rmse => Some(
-                    (labels.iter().zip(preds).zip(w).map(|((a, b), &k)| k as f64 * (a - b).powi(2)).sum::<f64>() / tf)
-                        .sqrt(),
-                ),
-                Metric::Mae => {
-                    Some(labels.iter().zip(preds).zip(w).map(|((a, b), &k)| k as f64 * (a - b).abs()).sum::<f64>() / tf)
-                }
-                Metric::R2 => {
-                    let mean = labels.iter().zip(w).map(|(a, &k)| k as f64 * a).sum::<f64>() / tf;
-                    let ss_tot: f64 = labels.iter().zip(w).map(|(a, &k)| k as f64 * (a - mean).powi(2)).sum();
-                    if ss_tot == 0.0 {
-                        return None;
-                    }
-                    let ss_res: f64 =
-                        labels.iter().zip(preds).zip(w).map(|((a, b), &k)| k as f64 * (a - b).powi(2)).sum();
-                    Some(1.0 - ss_res / ss_tot)
-                }
-                _ => None,
-            },
+            Preds::Regression { labels, preds } => weighted_regression(m, labels, preds, w, tf),
         }
     }
 
@@ -554,6 +464,109 @@ fn tie_groups(order: &[u32], scores: &[f64]) -> Vec<(usize, usize)> {
         i = j;
     }
     out
+}
+
+/// The confusion matrix with integer row weights.
+fn weighted_confusion(labels: &[bool], scores: &[f64], threshold: f64, w: &[u32]) -> Confusion {
+    let mut c = Confusion::default();
+    for i in 0..labels.len() {
+        let k = w[i] as u64;
+        if k == 0 {
+            continue;
+        }
+        match (labels[i], scores[i] >= threshold) {
+            (true, true) => c.tp += k,
+            (false, true) => c.fp += k,
+            (false, false) => c.tn += k,
+            (true, false) => c.fn_ += k,
+        }
+    }
+    c
+}
+
+/// Expected calibration error over 10 equal-width bins, with row weights.
+fn weighted_ece(labels: &[bool], scores: &[f64], w: &[u32], tf: f64) -> f64 {
+    let mut n = [0f64; 10];
+    let mut sy = [0f64; 10];
+    let mut sp = [0f64; 10];
+    for i in 0..labels.len() {
+        let k = w[i] as f64;
+        if k == 0.0 {
+            continue;
+        }
+        let b = ((scores[i] * 10.0).floor().max(0.0) as usize).min(9);
+        n[b] += k;
+        sy[b] += k * labels[i] as u8 as f64;
+        sp[b] += k * scores[i];
+    }
+    (0..10).filter(|&b| n[b] > 0.0).map(|b| (sy[b] / n[b] - sp[b] / n[b]).abs() * n[b] / tf).sum()
+}
+
+/// ROC AUC or PR AUC (average precision) with row weights, walking tie groups of equal
+/// score in `order`.
+fn weighted_ranking(m: Metric, labels: &[bool], scores: &[f64], w: &[u32], order: &[u32]) -> Option<f64> {
+    let groups = tie_groups(order, scores);
+    let (mut pos, mut neg) = (0u64, 0u64);
+    for &i in order {
+        let k = w[i as usize] as u64;
+        if labels[i as usize] { pos += k } else { neg += k }
+    }
+    if pos == 0 || (m == Metric::RocAuc && neg == 0) {
+        return None;
+    }
+    let counts = |g: &(usize, usize)| {
+        let (mut p, mut q) = (0u64, 0u64);
+        for &i in &order[g.0..g.1] {
+            let k = w[i as usize] as u64;
+            if labels[i as usize] { p += k } else { q += k }
+        }
+        (p, q)
+    };
+    if m == Metric::RocAuc {
+        let mut below = 0u64;
+        let mut acc = 0f64;
+        for g in &groups {
+            let (p, q) = counts(g);
+            acc += p as f64 * (below as f64 + 0.5 * q as f64);
+            below += q;
+        }
+        return Some(acc / (pos as f64 * neg as f64));
+    }
+    let (mut tp, mut fp) = (0u64, 0u64);
+    let mut prev = 0.0;
+    let mut ap = 0.0;
+    for g in groups.iter().rev() {
+        let (p, q) = counts(g);
+        tp += p;
+        fp += q;
+        if tp + fp == 0 {
+            continue;
+        }
+        let recall = tp as f64 / pos as f64;
+        ap += (recall - prev) * tp as f64 / (tp + fp) as f64;
+        prev = recall;
+    }
+    Some(ap)
+}
+
+/// RMSE, MAE or R² with row weights.
+fn weighted_regression(m: Metric, labels: &[f64], preds: &[f64], w: &[u32], tf: f64) -> Option<f64> {
+    let sum = |f: &dyn Fn(f64, f64) -> f64| -> f64 {
+        labels.iter().zip(preds).zip(w).map(|((a, b), &k)| k as f64 * f(*a, *b)).sum()
+    };
+    match m {
+        Metric::Rmse => Some((sum(&|a, b| (a - b).powi(2)) / tf).sqrt()),
+        Metric::Mae => Some(sum(&|a, b| (a - b).abs()) / tf),
+        Metric::R2 => {
+            let mean = labels.iter().zip(w).map(|(a, &k)| k as f64 * a).sum::<f64>() / tf;
+            let ss_tot: f64 = labels.iter().zip(w).map(|(a, &k)| k as f64 * (a - mean).powi(2)).sum();
+            if ss_tot == 0.0 {
+                return None;
+            }
+            Some(1.0 - sum(&|a, b| (a - b).powi(2)) / ss_tot)
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

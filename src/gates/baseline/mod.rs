@@ -175,7 +175,7 @@ fn comparison_check(c: &Comparison, subject: &str, against: &str, level: f64) ->
         text::num(c.candidate),
         text::num(c.baseline),
         signed(c.improvement),
-        c.p_value.map(crate::gates::drift::compare::fmt_p).unwrap_or_else(|| "n/a".into()),
+        c.p_value.map(text::p_value).unwrap_or_else(|| "n/a".into()),
         c.test
     );
     let mut check =
@@ -257,89 +257,23 @@ fn labels_agree(a: &Preds, b: &Preds) -> usize {
     }
 }
 
+/// Runs the gate: pairs the rows, compares every metric, and checks the trivial model.
 pub fn run(cand: &Loaded, baseline: Baseline<'_>, s: &Settings) -> Result<GateResult> {
-    let entity = s.entity.as_deref();
     let metrics: Vec<Metric> =
         if s.metrics.is_empty() { vec![super::model::default_metric(cand.task)] } else { s.metrics.clone() };
-    let mut checks = Vec::new();
-    if let Some(inv) = &cand.invalid {
-        checks.push(inv.clone());
-    }
+    let mut checks: Vec<Check> = cand.invalid.iter().cloned().collect();
     let mut comparisons = Vec::new();
     let mut notes = Vec::new();
     let (a, b, against) = match &baseline {
         Baseline::Trivial => (cand.preds.clone(), trivial(&cand.preds), "trivial".to_string()),
         Baseline::Model { loaded, name } => {
-            if loaded.task != cand.task {
-                return Err(user(format!(
-                    "the candidate is a {} model but the baseline {} is {}",
-                    cand.task.name(),
-                    quoted(name),
-                    loaded.task.name()
-                ))
-                .hint("compare predictions of the same task, with the same label column")
-                .into());
-            }
-            if let Some(inv) = &loaded.invalid {
-                let mut c = inv.clone();
-                c.subject = format!("{} ({name})", c.subject);
-                checks.push(c);
-            }
-            let (ia, ib, ua, ub) = pair(cand, loaded, entity)?;
-            if ia.is_empty() {
-                return Err(user(format!("no candidate row could be paired with a row of {}", quoted(name)))
-                    .hint("check that both files use the same entity ids")
-                    .into());
-            }
-            let (a, b) = (cand.preds.take(&ia), loaded.preds.take(&ib));
-            let disagree = labels_agree(&a, &b);
-            if disagree > 0 {
-                return Err(user(format!(
-                    "the candidate and {} disagree on the label for {} of {} paired rows",
-                    quoted(name),
-                    text::int(disagree as u64),
-                    text::int(a.len() as u64)
-                ))
-                .hint("both models must be scored on the same labelled rows; check the entity column and the label column")
-                .into());
-            }
-            let unmatched = ua + ub;
-            checks.push(
-                Check::new(
-                    Code::Unmatched,
-                    "pairing",
-                    if unmatched > 0 { Status::Warn } else { Status::Pass },
-                    format!(
-                        "{} rows paired{}; {} candidate and {} baseline rows had no partner and were left out",
-                        text::int(a.len() as u64),
-                        match entity {
-                            Some(e) => format!(" by {}", quoted(e)),
-                            None => " by row number".into(),
-                        },
-                        text::int(ua),
-                        text::int(ub)
-                    ),
-                )
-                .with_counts(unmatched, (a.len() as u64) * 2 + unmatched),
-            );
-            if let (Some(ca), Some(cb)) = (pred_class(&a), pred_class(&b)) {
-                let agree = ca.iter().zip(&cb).filter(|(x, y)| x == y).count() as f64 / ca.len() as f64;
-                checks.push(
-                    Check::new(
-                        Code::Agreement,
-                        "agreement",
-                        Status::Pass,
-                        format!("the two models predict the same class for {} of rows", text::pct(agree)),
-                    )
-                    .with_value("agreement_rate", agree),
-                );
-            }
+            let (a, b, pairing) = paired(cand, loaded, name, s.entity.as_deref())?;
+            checks.extend(pairing);
             (a, b, name.to_string())
         }
     };
     for m in &metrics {
-        let req = s.requirement(*m);
-        match compare(&a, &b, *m, s, req) {
+        match compare(&a, &b, *m, s, s.requirement(*m)) {
             Some(mut c) => {
                 c.against = against.clone();
                 checks.push(comparison_check(&c, "metric", &against, s.level));
@@ -354,10 +288,8 @@ pub fn run(cand: &Loaded, baseline: Baseline<'_>, s: &Settings) -> Result<GateRe
         }
     }
     if s.trivial_check && !matches!(baseline, Baseline::Trivial) {
-        let m = metrics[0];
-        let t = trivial(&a);
         // Beating the trivial model means a strictly positive improvement.
-        if let Some(mut c) = compare(&a, &t, m, s, f64::MIN_POSITIVE) {
+        if let Some(mut c) = compare(&a, &trivial(&a), metrics[0], s, f64::MIN_POSITIVE) {
             c.requirement = 0.0;
             c.against = "trivial".into();
             let mut check = comparison_check(&c, "trivial", "a trivial model", s.level);
@@ -368,26 +300,7 @@ pub fn run(cand: &Loaded, baseline: Baseline<'_>, s: &Settings) -> Result<GateRe
         notes.push("The trivial model (class prior, majority class or mean) is fitted on the evaluation labels, which flatters it: beating it is a conservative test.".into());
     }
     let mut g = GateResult::from_checks("baseline", GateKind::Baseline, checks);
-    let main: Vec<&Comparison> = comparisons.iter().take(metrics.len()).collect();
-    g.summary = main
-        .iter()
-        .map(|c| {
-            format!(
-                "{} {} vs {} ({} {})",
-                c.metric,
-                text::num(c.candidate),
-                text::num(c.baseline),
-                signed(c.improvement),
-                match c.status {
-                    Status::Pass => "meets the requirement",
-                    Status::Fail => "clearly worse than required",
-                    _ => "not significant",
-                }
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    g.summary = format!("candidate vs {against}: {}", g.summary);
+    g.summary = summary(&comparisons[..metrics.len().min(comparisons.len())], &against);
     g.thresholds.values = serde_json::json!({
         "metrics": metrics,
         "required_improvement": metrics.iter().map(|m| (m.name(), s.requirement(*m))).collect::<std::collections::BTreeMap<_, _>>(),
@@ -409,6 +322,98 @@ pub fn run(cand: &Loaded, baseline: Baseline<'_>, s: &Settings) -> Result<GateRe
     g.series = Some(GateSeries::Baseline(BaselineSeries { comparisons }));
     g.notes = notes;
     Ok(g)
+}
+
+/// The candidate's and the champion's predictions on the rows they share, with the checks
+/// on how they were paired and how often they agree.
+fn paired(cand: &Loaded, base: &Loaded, name: &str, entity: Option<&str>) -> Result<(Preds, Preds, Vec<Check>)> {
+    if base.task != cand.task {
+        return Err(user(format!(
+            "the candidate is a {} model but the baseline {} is {}",
+            cand.task.name(),
+            quoted(name),
+            base.task.name()
+        ))
+        .hint("compare predictions of the same task, with the same label column")
+        .into());
+    }
+    let mut checks = Vec::new();
+    if let Some(inv) = &base.invalid {
+        let mut c = inv.clone();
+        c.subject = format!("{} ({name})", c.subject);
+        checks.push(c);
+    }
+    let (ia, ib, ua, ub) = pair(cand, base, entity)?;
+    if ia.is_empty() {
+        return Err(user(format!("no candidate row could be paired with a row of {}", quoted(name)))
+            .hint("check that both files use the same entity ids")
+            .into());
+    }
+    let (a, b) = (cand.preds.take(&ia), base.preds.take(&ib));
+    let disagree = labels_agree(&a, &b);
+    if disagree > 0 {
+        return Err(user(format!(
+            "the candidate and {} disagree on the label for {} of {} paired rows",
+            quoted(name),
+            text::int(disagree as u64),
+            text::int(a.len() as u64)
+        ))
+        .hint("both models must be scored on the same labelled rows; check the entity column and the label column")
+        .into());
+    }
+    let unmatched = ua + ub;
+    checks.push(
+        Check::new(
+            Code::Unmatched,
+            "pairing",
+            if unmatched > 0 { Status::Warn } else { Status::Pass },
+            format!(
+                "{} rows paired{}; {} candidate and {} baseline rows had no partner and were left out",
+                text::int(a.len() as u64),
+                match entity {
+                    Some(e) => format!(" by {}", quoted(e)),
+                    None => " by row number".into(),
+                },
+                text::int(ua),
+                text::int(ub)
+            ),
+        )
+        .with_counts(unmatched, (a.len() as u64) * 2 + unmatched),
+    );
+    if let (Some(ca), Some(cb)) = (pred_class(&a), pred_class(&b)) {
+        let agree = ca.iter().zip(&cb).filter(|(x, y)| x == y).count() as f64 / ca.len() as f64;
+        checks.push(
+            Check::new(
+                Code::Agreement,
+                "agreement",
+                Status::Pass,
+                format!("the two models predict the same class for {} of rows", text::pct(agree)),
+            )
+            .with_value("agreement_rate", agree),
+        );
+    }
+    Ok((a, b, checks))
+}
+
+fn summary(main: &[Comparison], against: &str) -> String {
+    let parts: Vec<String> = main
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} vs {} ({} {})",
+                c.metric,
+                text::num(c.candidate),
+                text::num(c.baseline),
+                signed(c.improvement),
+                match c.status {
+                    Status::Pass => "meets the requirement",
+                    Status::Fail => "clearly worse than required",
+                    _ => "not significant",
+                }
+            )
+        })
+        .collect();
+    format!("candidate vs {against}: {}", parts.join("; "))
 }
 
 fn pred_class(p: &Preds) -> Option<Vec<u32>> {

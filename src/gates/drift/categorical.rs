@@ -5,13 +5,14 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::codes::Code;
 use super::column::CatData;
-use super::compare::{bin_stats, finite, info_or, psi_check, share, skip, top_bin};
+use super::compare::{bin_stats, finite, js_check, psi_check, share, skip, top_bin};
 use super::settings::{CompareSettings, FeatureThresholds};
 use crate::results::series::FeatureRow;
 use crate::results::{Check, Levels, Status};
 use crate::stats::chi2;
 use crate::text;
 
+/// Compares a categorical column; returns the χ² test for the significance step.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn categorical(
     name: &str,
@@ -22,36 +23,10 @@ pub(super) fn categorical(
     row: &mut FeatureRow,
     checks: &mut Vec<Check>,
 ) -> Option<(usize, f64, f64, Levels)> {
-    if a.capped || b.capped {
-        skip(
-            name,
-            checks,
-            row,
-            format!(
-                "not comparable: more than {} distinct values (an identifier or free text?); exclude the column or bucket it",
-                text::int(crate::profile::STREAM_CATEGORY_CAP as u64)
-            ),
-        );
-        return None;
-    }
     let na: u64 = a.counts.values().sum::<u64>() + a.other;
     let nb: u64 = b.counts.values().sum::<u64>() + b.other;
-    if a.counts.len() > 100 && a.counts.len() as f64 > 0.5 * na as f64 {
-        skip(
-            name,
-            checks,
-            row,
-            format!(
-                "not comparable: {} of {} reference values are distinct (an identifier or free text?); exclude the column or bucket it",
-                text::int(a.counts.len() as u64),
-                text::int(na)
-            ),
-        );
-        return None;
-    }
-    if na == 0 || nb == 0 {
-        let side = if na == 0 { "reference" } else { "current" };
-        skip(name, checks, row, format!("not comparable: the {side} has no non-null values"));
+    if let Some(why) = not_comparable(a, b, na, nb) {
+        skip(name, checks, row, why);
         return None;
     }
     // Categories in a stable order: by reference frequency, then current-only by frequency.
@@ -69,18 +44,36 @@ pub(super) fn categorical(
     row.js = finite(js_value);
     let top = top_bin(&series);
     checks.push(psi_check(name, psi_value, th, keys.len(), top.as_deref()));
-    checks.push(
-        Check::new(
-            Code::Js,
-            name,
-            info_or(&th.js, js_value),
-            format!("Jensen–Shannon distance {}", text::num(js_value)),
-        )
-        .with_value("js_distance", js_value)
-        .with_threshold(th.js.threshold()),
-    );
+    checks.push(js_check(name, js_value, th));
+    checks.push(unseen_check(name, a, b, nb, th, row));
+    row.bins = Some(series);
+    chi2_check(name, (rc, cc), a.other + b.other, (a.other, b.other), th, row, checks)
+}
 
-    // Categories the model never saw in training.
+/// Why a categorical column cannot be compared, if it cannot.
+fn not_comparable(a: &CatData, b: &CatData, na: u64, nb: u64) -> Option<String> {
+    if a.capped || b.capped {
+        return Some(format!(
+            "not comparable: more than {} distinct values (an identifier or free text?); exclude the column or bucket it",
+            text::int(crate::profile::STREAM_CATEGORY_CAP as u64)
+        ));
+    }
+    if a.counts.len() > 100 && a.counts.len() as f64 > 0.5 * na as f64 {
+        return Some(format!(
+            "not comparable: {} of {} reference values are distinct (an identifier or free text?); exclude the column or bucket it",
+            text::int(a.counts.len() as u64),
+            text::int(na)
+        ));
+    }
+    if na == 0 || nb == 0 {
+        let side = if na == 0 { "reference" } else { "current" };
+        return Some(format!("not comparable: the {side} has no non-null values"));
+    }
+    None
+}
+
+/// Categories the model never saw in training.
+fn unseen_check(name: &str, a: &CatData, b: &CatData, nb: u64, th: &FeatureThresholds, row: &mut FeatureRow) -> Check {
     let unseen: HashMap<&String, u64> =
         b.counts.iter().filter(|(k, _)| !a.counts.contains_key(*k)).map(|(k, v)| (k, *v)).collect();
     let unseen_n: u64 = unseen.values().sum();
@@ -104,50 +97,52 @@ pub(super) fn categorical(
             shown.join(", ")
         )
     };
-    checks.push(
-        Check::new(Code::Unseen, name, th.unseen.judge(unseen_share), msg)
-            .with_value("unseen_share", unseen_share)
-            .with_threshold(th.unseen.threshold())
-            .with_counts(unseen_n, nb)
-            .with_detail(
-                "top_unseen",
-                top_unseen
-                    .iter()
-                    .take(10)
-                    .map(|(k, n)| serde_json::json!({"value": text::clip(k, 200), "count": n}))
-                    .collect::<Vec<_>>(),
-            ),
-    );
-    row.bins = Some(series);
+    Check::new(Code::Unseen, name, th.unseen.judge(unseen_share), msg)
+        .with_value("unseen_share", unseen_share)
+        .with_threshold(th.unseen.threshold())
+        .with_counts(unseen_n, nb)
+        .with_detail(
+            "top_unseen",
+            top_unseen
+                .iter()
+                .take(10)
+                .map(|(k, n)| serde_json::json!({"value": text::clip(k, 200), "count": n}))
+                .collect::<Vec<_>>(),
+        )
+}
 
-    // χ² homogeneity with Cramér's V as the effect size.
-    let mut rc2 = rc.clone();
-    let mut cc2 = cc.clone();
-    if a.other + b.other > 0 {
-        rc2.push(a.other);
-        cc2.push(b.other);
+/// χ² homogeneity with Cramér's V as the effect size; values beyond the category cap are
+/// one more category.
+fn chi2_check(
+    name: &str,
+    (mut rc, mut cc): (Vec<u64>, Vec<u64>),
+    other: u64,
+    (other_a, other_b): (u64, u64),
+    th: &FeatureThresholds,
+    row: &mut FeatureRow,
+    checks: &mut Vec<Check>,
+) -> Option<(usize, f64, f64, Levels)> {
+    if other > 0 {
+        rc.push(other_a);
+        cc.push(other_b);
     }
-    match chi2::homogeneity(&rc2, &cc2) {
-        Some(r) => {
-            row.cramers_v = finite(r.cramers_v);
-            row.p_value = finite(r.p_value);
-            let mut c = Check::new(Code::Chi2, name, Status::Pass, String::new())
-                .with_value("cramers_v", r.cramers_v)
-                .with_threshold(th.chi2.threshold())
-                .with_detail("chi2", r.statistic)
-                .with_detail("dof", r.dof);
-            c.p_value = finite(r.p_value);
-            checks.push(c);
-            Some((checks.len() - 1, r.p_value, r.cramers_v, th.chi2))
-        }
-        None => {
-            checks.push(Check::new(
-                Code::Chi2,
-                name,
-                Status::Skipped,
-                "not comparable: a χ² test needs at least two categories with values",
-            ));
-            None
-        }
-    }
+    let Some(r) = chi2::homogeneity(&rc, &cc) else {
+        checks.push(Check::new(
+            Code::Chi2,
+            name,
+            Status::Skipped,
+            "not comparable: a χ² test needs at least two categories with values",
+        ));
+        return None;
+    };
+    row.cramers_v = finite(r.cramers_v);
+    row.p_value = finite(r.p_value);
+    let mut c = Check::new(Code::Chi2, name, Status::Pass, String::new())
+        .with_value("cramers_v", r.cramers_v)
+        .with_threshold(th.chi2.threshold())
+        .with_detail("chi2", r.statistic)
+        .with_detail("dof", r.dof);
+    c.p_value = finite(r.p_value);
+    checks.push(c);
+    Some((checks.len() - 1, r.p_value, r.cramers_v, th.chi2))
 }

@@ -134,6 +134,13 @@ pub(super) fn psi_check(name: &str, value: f64, th: &FeatureThresholds, bins: us
     Check::new(Code::Psi, name, status, msg).with_value("psi", value).with_threshold(th.psi.threshold())
 }
 
+/// The Jensen–Shannon check: informational unless levels are set.
+pub(super) fn js_check(name: &str, js: f64, th: &FeatureThresholds) -> Check {
+    Check::new(Code::Js, name, info_or(&th.js, js), format!("Jensen–Shannon distance {}", text::num(js)))
+        .with_value("js_distance", js)
+        .with_threshold(th.js.threshold())
+}
+
 pub(super) fn info_or(levels: &Levels, v: f64) -> Status {
     levels.judge(v)
 }
@@ -176,9 +183,13 @@ pub fn finish_significance(o: &mut FeatureOutcome, adjusted: f64, alpha: f64, co
     let significant = adjusted < alpha;
     let (what, effect_name) = if c.code == Code::Ks { ("KS statistic", "D") } else { ("Cramér's V", "V") };
     let sig_text = if significant {
-        format!("significant (p = {}, {correction}-adjusted {}) ", fmt_p(p), fmt_p(adjusted))
+        format!("significant (p = {}, {correction}-adjusted {}) ", text::p_value(p), text::p_value(adjusted))
     } else {
-        format!("not significant at α = {alpha} (p = {}, {correction}-adjusted {}) ", fmt_p(p), fmt_p(adjusted))
+        format!(
+            "not significant at α = {alpha} (p = {}, {correction}-adjusted {}) ",
+            text::p_value(p),
+            text::p_value(adjusted)
+        )
     };
     c.status = if significant { levels.judge(effect) } else { Status::Pass };
     c.message = format!("{what} {effect_name} = {}; {sig_text}", text::num(effect)).trim_end().to_string();
@@ -188,19 +199,6 @@ pub fn finish_significance(o: &mut FeatureOutcome, adjusted: f64, alpha: f64, co
     c.details.insert("p_adjusted".into(), serde_json::json!(finite(adjusted)));
     c.details.insert("alpha".into(), serde_json::json!(alpha));
     o.row.status = Status::worst(o.checks.iter().map(|c| c.status));
-}
-
-/// p-values for messages: scientific below 0.001.
-pub fn fmt_p(p: f64) -> String {
-    if !p.is_finite() {
-        "n/a".into()
-    } else if p == 0.0 {
-        "< 1e-300".into()
-    } else if p < 0.001 {
-        format!("{p:.2e}")
-    } else {
-        format!("{p:.3}")
-    }
 }
 
 #[cfg(test)]

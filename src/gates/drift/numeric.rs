@@ -4,7 +4,7 @@
 
 use super::codes::Code;
 use super::column::{NumValues, NumericData};
-use super::compare::{bin_stats, finite, info_or, psi_check, share, skip, top_bin};
+use super::compare::{bin_stats, finite, info_or, js_check, psi_check, share, skip, top_bin};
 use super::settings::{CompareSettings, FeatureThresholds};
 use crate::results::series::{BinSeries, FeatureRow, HistSeries};
 use crate::results::{Check, Interval, Levels, Status};
@@ -24,6 +24,7 @@ fn edge_labels(edges: &[f64]) -> Vec<String> {
     out
 }
 
+/// Compares a numeric column; returns the KS test for the significance step.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn numeric(
     name: &str,
@@ -39,61 +40,46 @@ pub(super) fn numeric(
         skip(name, checks, row, format!("not comparable: the {side} has no finite values (all null, NaN or infinite)"));
         return None;
     }
-    let exact = matches!((&a.values, &b.values), (NumValues::Sorted(_), NumValues::Sorted(_)));
-    let (_, std_ref) = a.mean_std();
-
-    // --- PSI and JS over bins -----------------------------------------------------------
-    let (psi_value, js_value, series, nbins) = if exact {
-        let (NumValues::Sorted(ra), NumValues::Sorted(cb)) = (&a.values, &b.values) else { unreachable!() };
-        exact_bins(ra, cb, a, b, s)
-    } else {
-        binned_bins(a, b, s)
+    let sorted = match (&a.values, &b.values) {
+        (NumValues::Sorted(ra), NumValues::Sorted(cb)) => Some((ra.as_slice(), cb.as_slice())),
+        _ => None,
+    };
+    // PSI and JS over bins.
+    let (psi_value, js_value, series, nbins) = match sorted {
+        Some((ra, cb)) => exact_bins(ra, cb, a, b, s),
+        None => binned_bins(a, b, s),
     };
     row.psi = finite(psi_value);
     row.js = finite(js_value);
     let top = top_bin(&series);
     checks.push(psi_check(name, psi_value, th, nbins, top.as_deref()));
-    checks.push(
-        Check::new(
-            Code::Js,
-            name,
-            info_or(&th.js, js_value),
-            format!("Jensen–Shannon distance {}", text::num(js_value)),
-        )
-        .with_value("js_distance", js_value)
-        .with_threshold(th.js.threshold()),
-    );
+    checks.push(js_check(name, js_value, th));
     row.bins = Some(series);
+    checks.push(wasserstein_check(name, a, b, sorted, th, s, row));
+    checks.push(ks_check(name, a, b, sorted, th, row));
+    row.histogram = Some(display_hist(a, b));
+    let (p, d) = (row.p_value.unwrap_or(f64::NAN), row.ks.unwrap_or(f64::NAN));
+    Some((checks.len() - 1, p, d, th.ks))
+}
 
-    // --- Wasserstein, normalised by the reference's spread ------------------------------
-    let w = if exact {
-        let (NumValues::Sorted(ra), NumValues::Sorted(cb)) = (&a.values, &b.values) else { unreachable!() };
-        wasserstein::w1_sorted(ra, cb)
-    } else {
-        hist::align(&a.hist(), &b.hist()).wasserstein()
+/// The Wasserstein distance, normalised by the reference's spread.
+fn wasserstein_check(
+    name: &str,
+    a: &NumericData,
+    b: &NumericData,
+    sorted: Option<(&[f64], &[f64])>,
+    th: &FeatureThresholds,
+    s: &CompareSettings,
+    row: &mut FeatureRow,
+) -> Check {
+    let (_, std_ref) = a.mean_std();
+    let w = match sorted {
+        Some((ra, cb)) => wasserstein::w1_sorted(ra, cb),
+        None => hist::align(&a.hist(), &b.hist()).wasserstein(),
     };
     let norm = if s.evidently { std_ref.max(0.001) } else { std_ref };
-    if norm > 0.0 && norm.is_finite() {
-        let wn = w / norm;
-        row.wasserstein = finite(wn);
-        checks.push(
-            Check::new(
-                Code::Wasserstein,
-                name,
-                info_or(&th.wasserstein, wn),
-                format!(
-                    "Wasserstein distance {} reference standard deviations ({} in the column's units)",
-                    text::num(wn),
-                    text::num(w)
-                ),
-            )
-            .with_value("wasserstein_norm", wn)
-            .with_threshold(th.wasserstein.threshold())
-            .with_detail("wasserstein", w)
-            .with_detail("reference_std", std_ref),
-        );
-    } else {
-        checks.push(Check::new(
+    if !(norm > 0.0 && norm.is_finite()) {
+        return Check::new(
             Code::Wasserstein,
             name,
             Status::Skipped,
@@ -101,19 +87,47 @@ pub(super) fn numeric(
                 "not comparable: the reference is constant, so the distance cannot be normalised (raw distance {})",
                 text::num(w)
             ),
-        ));
+        );
     }
+    let wn = w / norm;
+    row.wasserstein = finite(wn);
+    Check::new(
+        Code::Wasserstein,
+        name,
+        info_or(&th.wasserstein, wn),
+        format!(
+            "Wasserstein distance {} reference standard deviations ({} in the column's units)",
+            text::num(wn),
+            text::num(w)
+        ),
+    )
+    .with_value("wasserstein_norm", wn)
+    .with_threshold(th.wasserstein.threshold())
+    .with_detail("wasserstein", w)
+    .with_detail("reference_std", std_ref)
+}
 
-    // --- Kolmogorov–Smirnov --------------------------------------------------------------
+/// The two-sample KS test: exact on sorted values, or bounded from histogram buckets.
+/// Its status is set once p-values are corrected across columns.
+fn ks_check(
+    name: &str,
+    a: &NumericData,
+    b: &NumericData,
+    sorted: Option<(&[f64], &[f64])>,
+    th: &FeatureThresholds,
+    row: &mut FeatureRow,
+) -> Check {
     let (n1, n2) = (a.finite() as usize, b.finite() as usize);
-    let (d, p, method, interval) = if exact {
-        let (NumValues::Sorted(ra), NumValues::Sorted(cb)) = (&a.values, &b.values) else { unreachable!() };
-        let r = ks::ks_2samp_sorted(ra, cb);
-        (r.statistic, r.p_value, r.method, None)
-    } else {
-        let (lo, hi) = hist::align(&a.hist(), &b.hist()).ks_bounds();
-        let (p, m) = ks::p_value(lo, n1, n2);
-        (lo, p, m, Some(Interval { low: lo, high: hi, level: None, method: "bound".into() }))
+    let (d, p, method, interval) = match sorted {
+        Some((ra, cb)) => {
+            let r = ks::ks_2samp_sorted(ra, cb);
+            (r.statistic, r.p_value, r.method, None)
+        }
+        None => {
+            let (lo, hi) = hist::align(&a.hist(), &b.hist()).ks_bounds();
+            let (p, m) = ks::p_value(lo, n1, n2);
+            (lo, p, m, Some(Interval { low: lo, high: hi, level: None, method: "bound".into() }))
+        }
     };
     row.ks = finite(d);
     row.p_value = finite(p);
@@ -125,9 +139,7 @@ pub(super) fn numeric(
         .with_detail("n_current", n2);
     c.p_value = finite(p);
     c.interval = interval;
-    checks.push(c);
-    row.histogram = Some(display_hist(a, b));
-    Some((checks.len() - 1, p, d, th.ks))
+    c
 }
 
 /// PSI bins from sorted exact data.

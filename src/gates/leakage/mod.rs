@@ -45,61 +45,96 @@ pub(crate) fn col<'a>(df: &'a DataFrame, name: &str) -> Option<&'a Series> {
 pub fn run(train: &DataFrame, test: Option<&DataFrame>, s: &Settings) -> Result<GateResult> {
     let mut checks = Vec::new();
     let mut notes = Vec::new();
-    let roles: Vec<&str> =
-        [s.label.as_deref(), s.entity.as_deref(), s.timestamp.as_deref()].into_iter().flatten().collect();
-    let observed_cols: Vec<&str> = s.observed_at.iter().map(|(_, c)| c.as_str()).collect();
-    let features: Vec<String> = match &s.features {
-        Some(f) => f.clone(),
-        None => train
-            .get_column_names()
-            .iter()
-            .map(|n| n.to_string())
-            .filter(|n| !roles.contains(&n.as_str()) && !s.exclude.contains(n) && !observed_cols.contains(&n.as_str()))
-            .collect(),
-    };
-
-    // --- the label among the features ----------------------------------------------------
+    let features = features(train, s);
     if let Some(label) = &s.label {
-        if features.contains(label) {
-            checks.push(Check::new(
-                Code::LabelInFeatures,
-                label,
-                Status::Fail,
-                format!("the label column {} is listed as a feature", quoted(label)),
-            ));
-        }
-        if let Some(y) = col(train, label) {
-            let copies: Vec<String> = features
-                .par_iter()
-                .filter(|f| *f != label)
-                .filter_map(|f| col(train, f).filter(|x| target::is_copy(x, y)).map(|_| f.clone()))
-                .collect();
-            for f in &copies {
-                checks.push(Check::new(
-                    Code::LabelInFeatures,
-                    f,
-                    Status::Fail,
-                    format!("{} is an exact copy of the label {} in every training row", quoted(f), quoted(label)),
-                ));
-            }
-            if copies.is_empty() && !features.contains(label) {
-                checks.push(Check::new(
-                    Code::LabelInFeatures,
-                    label,
-                    Status::Pass,
-                    format!("no feature is the label {} or a copy of it", quoted(label)),
-                ));
-            }
-        }
+        checks.extend(label_in_features(train, label, &features));
     }
-
-    // --- target leakage --------------------------------------------------------------------
     match s.label.as_deref().and_then(|l| col(train, l).map(|y| (l, y))) {
         None => notes.push("No label configured: target leakage was not checked.".into()),
         Some((label, y)) => checks.extend(target::checks(train, label, y, &features, s)),
     }
+    checks.extend(time_checks(train, test, s, &mut notes)?);
+    match test {
+        Some(test) => checks.extend(overlap_checks(train, test, &features, s, &mut notes)),
+        None => notes.push("No test set: overlap across splits was not checked.".into()),
+    }
+    let mut g = GateResult::from_checks("leakage", GateKind::Leakage, checks);
+    g.summary = summary(&g.checks, features.len());
+    g.thresholds.values = s.record();
+    g.series = series(&g.checks, s);
+    g.method.insert("time".into(), s.time.describe().into());
+    g.method.insert(
+        "target".into(),
+        "numeric feature: max(AUC, 1 − AUC) of the raw value against the label on the training set, nulls ranked lowest; categorical feature: AUC of out-of-fold (5 folds) target rates; numeric label: |Spearman ρ|; multiclass label: the largest one-vs-rest value".into(),
+    );
+    g.method.insert(
+        "duplicates".into(),
+        "64-bit hash of every shared feature column per row (numbers compared as float64, text as bytes, null as its own value); with and without the label".into(),
+    );
+    g.notes = notes;
+    Ok(g)
+}
 
-    // --- point in time -------------------------------------------------------------------------
+/// The features to check: the explicit list, or every column without a role.
+fn features(train: &DataFrame, s: &Settings) -> Vec<String> {
+    if let Some(f) = &s.features {
+        return f.clone();
+    }
+    let roles: Vec<&str> =
+        [s.label.as_deref(), s.entity.as_deref(), s.timestamp.as_deref()].into_iter().flatten().collect();
+    let observed_cols: Vec<&str> = s.observed_at.iter().map(|(_, c)| c.as_str()).collect();
+    train
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .filter(|n| !roles.contains(&n.as_str()) && !s.exclude.contains(n) && !observed_cols.contains(&n.as_str()))
+        .collect()
+}
+
+/// The label, or an exact copy of it, among the features.
+fn label_in_features(train: &DataFrame, label: &String, features: &[String]) -> Vec<Check> {
+    let mut checks = Vec::new();
+    if features.contains(label) {
+        checks.push(Check::new(
+            Code::LabelInFeatures,
+            label,
+            Status::Fail,
+            format!("the label column {} is listed as a feature", quoted(label)),
+        ));
+    }
+    let Some(y) = col(train, label) else { return checks };
+    let copies: Vec<String> = features
+        .par_iter()
+        .filter(|f| *f != label)
+        .filter_map(|f| col(train, f).filter(|x| target::is_copy(x, y)).map(|_| f.clone()))
+        .collect();
+    for f in &copies {
+        checks.push(Check::new(
+            Code::LabelInFeatures,
+            f,
+            Status::Fail,
+            format!("{} is an exact copy of the label {} in every training row", quoted(f), quoted(label)),
+        ));
+    }
+    if copies.is_empty() && !features.contains(label) {
+        checks.push(Check::new(
+            Code::LabelInFeatures,
+            label,
+            Status::Pass,
+            format!("no feature is the label {} or a copy of it", quoted(label)),
+        ));
+    }
+    checks
+}
+
+/// Point in time (per observed_at pair, on each split) and the temporal split.
+fn time_checks(
+    train: &DataFrame,
+    test: Option<&DataFrame>,
+    s: &Settings,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Check>> {
+    let mut checks = Vec::new();
     if !s.observed_at.is_empty() {
         match &s.timestamp {
             None => checks.push(Check::new(
@@ -123,8 +158,6 @@ pub fn run(train: &DataFrame, test: Option<&DataFrame>, s: &Settings) -> Result<
             }
         }
     }
-
-    // --- temporal split ------------------------------------------------------------------------
     if s.temporal {
         match (&s.timestamp, test) {
             (Some(ts), Some(test)) => checks.push(time::temporal_split(train, test, ts, s)?),
@@ -137,76 +170,72 @@ pub fn run(train: &DataFrame, test: Option<&DataFrame>, s: &Settings) -> Result<
             (_, None) => notes.push("Temporal split declared but no test set given: split not checked.".into()),
         }
     }
+    Ok(checks)
+}
 
-    // --- overlap across splits ---------------------------------------------------------------
-    if let Some(test) = test {
-        if let Some(e) = &s.entity {
-            checks.push(overlap::entity_overlap(train, test, e, s.max_entity_overlap));
-        }
-        let common: Vec<String> =
-            features.iter().filter(|f| test.column(f).is_ok() && train.column(f).is_ok()).cloned().collect();
-        if !common.is_empty() {
-            let (c1, c2, distinct) =
-                overlap::duplicates(train, test, &common, s.label.as_deref(), s.max_duplicate_share);
-            checks.push(c1);
-            if let Some(c2) = c2 {
-                checks.push(c2);
-            }
-            if distinct < 1000 && train.height() > 5 * distinct {
-                notes.push(format!(
-                    "The training set has only {} distinct feature combinations, so identical rows in train and test may be coincidental rather than leaked.",
-                    text::int(distinct as u64)
-                ));
-            }
-        }
-    } else {
-        notes.push("No test set: overlap across splits was not checked.".into());
+/// Entities and rows shared by train and test.
+fn overlap_checks(
+    train: &DataFrame,
+    test: &DataFrame,
+    features: &[String],
+    s: &Settings,
+    notes: &mut Vec<String>,
+) -> Vec<Check> {
+    let mut checks = Vec::new();
+    if let Some(e) = &s.entity {
+        checks.push(overlap::entity_overlap(train, test, e, s.max_entity_overlap));
     }
+    let common: Vec<String> =
+        features.iter().filter(|f| test.column(f).is_ok() && train.column(f).is_ok()).cloned().collect();
+    if common.is_empty() {
+        return checks;
+    }
+    let (c1, c2, distinct) = overlap::duplicates(train, test, &common, s.label.as_deref(), s.max_duplicate_share);
+    checks.push(c1);
+    checks.extend(c2);
+    if distinct < 1000 && train.height() > 5 * distinct {
+        notes.push(format!(
+            "The training set has only {} distinct feature combinations, so identical rows in train and test may be coincidental rather than leaked.",
+            text::int(distinct as u64)
+        ));
+    }
+    checks
+}
 
-    let mut g = GateResult::from_checks("leakage", GateKind::Leakage, checks);
-    let bad: Vec<&Check> = g.checks.iter().filter(|c| c.status >= Status::Warn).collect();
-    g.summary = if bad.is_empty() {
-        format!("no leakage found ({} checks on {} features)", g.checks.len(), features.len())
-    } else {
-        let mut kinds: Vec<String> = bad
-            .iter()
-            .map(|c| match Code::parse(&c.code) {
-                Some(Code::Target) => format!("{} predicts the label", c.subject),
-                Some(Code::PointInTime) => format!("{} observed after the as-of time", c.subject),
-                Some(Code::EntityOverlap) => "entities in both train and test".into(),
-                Some(Code::DuplicateFeatures) | Some(Code::DuplicateRows) => "test rows repeat training rows".into(),
-                Some(Code::TemporalSplit) => "train and test periods overlap".into(),
-                Some(Code::LabelInFeatures) => format!("{} is the label", c.subject),
-                _ => c.message.clone(),
-            })
-            .collect();
-        kinds.dedup();
-        format!("{}: {}", text::plural(bad.len() as u64, "finding", "findings"), kinds.join("; "))
-    };
-    g.thresholds.values = s.record();
-    let target: Vec<TargetRow> = g
-        .checks
+fn summary(checks: &[Check], features: usize) -> String {
+    let bad: Vec<&Check> = checks.iter().filter(|c| c.status >= Status::Warn).collect();
+    if bad.is_empty() {
+        return format!("no leakage found ({} checks on {features} features)", checks.len());
+    }
+    let mut kinds: Vec<String> = bad
+        .iter()
+        .map(|c| match Code::parse(&c.code) {
+            Some(Code::Target) => format!("{} predicts the label", c.subject),
+            Some(Code::PointInTime) => format!("{} observed after the as-of time", c.subject),
+            Some(Code::EntityOverlap) => "entities in both train and test".into(),
+            Some(Code::DuplicateFeatures) | Some(Code::DuplicateRows) => "test rows repeat training rows".into(),
+            Some(Code::TemporalSplit) => "train and test periods overlap".into(),
+            Some(Code::LabelInFeatures) => format!("{} is the label", c.subject),
+            _ => c.message.clone(),
+        })
+        .collect();
+    kinds.dedup();
+    format!("{}: {}", text::plural(bad.len() as u64, "finding", "findings"), kinds.join("; "))
+}
+
+/// The chart of how well each feature alone predicts the label.
+fn series(checks: &[Check], s: &Settings) -> Option<GateSeries> {
+    let target: Vec<TargetRow> = checks
         .iter()
         .filter(|c| c.code == Code::Target)
         .filter_map(|c| Some(TargetRow { feature: c.subject.clone(), value: c.value?, status: c.status }))
         .collect();
-    if !target.is_empty() {
-        let numeric_label =
-            g.checks.iter().any(|c| c.code == Code::Target && c.statistic.as_deref() == Some("abs_spearman"));
-        let bound = if numeric_label { s.target_rho } else { s.target_auc };
-        g.series = Some(GateSeries::Leakage(LeakageSeries { target, bound }));
+    if target.is_empty() {
+        return None;
     }
-    g.method.insert("time".into(), s.time.describe().into());
-    g.method.insert(
-        "target".into(),
-        "numeric feature: max(AUC, 1 − AUC) of the raw value against the label on the training set, nulls ranked lowest; categorical feature: AUC of out-of-fold (5 folds) target rates; numeric label: |Spearman ρ|; multiclass label: the largest one-vs-rest value".into(),
-    );
-    g.method.insert(
-        "duplicates".into(),
-        "64-bit hash of every shared feature column per row (numbers compared as float64, text as bytes, null as its own value); with and without the label".into(),
-    );
-    g.notes = notes;
-    Ok(g)
+    let numeric_label = checks.iter().any(|c| c.code == Code::Target && c.statistic.as_deref() == Some("abs_spearman"));
+    let bound = if numeric_label { s.target_rho } else { s.target_auc };
+    Some(GateSeries::Leakage(LeakageSeries { target, bound }))
 }
 
 #[cfg(test)]

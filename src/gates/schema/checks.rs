@@ -14,182 +14,25 @@ use crate::text;
 
 /// All checks for one declared column.
 pub(super) fn check_column(spec: &ColumnSpec, s: &Series, rows: u64) -> Result<Vec<Check>> {
-    let mut out = Vec::new();
-    let name = spec.name.as_str();
     let actual = Kind::of(s.dtype());
-    let status_bad = sev(spec.severity);
-
-    // --- type, and the values the remaining checks see -------------------------------
-    // Numeric view for numeric declarations; text view for categories/patterns/unique.
-    let mut numeric: Option<Float64Chunked> = None;
-    let type_check;
-    if spec.kind.accepts(actual) && !(spec.kind == Kind::Integer && actual == Kind::Float) {
-        type_check =
-            Check::new(Code::Type, name, Status::Pass, format!("type {} (stored as {})", spec.kind, s.dtype()));
-        if actual.is_numeric() {
-            numeric = Some(s.cast(&DataType::Float64)?.f64()?.clone());
+    let (type_check, numeric) = match type_check(spec, s, actual)? {
+        Typed::Mismatch(c) => {
+            // Values of another type cannot be judged against this column's constraints.
+            return Ok([Some(c), null_check(spec, s, rows)].into_iter().flatten().collect());
         }
-    } else if spec.kind == Kind::Integer && actual == Kind::Float {
-        // pandas writes integer columns with missing values as floats ("3.0").
-        let f = s.f64().cloned().or_else(|_| s.cast(&DataType::Float64).and_then(|x| x.f64().cloned()))?;
-        let mut t = Tally::new();
-        for (i, v) in f.iter().enumerate() {
-            if let Some(v) = v
-                && (!v.is_finite() || v.fract() != 0.0)
-            {
-                t.hit(i, Some(text::num(v)));
-            }
-        }
-        let nonnull = (s.len() - s.null_count()) as u64;
-        type_check = if t.count == 0 {
-            Check::new(Code::Type, name, Status::Pass, "type integer (stored as float; every value is whole)")
-        } else {
-            Check::new(
-                Code::Type,
-                name,
-                status_bad,
-                format!(
-                    "{} of {} values are not whole numbers; the schema says integer ({})",
-                    text::int(t.count),
-                    text::int(nonnull),
-                    text::rows(&t.examples)
-                ),
-            )
-            .with_counts(t.count, nonnull)
-            .with_examples(t.examples)
-        };
-        numeric = Some(f);
-    } else if spec.kind.is_numeric() && actual == Kind::String {
-        let strs = s.str()?;
-        let mut t = Tally::new();
-        let parsed: Float64Chunked = strs
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                v.and_then(|v| match v.trim().parse::<f64>() {
-                    Ok(x) if spec.kind != Kind::Integer || x.fract() == 0.0 || !x.is_finite() => Some(x),
-                    _ => {
-                        t.hit(i, Some(v.to_string()));
-                        None
-                    }
-                })
-            })
-            .collect();
-        let nonnull = (s.len() - s.null_count()) as u64;
-        type_check = if t.count == 0 {
-            Check::new(
-                Code::Type,
-                name,
-                Status::Pass,
-                format!("type {} (stored as text; every value parses)", spec.kind),
-            )
-        } else {
-            Check::new(
-                Code::Type,
-                name,
-                status_bad,
-                format!(
-                    "{} of {} values are not {}s ({}); the schema says {}",
-                    text::int(t.count),
-                    text::int(nonnull),
-                    if spec.kind == Kind::Integer { "whole number" } else { "number" },
-                    text::rows(&t.examples),
-                    spec.kind
-                ),
-            )
-            .with_counts(t.count, nonnull)
-            .with_examples(t.examples)
-        };
-        numeric = Some(parsed.with_name(name.into()));
-    } else if matches!(spec.kind, Kind::Date | Kind::Datetime) && actual == Kind::String {
-        let strs = s.str()?;
-        let mut t = Tally::new();
-        for (i, v) in strs.iter().enumerate() {
-            if let Some(v) = v {
-                let ok = if spec.kind == Kind::Date {
-                    chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").is_ok()
-                } else {
-                    crate::timeparse::parse_micros(v, None).is_some()
-                };
-                if !ok {
-                    t.hit(i, Some(v.to_string()));
-                }
-            }
-        }
-        let nonnull = (s.len() - s.null_count()) as u64;
-        type_check = if t.count == 0 {
-            Check::new(
-                Code::Type,
-                name,
-                Status::Pass,
-                format!("type {} (stored as text; every value parses)", spec.kind),
-            )
-        } else {
-            Check::new(
-                Code::Type,
-                name,
-                status_bad,
-                format!(
-                    "{} of {} values are not {}s ({}); accepted forms: {}",
-                    text::int(t.count),
-                    text::int(nonnull),
-                    spec.kind,
-                    text::rows(&t.examples),
-                    if spec.kind == Kind::Date { "YYYY-MM-DD" } else { crate::timeparse::ACCEPTED }
-                ),
-            )
-            .with_counts(t.count, nonnull)
-            .with_examples(t.examples)
-        };
-    } else {
-        type_check = Check::new(
-            Code::Type,
-            name,
-            status_bad,
-            format!("column is {} ({}), the schema says {}", actual, s.dtype(), spec.kind),
-        )
-        .with_detail("actual", actual.as_str())
-        .with_detail("expected", spec.kind.as_str());
-        out.push(type_check);
-        // Values of another type cannot be judged against this column's constraints.
-        out.extend(null_check(spec, s, rows));
-        return Ok(out);
-    }
-    out.push(type_check);
-
+        Typed::Matches(c, numeric) => (c, numeric),
+    };
+    let mut out = vec![type_check];
     out.extend(null_check(spec, s, rows));
-
     if let Some(f) = &numeric {
         // NaN/inf only exist in floats; a float column with none still gets a pass.
         if actual == Kind::Float || actual == Kind::String {
-            let mut t = Tally::new();
-            for (i, v) in f.iter().enumerate() {
-                if let Some(v) = v
-                    && !v.is_finite()
-                {
-                    t.hit(i, Some(text::num(v)));
-                }
-            }
-            let status = if t.count > 0 && !spec.allow_non_finite { status_bad } else { Status::Pass };
-            let msg = if t.count == 0 {
-                "no NaN or infinite values".to_string()
-            } else {
-                format!(
-                    "{} ({}){}",
-                    text::plural(t.count, "NaN or infinite value", "NaN or infinite values"),
-                    text::rows(&t.examples),
-                    if spec.allow_non_finite { "; allowed by the schema" } else { "" }
-                )
-            };
-            out.push(
-                Check::new(Code::NonFinite, name, status, msg).with_counts(t.count, rows).with_examples(t.examples),
-            );
+            out.push(non_finite_check(spec, f, rows));
         }
         if spec.min.is_some() || spec.max.is_some() {
             out.push(range_check(spec, f));
         }
     }
-
     if spec.categories.is_some() || spec.unique || spec.pattern.is_some() {
         let as_text = s.cast(&DataType::String)?;
         let strs = as_text.str()?;
@@ -204,6 +47,166 @@ pub(super) fn check_column(spec: &ColumnSpec, s: &Series, rows: u64) -> Result<V
         }
     }
     Ok(out)
+}
+
+/// The outcome of the type check.
+enum Typed {
+    /// The values have the declared type (or parse as it); the numeric view of them for
+    /// numeric declarations.
+    Matches(Check, Option<Float64Chunked>),
+    /// Another type altogether.
+    Mismatch(Check),
+}
+
+fn type_check(spec: &ColumnSpec, s: &Series, actual: Kind) -> Result<Typed> {
+    let name = spec.name.as_str();
+    Ok(if spec.kind.accepts(actual) && !(spec.kind == Kind::Integer && actual == Kind::Float) {
+        let c = Check::new(Code::Type, name, Status::Pass, format!("type {} (stored as {})", spec.kind, s.dtype()));
+        let numeric = if actual.is_numeric() { Some(s.cast(&DataType::Float64)?.f64()?.clone()) } else { None };
+        Typed::Matches(c, numeric)
+    } else if spec.kind == Kind::Integer && actual == Kind::Float {
+        let (c, f) = whole_floats(spec, s)?;
+        Typed::Matches(c, Some(f))
+    } else if spec.kind.is_numeric() && actual == Kind::String {
+        let (c, f) = parsed_numbers(spec, s)?;
+        Typed::Matches(c, Some(f))
+    } else if matches!(spec.kind, Kind::Date | Kind::Datetime) && actual == Kind::String {
+        Typed::Matches(parsed_dates(spec, s)?, None)
+    } else {
+        Typed::Mismatch(
+            Check::new(
+                Code::Type,
+                name,
+                sev(spec.severity),
+                format!("column is {} ({}), the schema says {}", actual, s.dtype(), spec.kind),
+            )
+            .with_detail("actual", actual.as_str())
+            .with_detail("expected", spec.kind.as_str()),
+        )
+    })
+}
+
+/// The type check's verdict from the values that failed to be of the type.
+fn type_verdict(
+    spec: &ColumnSpec,
+    s: &Series,
+    t: Tally,
+    pass: String,
+    fail: impl FnOnce(&Tally, u64) -> String,
+) -> Check {
+    let nonnull = (s.len() - s.null_count()) as u64;
+    if t.count == 0 {
+        return Check::new(Code::Type, &spec.name, Status::Pass, pass);
+    }
+    let msg = fail(&t, nonnull);
+    Check::new(Code::Type, &spec.name, sev(spec.severity), msg).with_counts(t.count, nonnull).with_examples(t.examples)
+}
+
+/// An integer column stored as floats: pandas writes integer columns with missing values as
+/// floats ("3.0"); every value must still be whole.
+fn whole_floats(spec: &ColumnSpec, s: &Series) -> Result<(Check, Float64Chunked)> {
+    let f = s.f64().cloned().or_else(|_| s.cast(&DataType::Float64).and_then(|x| x.f64().cloned()))?;
+    let mut t = Tally::new();
+    for (i, v) in f.iter().enumerate() {
+        if let Some(v) = v
+            && (!v.is_finite() || v.fract() != 0.0)
+        {
+            t.hit(i, Some(text::num(v)));
+        }
+    }
+    let c = type_verdict(spec, s, t, "type integer (stored as float; every value is whole)".into(), |t, nonnull| {
+        format!(
+            "{} of {} values are not whole numbers; the schema says integer ({})",
+            text::int(t.count),
+            text::int(nonnull),
+            text::rows(&t.examples)
+        )
+    });
+    Ok((c, f))
+}
+
+/// A numeric column stored as text: every value must parse.
+fn parsed_numbers(spec: &ColumnSpec, s: &Series) -> Result<(Check, Float64Chunked)> {
+    let strs = s.str()?;
+    let mut t = Tally::new();
+    let parsed: Float64Chunked = strs
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            v.and_then(|v| match v.trim().parse::<f64>() {
+                Ok(x) if spec.kind != Kind::Integer || x.fract() == 0.0 || !x.is_finite() => Some(x),
+                _ => {
+                    t.hit(i, Some(v.to_string()));
+                    None
+                }
+            })
+        })
+        .collect();
+    let pass = format!("type {} (stored as text; every value parses)", spec.kind);
+    let c = type_verdict(spec, s, t, pass, |t, nonnull| {
+        format!(
+            "{} of {} values are not {}s ({}); the schema says {}",
+            text::int(t.count),
+            text::int(nonnull),
+            if spec.kind == Kind::Integer { "whole number" } else { "number" },
+            text::rows(&t.examples),
+            spec.kind
+        )
+    });
+    Ok((c, parsed.with_name(spec.name.as_str().into())))
+}
+
+/// A date or timestamp column stored as text: every value must parse.
+fn parsed_dates(spec: &ColumnSpec, s: &Series) -> Result<Check> {
+    let strs = s.str()?;
+    let mut t = Tally::new();
+    for (i, v) in strs.iter().enumerate() {
+        if let Some(v) = v {
+            let ok = if spec.kind == Kind::Date {
+                chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").is_ok()
+            } else {
+                crate::timeparse::parse_micros(v, None).is_some()
+            };
+            if !ok {
+                t.hit(i, Some(v.to_string()));
+            }
+        }
+    }
+    let pass = format!("type {} (stored as text; every value parses)", spec.kind);
+    Ok(type_verdict(spec, s, t, pass, |t, nonnull| {
+        format!(
+            "{} of {} values are not {}s ({}); accepted forms: {}",
+            text::int(t.count),
+            text::int(nonnull),
+            spec.kind,
+            text::rows(&t.examples),
+            if spec.kind == Kind::Date { "YYYY-MM-DD" } else { crate::timeparse::ACCEPTED }
+        )
+    }))
+}
+
+/// NaN and ±infinity, unless the schema allows them.
+fn non_finite_check(spec: &ColumnSpec, f: &Float64Chunked, rows: u64) -> Check {
+    let mut t = Tally::new();
+    for (i, v) in f.iter().enumerate() {
+        if let Some(v) = v
+            && !v.is_finite()
+        {
+            t.hit(i, Some(text::num(v)));
+        }
+    }
+    let status = if t.count > 0 && !spec.allow_non_finite { sev(spec.severity) } else { Status::Pass };
+    let msg = if t.count == 0 {
+        "no NaN or infinite values".to_string()
+    } else {
+        format!(
+            "{} ({}){}",
+            text::plural(t.count, "NaN or infinite value", "NaN or infinite values"),
+            text::rows(&t.examples),
+            if spec.allow_non_finite { "; allowed by the schema" } else { "" }
+        )
+    };
+    Check::new(Code::NonFinite, &spec.name, status, msg).with_counts(t.count, rows).with_examples(t.examples)
 }
 
 fn null_check(spec: &ColumnSpec, s: &Series, rows: u64) -> Option<Check> {

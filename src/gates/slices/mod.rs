@@ -22,8 +22,8 @@ use rayon::prelude::*;
 
 use super::model::Loaded;
 use crate::error::{quoted, user};
-use crate::results::series::SliceRow;
-use crate::results::{Check, Interval, Status, Threshold};
+use crate::results::series::{SliceRow, SlicesSeries};
+use crate::results::{Check, GateKind, GateResult, GateSeries, Interval, Status, Threshold};
 use crate::stats::intervals;
 use crate::stats::metrics::{Metric, Preds};
 use crate::text;
@@ -171,30 +171,64 @@ pub fn judge(metric: Metric, e: &Estimate, bound: f64) -> Status {
 }
 
 /// Runs the gate on loaded predictions; every slice column exists in `loaded.frame`.
-pub fn run(loaded: &Loaded, s: &Settings) -> Result<crate::results::GateResult> {
+pub fn run(loaded: &Loaded, s: &Settings) -> Result<GateResult> {
     let m = metric(loaded, s);
     let overall = estimate(&loaded.preds, m, s.level, s.bootstrap, s.seed).ok_or_else(|| {
         user(format!("{m} is undefined on the predictions as a whole"))
             .hint("a ranking metric needs both classes; R² needs a label that varies")
     })?;
     let bound_v = bound(m, overall.value, s);
-    let mut checks = Vec::new();
-    if let Some(inv) = &loaded.invalid {
-        checks.push(inv.clone());
+    let mut checks: Vec<Check> = loaded.invalid.iter().cloned().collect();
+    checks.push(overall_check(loaded, m, &overall, s));
+    let mut rows = Vec::new();
+    let mut notes = Vec::new();
+    for by in &s.by {
+        let ordered = groups(loaded, by, s, &mut notes)?;
+        let evaluated: Vec<(Check, SliceRow)> =
+            ordered.par_iter().map(|(key, idx)| slice_check(loaded, by, key, idx, s, bound_v, &overall)).collect();
+        for (c, r) in evaluated {
+            checks.push(c);
+            rows.push(r);
+        }
     }
-    let overall_status = match s.min {
-        Some(min) => judge(m, &overall, min),
+    let mut g = GateResult::from_checks("slices", GateKind::Slices, checks);
+    g.summary = summary(m, overall.value, &rows);
+    g.thresholds.values = serde_json::json!({
+        "metric": m,
+        "min": s.min,
+        "max_gap": s.max_gap,
+        "min_rows": s.min_rows,
+        "bound": bound_v,
+        "confidence": s.level,
+    });
+    g.method = method(s);
+    g.series = Some(GateSeries::Slices(SlicesSeries {
+        metric: m,
+        higher_is_better: m.higher_is_better(),
+        overall: overall.value,
+        overall_interval: overall.interval,
+        bound: bound_v,
+        slices: rows,
+    }));
+    g.notes = notes;
+    Ok(g)
+}
+
+/// The metric over all rows, judged against `min` when one is set.
+fn overall_check(loaded: &Loaded, m: Metric, overall: &Estimate, s: &Settings) -> Check {
+    let status = match s.min {
+        Some(min) => judge(m, overall, min),
         None => Status::Pass,
     };
     let mut oc = Check::new(
         Code::Overall,
         "overall",
-        overall_status,
+        status,
         format!(
             "{m} {} over {} rows{}",
             text::num(overall.value),
             text::int(loaded.preds.len() as u64),
-            interval_text(&overall, s.level)
+            interval_text(overall, s.level)
         ),
     )
     .with_value(m.name(), overall.value);
@@ -211,55 +245,49 @@ pub fn run(loaded: &Loaded, s: &Settings) -> Result<crate::results::GateResult> 
             Threshold::at_most(None, Some(min))
         });
     }
-    checks.push(oc);
+    oc
+}
 
-    let mut rows = Vec::new();
-    let mut notes = Vec::new();
-    for by in &s.by {
-        let k = keys(&loaded.frame, by)?;
-        let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut missing = 0u64;
-        for (i, key) in k.into_iter().enumerate() {
-            match key {
-                Some(key) => groups.entry(key).or_default().push(i),
-                None => missing += 1,
-            }
-        }
-        let mut ordered: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
-        ordered.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
-        if ordered.len() > s.max_slices {
-            let dropped = ordered.len() - s.max_slices;
-            let dropped_rows: usize = ordered[s.max_slices..].iter().map(|g| g.1.len()).sum();
-            notes.push(format!(
-                "{} has {} distinct values; the {} largest slices were evaluated, {} smaller ones ({} rows) were not (max_slices = {})",
-                by.label(),
-                text::int(ordered.len() as u64),
-                s.max_slices,
-                text::int(dropped as u64),
-                text::int(dropped_rows as u64),
-                s.max_slices
-            ));
-            ordered.truncate(s.max_slices);
-        }
-        if missing > 0 {
-            notes.push(format!("{} rows have no value for {} and belong to no slice", text::int(missing), by.label()));
-        }
-        let evaluated: Vec<(Check, SliceRow)> =
-            ordered.par_iter().map(|(key, idx)| slice_check(loaded, by, key, idx, s, bound_v, &overall)).collect();
-        for (c, r) in evaluated {
-            checks.push(c);
-            rows.push(r);
+/// The rows of each slice of `by`, largest first, at most `max_slices` of them.
+fn groups(loaded: &Loaded, by: &SliceBy, s: &Settings, notes: &mut Vec<String>) -> Result<Vec<(String, Vec<usize>)>> {
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut missing = 0u64;
+    for (i, key) in keys(&loaded.frame, by)?.into_iter().enumerate() {
+        match key {
+            Some(key) => groups.entry(key).or_default().push(i),
+            None => missing += 1,
         }
     }
+    let mut ordered: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
+    ordered.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+    if ordered.len() > s.max_slices {
+        let dropped = ordered.len() - s.max_slices;
+        let dropped_rows: usize = ordered[s.max_slices..].iter().map(|g| g.1.len()).sum();
+        notes.push(format!(
+            "{} has {} distinct values; the {} largest slices were evaluated, {} smaller ones ({} rows) were not (max_slices = {})",
+            by.label(),
+            text::int(ordered.len() as u64),
+            s.max_slices,
+            text::int(dropped as u64),
+            text::int(dropped_rows as u64),
+            s.max_slices
+        ));
+        ordered.truncate(s.max_slices);
+    }
+    if missing > 0 {
+        notes.push(format!("{} rows have no value for {} and belong to no slice", text::int(missing), by.label()));
+    }
+    Ok(ordered)
+}
 
-    let mut g = crate::results::GateResult::from_checks("slices", crate::results::GateKind::Slices, checks);
+fn summary(m: Metric, overall: f64, rows: &[SliceRow]) -> String {
     let failing: Vec<&SliceRow> = rows.iter().filter(|r| r.status == Status::Fail).collect();
-    let warning: Vec<&SliceRow> = rows.iter().filter(|r| r.status == Status::Warn).collect();
+    let warning = rows.iter().filter(|r| r.status == Status::Warn).count();
     let small = rows.iter().filter(|r| r.status == Status::Skipped).count();
     let describe = |r: &&SliceRow| format!("{}={} ({})", r.by, r.slice, r.value.map(text::num).unwrap_or_default());
-    g.summary = format!(
+    format!(
         "{m} {} overall; {} slices: {}{}{}",
-        text::num(overall.value),
+        text::num(overall),
         rows.len(),
         if failing.is_empty() {
             "none clearly below the bound".to_string()
@@ -270,18 +298,14 @@ pub fn run(loaded: &Loaded, s: &Settings) -> Result<crate::results::GateResult> 
                 failing.iter().take(3).map(describe).collect::<Vec<_>>().join(", ")
             )
         },
-        if warning.is_empty() { String::new() } else { format!(", {} uncertain", warning.len()) },
+        if warning == 0 { String::new() } else { format!(", {warning} uncertain") },
         if small == 0 { String::new() } else { format!(", {small} too small to judge") }
-    );
-    g.thresholds.values = serde_json::json!({
-        "metric": m,
-        "min": s.min,
-        "max_gap": s.max_gap,
-        "min_rows": s.min_rows,
-        "bound": bound_v,
-        "confidence": s.level,
-    });
-    g.method.insert(
+    )
+}
+
+fn method(s: &Settings) -> std::collections::BTreeMap<String, serde_json::Value> {
+    let mut m = std::collections::BTreeMap::new();
+    m.insert(
         "verdict".into(),
         format!(
             "bound = {}; fail when the {}% interval is entirely past the bound, warn when it straddles it; slices under {} rows are not judged",
@@ -296,7 +320,7 @@ pub fn run(loaded: &Loaded, s: &Settings) -> Result<crate::results::GateResult> 
         )
         .into(),
     );
-    g.method.insert(
+    m.insert(
         "intervals".into(),
         format!(
             "Wilson for accuracy, precision and recall; above 5,000 rows DeLong's normal interval for ROC AUC and the normal interval of the per-row mean for log loss, Brier and MAE; the delta-method interval for F1; otherwise percentile bootstrap with seed {} and up to {} resamples (fewer for large slices)",
@@ -304,16 +328,7 @@ pub fn run(loaded: &Loaded, s: &Settings) -> Result<crate::results::GateResult> 
         )
         .into(),
     );
-    g.series = Some(crate::results::GateSeries::Slices(crate::results::series::SlicesSeries {
-        metric: m,
-        higher_is_better: m.higher_is_better(),
-        overall: overall.value,
-        overall_interval: overall.interval,
-        bound: bound_v,
-        slices: rows,
-    }));
-    g.notes = notes;
-    Ok(g)
+    m
 }
 
 fn interval_text(e: &Estimate, level: f64) -> String {

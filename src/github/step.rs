@@ -1,5 +1,7 @@
-//! GitHub Actions integration that needs no API: the job summary (`$GITHUB_STEP_SUMMARY`)
-//! and workflow-command annotations (`::error::` / `::warning::`) for failing checks.
+//! Publishing inside a GitHub Actions step, no API needed: the job summary
+//! (`$GITHUB_STEP_SUMMARY`), workflow-command annotations (`::error::` / `::warning::`) for
+//! failing checks, and the step outputs (`$GITHUB_OUTPUT`). A publisher decides nothing: it
+//! writes what the results and the rendered Markdown already say.
 
 use std::io::Write;
 
