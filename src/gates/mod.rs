@@ -88,3 +88,86 @@ pub fn code_of_kind(kind: GateKind, code: &str) -> bool {
         GateKind::Thresholds => false,
     }
 }
+
+/// The default of every reviewable setting, as the Markdown table the README shows (a
+/// test keeps the two equal). Keys that repeat per metric are folded into one row.
+pub fn defaults_table() -> String {
+    use knobs::{KnobValue, Looser};
+    let gates: [(GateKind, Vec<Knob>); 4] = [
+        (GateKind::Leakage, leakage::Settings::default().knobs()),
+        (GateKind::Slices, slices::Settings::default().knobs()),
+        (GateKind::Baseline, baseline::Settings::default().knobs()),
+        (GateKind::Drift, drift::Settings::default().knobs()),
+    ];
+    let mut out = String::from("| gate | key | default | looser when |\n|---|---|---|---|\n");
+    for (kind, knobs) in gates {
+        let mut seen: Vec<String> = Vec::new();
+        for k in &knobs {
+            let prefix = k.key.split('.').next().unwrap_or(&k.key);
+            let family: Vec<&Knob> = knobs.iter().filter(|o| o.key.starts_with(&format!("{prefix}."))).collect();
+            let folded = family.len() > 4 && family.iter().all(|o| o.value == k.value);
+            let key = if folded { format!("{prefix}.<metric>") } else { k.key.clone() };
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key.clone());
+            let value = match &k.value {
+                KnobValue::Num(None) | KnobValue::Text(None) => "none".to_string(),
+                KnobValue::List(None) => "all".to_string(),
+                KnobValue::List(Some(v)) if v.is_empty() => "none".to_string(),
+                v => v.show(),
+            };
+            let looser = match k.looser {
+                Looser::Higher => "higher".to_string(),
+                Looser::Lower => "lower".to_string(),
+                Looser::When(b) => format!("`{b}`"),
+                Looser::Fewer => "fewer entries".to_string(),
+                Looser::More => "more entries".to_string(),
+                Looser::Order(o) => format!("later in {}", o.join(" → ")),
+                Looser::Unranked => "any change".to_string(),
+            };
+            out.push_str(&format!("| {kind} | `{key}` | {value} | {looser} |\n"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_well_formed_and_named_by_their_gate() {
+        let mut all = codes();
+        all.extend(listing::<crate::review::codes::Code>());
+        let mut seen = std::collections::HashSet::new();
+        let shape = regex::Regex::new(r"^[a-z]+\.[a-z0-9-]+$").unwrap();
+        for (c, d) in &all {
+            assert!(seen.insert(*c), "duplicate code {c}");
+            assert!(shape.is_match(c), "{c}");
+            assert!(d.ends_with('.'), "{c}: the description should be a sentence");
+        }
+        for kind in GateKind::CONFIGURED {
+            for (c, _) in codes().iter().filter(|(c, _)| c.starts_with(&format!("{kind}."))) {
+                assert!(code_of_kind(kind, c), "{c} is not in the {kind} gate's enum");
+            }
+        }
+    }
+
+    #[test]
+    fn knob_keys_are_unique_per_gate() {
+        let text = "[data]\nt = \"t.csv\"\n[columns]\nlabel = \"y\"\n\
+                    [gates.schema]\nschema = \"s.json\"\n[gates.drift]\nreference = \"t\"\ncurrent = \"t\"\n\
+                    [gates.leakage]\ntrain = \"t\"\n[gates.slices]\npredictions = \"t\"\nby = [\"a\"]\n\
+                    [gates.baseline]\ncandidate = \"t\"\nbaseline = \"trivial\"\n";
+        let specs = crate::config::gates_of_text(text).unwrap();
+        assert_eq!(specs.len(), 5);
+        for (kind, spec) in specs {
+            let knobs = spec.unwrap().knobs();
+            let mut keys = std::collections::HashSet::new();
+            for k in &knobs {
+                assert!(keys.insert(k.key.clone()), "{kind}: knob {} listed twice", k.key);
+            }
+        }
+    }
+}

@@ -350,6 +350,10 @@ fn positive_class(distinct: &[String], shown: &str, spec: &PredSpec) -> Result<S
     }
 }
 
+/// How an unset metric reads in a review: the task's default applies (see
+/// [`default_metric`]).
+pub const TASK_DEFAULT: &str = "the task's default";
+
 /// The default metric of a task.
 pub fn default_metric(task: Task) -> Metric {
     match task {

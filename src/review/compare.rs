@@ -208,3 +208,49 @@ mod tests {
         assert_eq!(diff("bins = 10", "bins = 20")[0].dir, Dir::Looser, "unrankable changes need a sign-off");
     }
 }
+
+#[cfg(test)]
+mod schema_tests {
+    use super::*;
+    use crate::gates::knobs::Reviewed;
+    use crate::gates::schema::DataSchema;
+
+    fn diff(old: serde_json::Value, new: serde_json::Value) -> Vec<Change> {
+        let ka = DataSchema::parse(&old.to_string(), "a").unwrap().knobs();
+        let kb = DataSchema::parse(&new.to_string(), "b").unwrap().knobs();
+        let no = |_: &str| true;
+        changes(GateKind::Schema, &Side { knobs: &ka, written: &no }, &Side { knobs: &kb, written: &no })
+    }
+
+    #[test]
+    fn schema_changes_are_ranked() {
+        let old = serde_json::json!({"columns": [{"name": "age", "type": "integer", "min": 18, "max": 99, "nullable": false},
+                                                  {"name": "plan", "type": "string", "categories": ["a", "b"]},
+                                                  {"name": "gone", "type": "float"}]});
+        let new = serde_json::json!({"columns": [{"name": "age", "type": "integer", "min": 0, "max": 99},
+                                                  {"name": "plan", "type": "string", "categories": ["a"]},
+                                                  {"name": "new", "type": "float"}]});
+        let c = diff(old, new);
+        let find = |w: &str| c.iter().find(|x| x.what == w).unwrap_or_else(|| panic!("{w}: {c:?}"));
+        assert_eq!(find("\"age\".min").dir, Dir::Looser);
+        assert_eq!(find("\"age\".nullable").dir, Dir::Looser);
+        assert_eq!(find("\"plan\".categories").dir, Dir::Tighter);
+        assert_eq!(find("columns").dir, Dir::Looser, "a declared column was removed");
+        assert!(c.iter().all(|x| !x.what.starts_with("\"new\".") && !x.what.starts_with("\"gone\".")), "{c:?}");
+        let rows = diff(
+            serde_json::json!({"rows": {"min": 1000}, "columns": []}),
+            serde_json::json!({"rows": {"min": 500}, "columns": []}),
+        );
+        assert_eq!((rows[0].from.as_str(), rows[0].to.as_str(), rows[0].dir), ("1000", "500", Dir::Looser), "{rows:?}");
+    }
+
+    #[test]
+    fn a_new_column_tightens() {
+        let c = diff(
+            serde_json::json!({"columns": [{"name": "a", "type": "float"}]}),
+            serde_json::json!({"columns": [{"name": "a", "type": "float"}, {"name": "b", "type": "float"}]}),
+        );
+        assert_eq!(c.len(), 1, "{c:?}");
+        assert_eq!(c[0].dir, Dir::Tighter);
+    }
+}

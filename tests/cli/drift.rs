@@ -265,3 +265,47 @@ fn importance_orders_the_report_and_weights_the_verdict() {
     assert_eq!(code, 1);
     assert_eq!(v["gates"][0]["status"], "fail");
 }
+
+/// One threshold followed from mlgate.toml to the report: `psi = { fail = 0.33 }` keeps
+/// the default warn level, reaches every check, the recorded thresholds, the chart's series
+/// and the Markdown table — and `--threshold psi=,0.33` means exactly the same.
+#[test]
+fn one_threshold_one_meaning_from_config_to_report() {
+    let dir = churn_sandbox();
+    let d = dir.path();
+    let cfg = std::fs::read_to_string(d.join("mlgate.toml")).unwrap();
+    let cfg = cfg.replace("score_reference = \"candidate\"", "score_reference = \"candidate\"\npsi = { fail = 0.33 }");
+    write(d, "mlgate.toml", &cfg);
+    let out = mlgate(d).args(["check", "--out", "rep"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("rep/results.json")).unwrap()).unwrap();
+    let g = r["gates"].as_array().unwrap().iter().find(|g| g["kind"] == "drift").unwrap();
+    let expected = serde_json::json!({"warn": 0.1, "fail": 0.33});
+    assert_eq!(g["thresholds"]["values"]["psi"], expected);
+    assert_eq!(g["series"]["psi"], expected);
+    let psi: Vec<&serde_json::Value> =
+        g["checks"].as_array().unwrap().iter().filter(|c| c["code"] == "drift.psi").collect();
+    assert!(!psi.is_empty());
+    for c in &psi {
+        assert_eq!(c["threshold"], serde_json::json!({"warn": 0.1, "fail": 0.33, "comparison": "at_most"}), "{c}");
+    }
+    let md = std::fs::read_to_string(d.join("rep/report.md")).unwrap();
+    assert!(md.contains("≤ 0.1 warn · ≤ 0.33 fail"), "{md}");
+
+    let (_, adhoc, _) = run_json(
+        d,
+        &[
+            "gate",
+            "drift",
+            "--reference",
+            "data/train.csv",
+            "--current",
+            "data/serving_sample.jsonl",
+            "--threshold",
+            "psi=,0.33",
+        ],
+    );
+    let g = &adhoc["gates"][0];
+    assert_eq!(g["thresholds"]["values"]["psi"], expected, "the flag merges like the table");
+}

@@ -26,3 +26,13 @@ fn the_readme_configuration_reference_runs() {
         assert!(stdout(&out).contains(gate), "{gate} ran: {}", stdout(&out));
     }
 }
+
+/// The README's table of defaults is the settings types' own, so a default is written once.
+#[test]
+fn the_readme_defaults_table_is_generated_from_the_settings() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let start = "<!-- defaults-table: generated from the settings types; do not edit by hand -->\n";
+    let table = readme.split(start).nth(1).and_then(|t| t.split("<!-- /defaults-table -->").next());
+    let expected = mlgate::gates::defaults_table();
+    assert_eq!(table, Some(expected.as_str()), "README.md's defaults table is stale; replace it with:\n{expected}");
+}

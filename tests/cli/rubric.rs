@@ -8,7 +8,11 @@ fn score_json(dir: &Path, extra: &[&str]) -> (i32, serde_json::Value, String) {
     let out = mlgate(dir).args(["score", "--format", "json"]).args(extra).output().unwrap();
     let err = stderr(&out);
     assert!(!err.contains("panicked"), "{err}");
-    (out.status.code().unwrap_or(-1), serde_json::from_str(&stdout(&out)).unwrap_or(serde_json::Value::Null), err)
+    let v = serde_json::from_str(&stdout(&out)).unwrap_or(serde_json::Value::Null);
+    if !v.is_null() {
+        assert_valid("results.schema.json", &v);
+    }
+    (out.status.code().unwrap_or(-1), v, err)
 }
 
 fn test_of<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
@@ -206,6 +210,7 @@ fn audits_keep_dated_snapshots_and_show_the_trend() {
     assert_eq!(snaps.len(), 2, "{snaps:?}");
     let r: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.join("a2/results.json")).unwrap()).unwrap();
+    assert_valid("results.schema.json", &r);
     let h = r["rubric"]["history"].as_array().unwrap();
     assert_eq!(h.len(), 2);
     assert_eq!(h[0]["date"], "2025-10-01");

@@ -304,8 +304,9 @@ pub struct DriftGateArgs {
     #[arg(long, default_value_t = drift::Settings::default().compare.epsilon, value_name = "SHARE")]
     pub epsilon: f64,
 
-    /// Levels as STAT=WARN,FAIL (either may be empty), repeatable. STAT is one of psi, ks,
-    /// wasserstein, js, chi2, null_rate, unseen, importance_share.
+    /// Levels as STAT=WARN,FAIL, repeatable. STAT is one of psi, ks, wasserstein, js, chi2,
+    /// null_rate, unseen, importance_share. A level left empty keeps its default, as a table
+    /// in mlgate.toml that sets one level does.
     /// Example: --threshold psi=0.1,0.25 --threshold ks=,0.1
     #[arg(long = "threshold", value_name = "STAT=WARN,FAIL")]
     pub thresholds: Vec<String>,

@@ -63,7 +63,11 @@ impl Reviewed for Settings {
         let mut k = vec![
             Knob::new(
                 "metrics",
-                KnobValue::List(Some(self.metrics.iter().map(|m| m.name().to_string()).collect())),
+                KnobValue::List(Some(if self.metrics.is_empty() {
+                    vec![crate::gates::model::TASK_DEFAULT.to_string()]
+                } else {
+                    self.metrics.iter().map(|m| m.name().to_string()).collect()
+                })),
                 Looser::Fewer,
             ),
             Knob::num("confidence", Some(self.level), Looser::Higher),

@@ -80,7 +80,11 @@ impl Default for Settings {
 impl Reviewed for Settings {
     fn knobs(&self) -> Vec<Knob> {
         let mut k = vec![
-            Knob::new("metric", KnobValue::Text(self.metric.map(|m| m.name().to_string())), Looser::Unranked),
+            Knob::text(
+                "metric",
+                self.metric.map(|m| m.name()).unwrap_or(crate::gates::model::TASK_DEFAULT),
+                Looser::Unranked,
+            ),
             // `min` is a floor for higher-is-better metrics.
             Knob::num("min", self.min, Looser::Lower),
             Knob::num("max_gap", self.max_gap, Looser::Higher),
