@@ -12,6 +12,11 @@ use crate::error::quoted;
 use crate::results::Levels;
 use crate::stats::metrics::Metric;
 
+/// `enabled` when a gate table does not say: a table present is a gate that runs.
+pub fn on() -> bool {
+    true
+}
+
 /// What validating a gate table needs besides the table itself.
 pub struct Cx<'a> {
     /// Names defined in `[data]` and `[predictions]`. `None` for ad hoc runs, where inputs

@@ -476,6 +476,11 @@ impl Check {
 }
 
 impl GateResult {
+    /// The first check with this code and subject.
+    pub fn check(&self, code: &str, subject: &str) -> Option<&Check> {
+        self.checks.iter().find(|c| c.code == code && c.subject == subject)
+    }
+
     /// A gate result whose status is the worst of its checks.
     pub fn from_checks(id: &str, kind: GateKind, checks: Vec<Check>) -> GateResult {
         let status = Status::worst(checks.iter().map(|c| c.status));

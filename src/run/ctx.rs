@@ -17,6 +17,17 @@ pub struct RunCtx {
     pending: Vec<(String, std::thread::JoinHandle<Result<String>>)>,
 }
 
+/// The record of a dataset.
+fn input_of(src: &Source, rows: Option<u64>, sha256: &str) -> Input {
+    Input {
+        name: src.name.clone(),
+        path: src.display.clone(),
+        format: src.format.as_str().to_string(),
+        sha256: sha256.to_string(),
+        rows,
+    }
+}
+
 impl RunCtx {
     /// Records a dataset that was read, hashing the file.
     pub fn record_source(&mut self, src: &Source, rows: Option<u64>) -> Result<()> {
@@ -25,16 +36,7 @@ impl RunCtx {
 
     /// Records a dataset whose digest is already known.
     pub fn record_source_digest(&mut self, src: &Source, rows: Option<u64>, sha256: &str) {
-        self.inputs.insert(
-            src.name.clone(),
-            Input {
-                name: src.name.clone(),
-                path: src.display.clone(),
-                format: src.format.as_str().to_string(),
-                sha256: sha256.to_string(),
-                rows,
-            },
-        );
+        self.inputs.insert(src.name.clone(), input_of(src, rows, sha256));
     }
 
     /// Records a dataset and hashes it on a background thread, so hashing a large file
@@ -46,16 +48,7 @@ impl RunCtx {
             }
             return;
         }
-        self.inputs.insert(
-            src.name.clone(),
-            Input {
-                name: src.name.clone(),
-                path: src.display.clone(),
-                format: src.format.as_str().to_string(),
-                sha256: String::new(),
-                rows,
-            },
-        );
+        self.inputs.insert(src.name.clone(), input_of(src, rows, ""));
         let path = src.path.clone();
         self.pending.push((src.name.clone(), std::thread::spawn(move || crate::provenance::sha256_file(&path))));
     }

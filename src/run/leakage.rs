@@ -6,7 +6,6 @@ use anyhow::Result;
 use super::RunCtx;
 use super::resolve::Resolve;
 use crate::data::Source;
-use crate::error::quoted;
 use crate::gates::leakage::cfg::{Spec, TABLE};
 use crate::gates::leakage::{self, Settings};
 use crate::results::GateResult;
@@ -52,18 +51,5 @@ fn require_columns(spec: &Spec, train: &Source, schema: &polars::prelude::Schema
     for f in s.features.iter().flatten() {
         needed.push((f, (TABLE, "features"), "a listed feature"));
     }
-    let names: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
-    for (name, setting, role) in needed {
-        if schema.contains(name) {
-            continue;
-        }
-        let message = format!("{role} {} is not a column of {} ({})", quoted(name), quoted(&train.display), train.name);
-        let hint = format!(
-            "{}the file has: {}",
-            crate::diag::did_you_mean(name, names.iter().copied()),
-            crate::data::preview_names(&names)
-        );
-        return Err(resolve.locate(spec.spans.problem(name, setting, message, hint)));
-    }
-    Ok(())
+    super::require_columns(schema, train, &needed, &spec.spans, resolve)
 }

@@ -16,10 +16,13 @@ pub mod resolve;
 pub mod schema;
 
 use anyhow::Result;
+use polars::prelude::Schema;
 
 use crate::config::Config;
-use crate::error::user;
+use crate::data::Source;
+use crate::error::{quoted, user};
 use crate::gates::GateSpec;
+use crate::gates::cfg::Spans;
 use crate::results::GateResult;
 pub use ctx::RunCtx;
 pub use resolve::{ConfigResolver, FlagResolver, Resolve};
@@ -49,4 +52,29 @@ pub fn configured(cfg: &Config, ctx: &mut RunCtx, progress: &crate::ui::Progress
         out.extend(gate(spec, &resolve, ctx)?);
     }
     Ok(out)
+}
+
+/// Every `(column, setting, role)` must be a column of the file.
+pub(crate) fn require_columns(
+    schema: &Schema,
+    src: &Source,
+    needed: &[(&str, (&str, &str), &str)],
+    spans: &Spans,
+    resolve: &dyn Resolve,
+) -> Result<()> {
+    let names: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
+    for (column, setting, role) in needed {
+        if schema.contains(column) {
+            continue;
+        }
+        let message = format!("{role} {} is not a column of {} ({})", quoted(column), quoted(&src.display), src.name);
+        let hint = format!(
+            "{}the file has {} columns: {}",
+            crate::diag::did_you_mean(column, names.iter().copied()),
+            names.len(),
+            crate::data::preview_names(&names)
+        );
+        return Err(resolve.locate(spans.problem(column, *setting, message, hint)));
+    }
+    Ok(())
 }

@@ -2,12 +2,10 @@
 //! label, score, prediction, entity and slice columns the settings name exist.
 
 use anyhow::Result;
-use polars::prelude::Schema;
 
 use super::RunCtx;
 use super::resolve::Resolve;
 use crate::data::Source;
-use crate::error::quoted;
 use crate::gates::baseline::cfg::Spec as BaselineSpec;
 use crate::gates::cfg::Spans;
 use crate::gates::model::{self, Loaded, PredSpec};
@@ -32,35 +30,10 @@ fn load(
     needed.extend(spec.score.as_deref().map(|s| (s, ("[columns]", "score"), "the score")));
     needed.extend(spec.prediction.as_deref().map(|p| (p, ("[columns]", "prediction"), "the predicted class")));
     needed.extend_from_slice(extra);
-    require(df.schema(), src, &needed, spans, resolve)?;
+    super::require_columns(df.schema(), src, &needed, spans, resolve)?;
     let loaded = model::from_frame(df, &src.display, spec, metrics)?;
     ctx.record_source_async(src, Some(loaded.total_rows));
     Ok(loaded)
-}
-
-/// Every `(column, setting, role)` must be a column of the file.
-fn require(
-    schema: &Schema,
-    src: &Source,
-    needed: &[(&str, (&str, &str), &str)],
-    spans: &Spans,
-    resolve: &dyn Resolve,
-) -> Result<()> {
-    let names: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
-    for (column, setting, role) in needed {
-        if schema.contains(column) {
-            continue;
-        }
-        let message = format!("{role} {} is not a column of {} ({})", quoted(column), quoted(&src.display), src.name);
-        let hint = format!(
-            "{}the file has {} columns: {}",
-            crate::diag::did_you_mean(column, names.iter().copied()),
-            names.len(),
-            crate::data::preview_names(&names)
-        );
-        return Err(resolve.locate(spans.problem(column, *setting, message, hint)));
-    }
-    Ok(())
 }
 
 /// The slices gate on its predictions.

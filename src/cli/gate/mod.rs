@@ -17,6 +17,8 @@ use crate::diag::Problems;
 use crate::gates::GateSpec;
 use crate::gates::cfg::Cx;
 use crate::gates::columns::Columns;
+use crate::gates::{baseline::cfg as baseline, drift::cfg as drift, leakage::cfg as leakage};
+use crate::gates::{schema::cfg as schema, slices::cfg as slices};
 use crate::run::{FlagResolver, RunCtx};
 pub use defs::{GateArgs, GateKind};
 
@@ -25,17 +27,14 @@ pub fn run(args: GateArgs, ui: &Ui) -> Result<i32> {
         GateKind::Schema(a) => {
             let names = names_for(&a.data);
             let raw = convert::schema(a, &names);
-            let mut p = Problems::new(crate::gates::schema::cfg::TABLE);
-            let spec = GateSpec::Schema(raw.validate(&Cx::ad_hoc(&Columns::default()), &mut p));
-            fail_on_problems(p)?;
+            let columns = Columns::default();
+            let spec = validated(schema::TABLE, |cx, p| GateSpec::Schema(raw.validate(cx, p)), &columns)?;
             let files = names.iter().cloned().zip(a.data.iter().map(|d| (d.clone(), "--data"))).collect();
             ("schema", spec, files, &a.report)
         }
         GateKind::Drift(a) => {
             let (raw, columns) = convert::drift(a)?;
-            let mut p = Problems::new(crate::gates::drift::cfg::TABLE);
-            let spec = GateSpec::Drift(raw.validate(&Cx::ad_hoc(&columns), &mut p));
-            fail_on_problems(p)?;
+            let spec = validated(drift::TABLE, |cx, p| GateSpec::Drift(raw.validate(cx, p)), &columns)?;
             let mut files = vec![
                 ("reference".to_string(), (a.reference.clone(), "--reference")),
                 ("current".to_string(), (a.current.clone(), "--current")),
@@ -47,9 +46,7 @@ pub fn run(args: GateArgs, ui: &Ui) -> Result<i32> {
         }
         GateKind::Leakage(a) => {
             let (raw, columns) = convert::leakage(a)?;
-            let mut p = Problems::new(crate::gates::leakage::cfg::TABLE);
-            let spec = GateSpec::Leakage(raw.validate(&Cx::ad_hoc(&columns), &mut p));
-            fail_on_problems(p)?;
+            let spec = validated(leakage::TABLE, |cx, p| GateSpec::Leakage(raw.validate(cx, p)), &columns)?;
             let mut files = vec![("train".to_string(), (a.train.clone(), "--train"))];
             if let Some(t) = &a.test {
                 files.push(("test".into(), (t.clone(), "--test")));
@@ -58,18 +55,14 @@ pub fn run(args: GateArgs, ui: &Ui) -> Result<i32> {
         }
         GateKind::Slices(a) => {
             let (raw, columns) = convert::slices(a)?;
-            let mut p = Problems::new(crate::gates::slices::cfg::TABLE);
-            let spec = GateSpec::Slices(raw.validate(&Cx::ad_hoc(&columns), &mut p));
-            fail_on_problems(p)?;
+            let spec = validated(slices::TABLE, |cx, p| GateSpec::Slices(raw.validate(cx, p)), &columns)?;
             ("slices", spec, vec![("predictions".to_string(), (a.predictions.clone(), "--predictions"))], &a.report)
         }
         GateKind::Baseline(a) => {
             let (raw, columns) = convert::baseline(a)?;
-            let mut p = Problems::new(crate::gates::baseline::cfg::TABLE);
-            let spec = GateSpec::Baseline(raw.validate(&Cx::ad_hoc(&columns), &mut p));
-            fail_on_problems(p)?;
+            let spec = validated(baseline::TABLE, |cx, p| GateSpec::Baseline(raw.validate(cx, p)), &columns)?;
             let mut files = vec![("candidate".to_string(), (a.candidate.clone(), "--candidate"))];
-            if a.baseline != crate::gates::baseline::cfg::TRIVIAL {
+            if a.baseline != baseline::TRIVIAL {
                 files.push(("baseline".into(), (PathBuf::from(&a.baseline), "--baseline")));
             }
             ("baseline", spec, files, &a.report)
@@ -87,10 +80,17 @@ pub fn run(args: GateArgs, ui: &Ui) -> Result<i32> {
     run_ad_hoc(kind, report, ui, |ctx| crate::run::gate(&spec, &resolver, ctx))
 }
 
-/// Problems in the flags are usage errors, all reported at once.
-fn fail_on_problems(p: Problems) -> Result<()> {
+/// Validates a table built from flags like one read from mlgate.toml; problems in the
+/// flags are usage errors, all reported at once.
+fn validated(
+    table: &str,
+    validate: impl FnOnce(&Cx<'_>, &mut Problems) -> GateSpec,
+    columns: &Columns,
+) -> Result<GateSpec> {
+    let mut p = Problems::new(table);
+    let spec = validate(&Cx::ad_hoc(columns), &mut p);
     if p.is_empty() {
-        return Ok(());
+        return Ok(spec);
     }
     Err(crate::error::user(crate::diag::render_flags(&p.list, &convert::flag_of))
         .hint("fix the flags and run again; nothing was written")

@@ -19,15 +19,11 @@ pub const TABLE: &str = "[gates.baseline]";
 /// The value of `baseline` that compares with a trivial model instead of a champion.
 pub const TRIVIAL: &str = "trivial";
 
-fn yes() -> bool {
-    true
-}
-
 /// `[gates.baseline]`: the candidate against the champion (or a trivial model).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Raw {
-    #[serde(default = "yes")]
+    #[serde(default = "crate::gates::cfg::on")]
     pub enabled: bool,
     /// The candidate's predictions (a [predictions] name).
     pub candidate: Spanned<String>,

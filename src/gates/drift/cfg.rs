@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::settings::{Compat, Correction, Method, Settings, Stat};
+use super::settings::{Compat, Correction, Method, Settings, Stat, stat_field};
 use crate::diag::Problems;
 use crate::gates::cfg::{Cx, Spans, check_count, check_levels, check_open, get, span};
 use crate::gates::knobs::{Knob, KnobValue, Looser, Reviewed};
@@ -18,15 +18,11 @@ use crate::stats::psi::EmptyBins;
 /// The table name problems are reported under.
 pub const TABLE: &str = "[gates.drift]";
 
-fn yes() -> bool {
-    true
-}
-
 /// `[gates.drift]`: compare a current sample with a reference, column by column.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Raw {
-    #[serde(default = "yes")]
+    #[serde(default = "crate::gates::cfg::on")]
     pub enabled: bool,
     /// A [data]/[predictions] name, or the path of a saved profile (`….json`).
     pub reference: Spanned<String>,
@@ -111,28 +107,12 @@ impl Raw {
 
     /// The level table of a statistic, as written.
     pub fn levels(&self, s: Stat) -> &Option<Spanned<Levels>> {
-        match s {
-            Stat::Psi => &self.psi,
-            Stat::Ks => &self.ks,
-            Stat::Wasserstein => &self.wasserstein,
-            Stat::Js => &self.js,
-            Stat::Chi2 => &self.chi2,
-            Stat::NullRate => &self.null_rate,
-            Stat::Unseen => &self.unseen,
-        }
+        stat_field!(s, &self)
     }
 
     /// Where a statistic's levels are set from flags (`--threshold STAT=WARN,FAIL`).
     pub fn levels_mut(&mut self, s: Stat) -> &mut Option<Spanned<Levels>> {
-        match s {
-            Stat::Psi => &mut self.psi,
-            Stat::Ks => &mut self.ks,
-            Stat::Wasserstein => &mut self.wasserstein,
-            Stat::Js => &mut self.js,
-            Stat::Chi2 => &mut self.chi2,
-            Stat::NullRate => &mut self.null_rate,
-            Stat::Unseen => &mut self.unseen,
-        }
+        stat_field!(s, &mut self)
     }
 }
 

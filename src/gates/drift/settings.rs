@@ -114,37 +114,30 @@ pub struct FeatureThresholds {
     pub unseen: Levels,
 }
 
+/// The field named after a statistic, on any struct that has one per statistic (the raw
+/// `[gates.drift]` table and [`FeatureThresholds`]): `stat_field!(s, &mut self)`.
+macro_rules! stat_field {
+    ($s:expr, $($r:tt)+) => {
+        match $s {
+            Stat::Psi => $($r)+.psi,
+            Stat::Ks => $($r)+.ks,
+            Stat::Wasserstein => $($r)+.wasserstein,
+            Stat::Js => $($r)+.js,
+            Stat::Chi2 => $($r)+.chi2,
+            Stat::NullRate => $($r)+.null_rate,
+            Stat::Unseen => $($r)+.unseen,
+        }
+    };
+}
+pub(crate) use stat_field;
+
 impl FeatureThresholds {
     pub fn get(&self, s: Stat) -> Levels {
-        *self.slot(s)
+        *stat_field!(s, &self)
     }
 
     pub fn set(&mut self, s: Stat, l: Levels) {
-        *self.slot_mut(s) = l;
-    }
-
-    fn slot(&self, s: Stat) -> &Levels {
-        match s {
-            Stat::Psi => &self.psi,
-            Stat::Ks => &self.ks,
-            Stat::Wasserstein => &self.wasserstein,
-            Stat::Js => &self.js,
-            Stat::Chi2 => &self.chi2,
-            Stat::NullRate => &self.null_rate,
-            Stat::Unseen => &self.unseen,
-        }
-    }
-
-    fn slot_mut(&mut self, s: Stat) -> &mut Levels {
-        match s {
-            Stat::Psi => &mut self.psi,
-            Stat::Ks => &mut self.ks,
-            Stat::Wasserstein => &mut self.wasserstein,
-            Stat::Js => &mut self.js,
-            Stat::Chi2 => &mut self.chi2,
-            Stat::NullRate => &mut self.null_rate,
-            Stat::Unseen => &mut self.unseen,
-        }
+        *stat_field!(s, &mut self) = l;
     }
 
     /// These levels with the ones set in `o` replaced (how a partial table merges).

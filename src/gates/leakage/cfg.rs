@@ -16,10 +16,6 @@ use crate::gates::knobs::{Knob, Reviewed};
 /// The table name problems are reported under.
 pub const TABLE: &str = "[gates.leakage]";
 
-fn yes() -> bool {
-    true
-}
-
 /// Whether the train/test split is random or by time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -32,7 +28,7 @@ pub enum SplitKind {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Raw {
-    #[serde(default = "yes")]
+    #[serde(default = "crate::gates::cfg::on")]
     pub enabled: bool,
     /// The training dataset (a [data] name).
     pub train: Spanned<String>,

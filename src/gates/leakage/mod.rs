@@ -243,10 +243,7 @@ mod tests {
     use super::*;
 
     fn find<'a>(g: &'a GateResult, code: Code, subject: &str) -> &'a Check {
-        g.checks
-            .iter()
-            .find(|c| c.code == code && c.subject == subject)
-            .unwrap_or_else(|| panic!("{code:?} {subject}: {:#?}", g.checks))
+        g.check(code.as_str(), subject).unwrap_or_else(|| panic!("no {code:?} for {subject}: {:#?}", g.checks))
     }
 
     #[test]

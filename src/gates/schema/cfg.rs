@@ -12,15 +12,11 @@ use crate::gates::knobs::{Knob, KnobValue, Looser, Reviewed};
 /// The table name problems are reported under.
 pub const TABLE: &str = "[gates.schema]";
 
-fn yes() -> bool {
-    true
-}
-
 /// `[gates.schema]`: check datasets against a schema file.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Raw {
-    #[serde(default = "yes")]
+    #[serde(default = "crate::gates::cfg::on")]
     pub enabled: bool,
     /// Path to the schema file (JSON, see `schemas/data-schema.schema.json`).
     pub schema: Spanned<String>,

@@ -199,10 +199,7 @@ mod tests {
     }
 
     fn find<'a>(g: &'a GateResult, code: Code, subject: &str) -> &'a Check {
-        g.checks
-            .iter()
-            .find(|c| c.code == code && c.subject == subject)
-            .unwrap_or_else(|| panic!("no {code:?} for {subject}: {:#?}", g.checks))
+        g.check(code.as_str(), subject).unwrap_or_else(|| panic!("no {code:?} for {subject}: {:#?}", g.checks))
     }
 
     #[test]

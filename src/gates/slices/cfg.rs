@@ -16,10 +16,6 @@ use crate::stats::metrics::{Metric, Task};
 /// The table name problems are reported under.
 pub const TABLE: &str = "[gates.slices]";
 
-fn yes() -> bool {
-    true
-}
-
 /// A slice definition: one column, or a list of two columns to cross.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
@@ -32,7 +28,7 @@ pub enum SliceSpec {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Raw {
-    #[serde(default = "yes")]
+    #[serde(default = "crate::gates::cfg::on")]
     pub enabled: bool,
     /// The predictions to evaluate (a [predictions] or [data] name).
     pub predictions: Spanned<String>,
