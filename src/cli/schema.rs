@@ -41,11 +41,11 @@ pub struct InferArgs {
     pub force: bool,
 
     /// Widen observed numeric ranges by this share of (max − min) on each side.
-    #[arg(long, default_value_t = 0.05, value_name = "SHARE")]
+    #[arg(long, default_value_t = InferOptions::default().range_margin, value_name = "SHARE")]
     pub range_margin: f64,
 
     /// Text columns with at most this many distinct values get a categories list.
-    #[arg(long, default_value_t = 50, value_name = "N")]
+    #[arg(long, default_value_t = InferOptions::default().max_categories, value_name = "N")]
     pub max_categories: usize,
 
     /// Mark the schema strict: columns not listed fail the gate.

@@ -56,8 +56,10 @@ impl PredSpec {
 
 /// The prediction columns from `[columns]` and the gate's `threshold`, `positive` and
 /// `task`, with a located problem when the label is not set.
+/// `table_at` locates the gate's table (its first key) for the problem of a missing label.
 pub fn pred_spec(
     cx: &Cx<'_>,
+    table_at: Option<std::ops::Range<usize>>,
     threshold: &Option<Spanned<f64>>,
     positive: &Option<String>,
     task: Option<Task>,
@@ -66,7 +68,7 @@ pub fn pred_spec(
     let cols = cx.columns;
     if cols.label.is_none() {
         p.add(
-            None,
+            table_at,
             "",
             "needs the label column: set [columns].label",
             Some("the label is the outcome the model predicts, e.g. label = \"churned\"".into()),

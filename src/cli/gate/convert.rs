@@ -129,7 +129,7 @@ pub fn leakage(a: &LeakageGateArgs) -> Result<(leakage::cfg::Raw, Columns)> {
         enabled: true,
         train: flag("train".to_string()),
         test: a.test.as_ref().map(|_| flag("test".to_string())),
-        split: a.split,
+        split: a.split.map(flag),
         gap: some(&a.gap),
         timezone: some(&a.timezone),
         epoch_unit: Some(a.epoch_unit),

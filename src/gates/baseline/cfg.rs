@@ -71,7 +71,7 @@ impl Raw {
             cx.check_input(p, "baseline", &self.baseline);
         }
         let mut s = Settings {
-            predictions: model::pred_spec(cx, &self.threshold, &self.positive, self.task, p),
+            predictions: model::pred_spec(cx, span(&self.candidate), &self.threshold, &self.positive, self.task, p),
             entity: cx.columns.entity().map(str::to_string),
             metrics: self.metrics.clone().unwrap_or_default(),
             ..Default::default()

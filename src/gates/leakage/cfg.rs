@@ -35,7 +35,7 @@ pub struct Raw {
     /// The test dataset (a [data] name); overlap and split checks need it.
     pub test: Option<Spanned<String>>,
     /// `random` or `temporal`: a temporal split must end training before test starts.
-    pub split: Option<SplitKind>,
+    pub split: Option<Spanned<SplitKind>>,
     /// Minimum time between the end of training and the start of test, e.g. "7d", "12h".
     pub gap: Option<Spanned<String>>,
     /// Offset of naive timestamps: "UTC" or e.g. "+02:00".
@@ -107,7 +107,7 @@ impl Raw {
                 span(a),
                 "target_auc",
                 "below 0.5 would flag every feature",
-                Some("max(AUC, 1 − AUC) is at least 0.5; 0.99 is the default".into()),
+                Some(format!("max(AUC, 1 − AUC) is at least 0.5; {} is the default", Settings::default().target_auc)),
             );
         }
         let ts = cx.columns.timestamp.as_ref();
@@ -115,8 +115,8 @@ impl Raw {
             if let Some((_, first)) = self.observed_at.iter().next() {
                 p.add(span(first), "observed_at", "needs the as-of time in [columns].timestamp", None);
             }
-            if self.split == Some(SplitKind::Temporal) {
-                p.add(None, "split", "\"temporal\" needs [columns].timestamp", None);
+            if let Some(sp) = self.split.as_ref().filter(|s| *s.get_ref() == SplitKind::Temporal) {
+                p.add(span(sp), "split", "\"temporal\" needs [columns].timestamp", None);
             }
         }
         let mut spans = cx.role_spans();
@@ -136,7 +136,7 @@ impl Raw {
         s.label = cols.label().map(str::to_string);
         s.entity = cols.entity().map(str::to_string);
         s.timestamp = cols.timestamp().map(str::to_string);
-        s.temporal = self.split == Some(SplitKind::Temporal);
+        s.temporal = self.split.as_ref().is_some_and(|s| *s.get_ref() == SplitKind::Temporal);
         s.observed_at = self.observed_at.iter().map(|(k, v)| (k.clone(), v.get_ref().clone())).collect();
         s.features = self
             .features

@@ -77,7 +77,7 @@ impl Raw {
     pub fn validate(&self, cx: &Cx<'_>, p: &mut Problems) -> Spec {
         cx.check_input(p, "predictions", &self.predictions);
         let mut s = Settings {
-            predictions: model::pred_spec(cx, &self.threshold, &self.positive, self.task, p),
+            predictions: model::pred_spec(cx, span(&self.predictions), &self.threshold, &self.positive, self.task, p),
             ..Default::default()
         };
         let mut spans = cx.role_spans();
