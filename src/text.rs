@@ -85,16 +85,17 @@ pub fn clip(s: &str, max: usize) -> String {
     }
 }
 
-/// A p-value for messages: scientific below 0.001, `< 1e-300` for an underflow.
+/// A p-value with its relation, for messages: `= 0.042`, `= 3.10e-05` (scientific below
+/// 0.001), `< 1e-300` for an underflow, ` n/a` when there is none. Write `p{}`.
 pub fn p_value(p: f64) -> String {
     if !p.is_finite() {
-        "n/a".into()
+        " n/a".into()
     } else if p == 0.0 {
-        "< 1e-300".into()
+        " < 1e-300".into()
     } else if p < 0.001 {
-        format!("{p:.2e}")
+        format!(" = {p:.2e}")
     } else {
-        format!("{p:.3}")
+        format!(" = {p:.3}")
     }
 }
 

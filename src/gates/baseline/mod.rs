@@ -170,12 +170,12 @@ fn comparison_check(c: &Comparison, subject: &str, against: &str, level: f64) ->
         _ => "not shown either way",
     };
     let msg = format!(
-        "{} {} vs {against} {}: improvement {} ({ci}, p = {}, {}); {req}: {verdict}",
+        "{} {} vs {against} {}: improvement {} ({ci}, p{}, {}); {req}: {verdict}",
         c.metric,
         text::num(c.candidate),
         text::num(c.baseline),
         signed(c.improvement),
-        c.p_value.map(text::p_value).unwrap_or_else(|| "n/a".into()),
+        text::p_value(c.p_value.unwrap_or(f64::NAN)),
         c.test
     );
     let mut check =

@@ -5,10 +5,10 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::codes::Code;
 use super::column::CatData;
-use super::compare::{bin_stats, finite, js_check, psi_check, share, skip, top_bin};
+use super::compare::{Tested, bin_stats, finite, js_check, psi_check, share, skip, top_bin};
 use super::settings::{CompareSettings, FeatureThresholds};
 use crate::results::series::FeatureRow;
-use crate::results::{Check, Levels, Status};
+use crate::results::{Check, Status};
 use crate::stats::chi2;
 use crate::text;
 
@@ -22,7 +22,7 @@ pub(super) fn categorical(
     s: &CompareSettings,
     row: &mut FeatureRow,
     checks: &mut Vec<Check>,
-) -> Option<(usize, f64, f64, Levels)> {
+) -> Option<Tested> {
     let na: u64 = a.counts.values().sum::<u64>() + a.other;
     let nb: u64 = b.counts.values().sum::<u64>() + b.other;
     if let Some(why) = not_comparable(a, b, na, nb) {
@@ -39,7 +39,7 @@ pub(super) fn categorical(
     let rc: Vec<u64> = keys.iter().map(|k| a.counts.get(*k).copied().unwrap_or(0)).collect();
     let cc: Vec<u64> = keys.iter().map(|k| b.counts.get(*k).copied().unwrap_or(0)).collect();
     let labels: Vec<String> = keys.iter().map(|k| text::clip(k, 60)).collect();
-    let (psi_value, js_value, series) = bin_stats(labels, &rc, &cc, s);
+    let (psi_value, js_value, series) = bin_stats(labels, &rc, &cc, &[], s);
     row.psi = finite(psi_value);
     row.js = finite(js_value);
     let top = top_bin(&series);
@@ -121,7 +121,7 @@ fn chi2_check(
     th: &FeatureThresholds,
     row: &mut FeatureRow,
     checks: &mut Vec<Check>,
-) -> Option<(usize, f64, f64, Levels)> {
+) -> Option<Tested> {
     if other > 0 {
         rc.push(other_a);
         cc.push(other_b);
@@ -144,5 +144,5 @@ fn chi2_check(
         .with_detail("dof", r.dof);
     c.p_value = finite(r.p_value);
     checks.push(c);
-    Some((checks.len() - 1, r.p_value, r.cramers_v, th.chi2))
+    Some(Tested { idx: checks.len() - 1, p: r.p_value, effect: r.cramers_v, levels: th.chi2, also: vec![] })
 }

@@ -13,7 +13,7 @@ crate::check_codes! {
         Js = "drift.js":
             "Jensen–Shannon distance between the binned distributions (natural log); informational unless levels are set.",
         Wasserstein = "drift.wasserstein":
-            "Wasserstein distance in reference standard deviations (numeric columns); informational unless levels are set.",
+            "Wasserstein distance in reference standard deviations (numeric columns; both samples' when the reference is constant); judged against its levels only when the KS test is significant.",
         NullRate = "drift.null-rate":
             "The share of missing values (null or NaN) changed by more than its level ([gates.drift].null_rate).",
         Unseen = "drift.unseen-category":

@@ -11,14 +11,28 @@ use crate::results::{Check, Levels, Status};
 use crate::stats::psi::{self, EmptyBins};
 use crate::text;
 
+/// A check whose effect size is judged only when its test is significant after correction.
+#[derive(Debug, Clone)]
+pub struct Tested {
+    /// Index in `checks` of the test's check (KS or χ²).
+    pub idx: usize,
+    /// Raw p-value.
+    pub p: f64,
+    /// Effect size (KS D, Cramér's V) and its levels.
+    pub effect: f64,
+    pub levels: Levels,
+    /// Further effect sizes judged under the same test: `(check index, value, levels)`.
+    pub also: Vec<(usize, f64, Levels)>,
+}
+
 /// The outcome for one column before multiple-testing correction.
 #[derive(Debug, Clone)]
 pub struct FeatureOutcome {
     pub row: FeatureRow,
     pub checks: Vec<Check>,
-    /// Index in `checks` of the significance-tested check (KS or χ²), its raw p-value,
+    /// The significance-tested check (KS or χ²), finished by [`finish_significance`].
     /// effect size and levels; finished by [`finish_significance`].
-    pub test: Option<(usize, f64, f64, Levels)>,
+    pub test: Option<Tested>,
 }
 
 pub(super) fn finite(x: f64) -> Option<f64> {
@@ -146,10 +160,28 @@ pub(super) fn info_or(levels: &Levels, v: f64) -> Status {
 }
 
 /// Bin shares on both sides, PSI with the empty-bin rule, JS on the raw shares.
-pub(super) fn bin_stats(labels: Vec<String>, rc: &[u64], cc: &[u64], s: &CompareSettings) -> (f64, f64, BinSeries) {
+///
+/// `outer` marks bins beyond the reference's range (empty in the reference by
+/// construction). Under the `replace` rule such a bin gets the reference share
+/// max(ε, 1/(n + 1)) — the chance that one more value from the reference's distribution
+/// falls beyond its n values' extreme — so a small reference is not judged as if values
+/// past its extremes were impossible.
+pub(super) fn bin_stats(
+    labels: Vec<String>,
+    rc: &[u64],
+    cc: &[u64],
+    outer: &[bool],
+    s: &CompareSettings,
+) -> (f64, f64, BinSeries) {
     let rule = if s.evidently { EmptyBins::Evidently } else { s.empty_bins };
-    let rs = psi::shares(rc, rule, s.epsilon);
+    let mut rs = psi::shares(rc, rule, s.epsilon);
     let cs = psi::shares(cc, rule, s.epsilon);
+    if rule == EmptyBins::Replace {
+        let beyond = 1.0 / (rc.iter().sum::<u64>() as f64 + 1.0);
+        for (i, _) in outer.iter().enumerate().filter(|(i, o)| **o && rc[*i] == 0) {
+            rs[i] = rs[i].max(beyond);
+        }
+    }
     let (value, contribution) = psi::psi(&rs, &cs);
     let raw_r: Vec<f64> = rc.iter().map(|&x| x as f64).collect();
     let raw_c: Vec<f64> = cc.iter().map(|&x| x as f64).collect();
@@ -177,16 +209,24 @@ pub(super) fn top_bin(series: &BinSeries) -> Option<String> {
 /// are known: the effect size is judged against its levels only when the difference is
 /// significant at `alpha` after correction; without levels the check is informational.
 pub fn finish_significance(o: &mut FeatureOutcome, adjusted: f64, alpha: f64, correction: &str) {
-    let Some((idx, p, effect, levels)) = o.test else { return };
+    let Some(t) = o.test.clone() else { return };
+    let (idx, p, effect, levels) = (t.idx, t.p, t.effect, t.levels);
     o.row.p_adjusted = finite(adjusted);
-    let c = &mut o.checks[idx];
     let significant = adjusted < alpha;
+    for (i, v, l) in &t.also {
+        let c = &mut o.checks[*i];
+        c.status = if significant { l.judge(*v) } else { Status::Pass };
+        if !significant && l.is_set() {
+            c.message.push_str("; not judged: the difference is not significant");
+        }
+    }
+    let c = &mut o.checks[idx];
     let (what, effect_name) = if c.code == Code::Ks { ("KS statistic", "D") } else { ("Cramér's V", "V") };
     let sig_text = if significant {
-        format!("significant (p = {}, {correction}-adjusted {}) ", text::p_value(p), text::p_value(adjusted))
+        format!("significant (p{}, {correction}-adjusted p{}) ", text::p_value(p), text::p_value(adjusted))
     } else {
         format!(
-            "not significant at α = {alpha} (p = {}, {correction}-adjusted {}) ",
+            "not significant at α = {alpha} (p{}, {correction}-adjusted p{}) ",
             text::p_value(p),
             text::p_value(adjusted)
         )
@@ -247,7 +287,8 @@ mod tests {
         let o = compare("x", Role::Feature, Some(&num(&a)), Some(&num(&b)), &Settings::default().thresholds, &S);
         assert!(o.row.psi.unwrap() > 0.2, "{:?}", o.row.psi);
         assert_eq!(o.row.status, Status::Fail);
-        let (_, p, d, _) = o.test.unwrap();
+        let t = o.test.unwrap();
+        let (p, d) = (t.p, t.effect);
         assert!(p < 1e-10 && (d - 0.3).abs() < 0.01);
     }
 

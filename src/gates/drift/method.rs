@@ -26,12 +26,19 @@ pub fn describe(settings: &Settings, exact: bool, n_tests: usize) -> BTreeMap<St
         put(
             "binning",
             format!(
-                "reference-quantile bins: {} bins with edges at the reference's i/{} quantiles (linear interpolation), duplicate edges merged, outer bins open-ended; one bin per value when the reference has at most 20 distinct values; categories: one bin each",
+                "reference-quantile bins: {} bins with edges at the reference's i/{} quantiles (linear interpolation), duplicate edges merged, plus a bin below the reference's minimum and one above its maximum; when the reference has at most 20 distinct values, one bin per value, per gap between values, and the two outer bins; bins empty on both sides dropped; categories: one bin each",
                 s.bins, s.bins
             ),
         );
-        put("empty_bins", s.empty_bins.describe(s.epsilon));
-        put("wasserstein", "W1 / population standard deviation of the reference".into());
+        let mut empty = s.empty_bins.describe(s.epsilon);
+        if s.empty_bins == EmptyBins::Replace {
+            empty.push_str("; a bin beyond the reference's range gets the reference share max(epsilon, 1/(n + 1))");
+        }
+        put("empty_bins", empty);
+        put(
+            "wasserstein",
+            "W1 / population standard deviation of the reference (of both samples together when the reference is constant)".into(),
+        );
     }
     put("log_base", "natural logarithm (e) for PSI and Jensen–Shannon".into());
     put("js", "Jensen–Shannon distance (square root of the divergence), natural log, range [0, 0.8326]".into());
@@ -46,7 +53,7 @@ pub fn describe(settings: &Settings, exact: bool, n_tests: usize) -> BTreeMap<St
     put(
         "significance",
         format!(
-            "{} across {n_tests} tests at α = {}; a KS or χ² threshold applies only to significant differences",
+            "{} across {n_tests} tests at α = {}; KS, χ² and Wasserstein levels apply only to significant differences",
             settings.correction.name(),
             settings.alpha
         ),

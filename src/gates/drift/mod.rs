@@ -19,6 +19,7 @@
 //!
 //! This module is pure: [`run`] judges columns already loaded; it reads no file.
 
+pub mod bins;
 pub mod categorical;
 pub mod cfg;
 pub mod codes;
@@ -28,6 +29,8 @@ pub mod importance;
 pub mod method;
 pub mod numeric;
 pub mod settings;
+#[cfg(test)]
+mod verdict_tests;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -137,7 +140,7 @@ pub fn run(l: &Loaded, s: &Settings) -> GateResult {
 
 /// Multiple-testing correction across the columns that were tested; returns how many were.
 fn correct(outcomes: &mut [compare::FeatureOutcome], s: &Settings) -> usize {
-    let ps: Vec<f64> = outcomes.iter().map(|o| o.test.map(|t| t.1).unwrap_or(f64::NAN)).collect();
+    let ps: Vec<f64> = outcomes.iter().map(|o| o.test.as_ref().map(|t| t.p).unwrap_or(f64::NAN)).collect();
     let adjusted = match s.correction {
         Correction::Bh => multiple::benjamini_hochberg(&ps),
         Correction::Bonferroni => multiple::bonferroni(&ps),

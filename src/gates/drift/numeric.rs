@@ -4,25 +4,12 @@
 
 use super::codes::Code;
 use super::column::{NumValues, NumericData};
-use super::compare::{bin_stats, finite, info_or, js_check, psi_check, share, skip, top_bin};
+use super::compare::{Tested, bin_stats, finite, info_or, js_check, psi_check, share, skip, top_bin};
 use super::settings::{CompareSettings, FeatureThresholds};
-use crate::results::series::{BinSeries, FeatureRow, HistSeries};
+use crate::results::series::{FeatureRow, HistSeries};
 use crate::results::{Check, Interval, Levels, Status};
-use crate::stats::{hist, ks, psi, wasserstein};
+use crate::stats::{hist, ks, wasserstein};
 use crate::text;
-
-fn edge_labels(edges: &[f64]) -> Vec<String> {
-    let mut out = Vec::with_capacity(edges.len() + 1);
-    if edges.is_empty() {
-        return vec!["all".into()];
-    }
-    out.push(format!("< {}", text::num(edges[0])));
-    for w in edges.windows(2) {
-        out.push(format!("[{}, {})", text::num(w[0]), text::num(w[1])));
-    }
-    out.push(format!("≥ {}", text::num(edges[edges.len() - 1])));
-    out
-}
 
 /// Compares a numeric column; returns the KS test for the significance step.
 #[allow(clippy::too_many_arguments)]
@@ -34,7 +21,7 @@ pub(super) fn numeric(
     s: &CompareSettings,
     row: &mut FeatureRow,
     checks: &mut Vec<Check>,
-) -> Option<(usize, f64, f64, Levels)> {
+) -> Option<Tested> {
     if a.finite() == 0 || b.finite() == 0 {
         let side = if a.finite() == 0 { "reference" } else { "current" };
         skip(name, checks, row, format!("not comparable: the {side} has no finite values (all null, NaN or infinite)"));
@@ -45,21 +32,30 @@ pub(super) fn numeric(
         _ => None,
     };
     // PSI and JS over bins.
-    let (psi_value, js_value, series, nbins) = match sorted {
-        Some((ra, cb)) => exact_bins(ra, cb, a, b, s),
-        None => binned_bins(a, b, s),
+    let bins = match sorted {
+        Some((ra, cb)) => super::bins::exact(ra, cb, a, b, s),
+        None => super::bins::binned(a, b, s),
     };
+    let nbins = bins.reference.len();
+    let (psi_value, js_value, series) = bin_stats(bins.labels, &bins.reference, &bins.current, &bins.outer, s);
     row.psi = finite(psi_value);
     row.js = finite(js_value);
     let top = top_bin(&series);
     checks.push(psi_check(name, psi_value, th, nbins, top.as_deref()));
     checks.push(js_check(name, js_value, th));
     row.bins = Some(series);
-    checks.push(wasserstein_check(name, a, b, sorted, th, s, row));
+    let w = wasserstein_check(name, a, b, sorted, th, s, row);
+    // The distance is an effect size of the same difference KS tests: judged only when the
+    // test finds the difference significant, so small samples do not fail on noise.
+    let also: Vec<(usize, f64, Levels)> = match (w.status, w.value) {
+        (Status::Skipped, _) | (_, None) => vec![],
+        (_, Some(v)) => vec![(checks.len(), v, th.wasserstein)],
+    };
+    checks.push(w);
     checks.push(ks_check(name, a, b, sorted, th, row));
     row.histogram = Some(display_hist(a, b));
     let (p, d) = (row.p_value.unwrap_or(f64::NAN), row.ks.unwrap_or(f64::NAN));
-    Some((checks.len() - 1, p, d, th.ks))
+    Some(Tested { idx: checks.len() - 1, p, effect: d, levels: th.ks, also })
 }
 
 /// The Wasserstein distance, normalised by the reference's spread.
@@ -72,22 +68,32 @@ fn wasserstein_check(
     s: &CompareSettings,
     row: &mut FeatureRow,
 ) -> Check {
-    let (_, std_ref) = a.mean_std();
+    let (mean_ref, std_ref) = a.mean_std();
     let w = match sorted {
         Some((ra, cb)) => wasserstein::w1_sorted(ra, cb),
         None => hist::align(&a.hist(), &b.hist()).wasserstein(),
     };
-    let norm = if s.evidently { std_ref.max(0.001) } else { std_ref };
+    // A constant reference has no spread to measure by: the spread of both samples
+    // together stands in, so a feature that was constant in training and now varies is
+    // still judged.
+    let (norm, unit) = if s.evidently {
+        (std_ref.max(0.001), "reference standard deviations")
+    } else if std_ref > 0.0 {
+        (std_ref, "reference standard deviations")
+    } else {
+        let (mean_cur, std_cur) = b.mean_std();
+        let pooled = pooled_std((a.finite(), mean_ref, std_ref), (b.finite(), mean_cur, std_cur));
+        (pooled, "standard deviations of both samples together (the reference is constant)")
+    };
     if !(norm > 0.0 && norm.is_finite()) {
         return Check::new(
             Code::Wasserstein,
             name,
-            Status::Skipped,
-            format!(
-                "not comparable: the reference is constant, so the distance cannot be normalised (raw distance {})",
-                text::num(w)
-            ),
-        );
+            Status::Pass,
+            format!("Wasserstein distance {}: both samples hold the same single value", text::num(w)),
+        )
+        .with_value("wasserstein_norm", 0.0)
+        .with_threshold(th.wasserstein.threshold());
     }
     let wn = w / norm;
     row.wasserstein = finite(wn);
@@ -95,16 +101,24 @@ fn wasserstein_check(
         Code::Wasserstein,
         name,
         info_or(&th.wasserstein, wn),
-        format!(
-            "Wasserstein distance {} reference standard deviations ({} in the column's units)",
-            text::num(wn),
-            text::num(w)
-        ),
+        format!("Wasserstein distance {} {unit} ({} in the column's units)", text::num(wn), text::num(w)),
     )
     .with_value("wasserstein_norm", wn)
     .with_threshold(th.wasserstein.threshold())
     .with_detail("wasserstein", w)
     .with_detail("reference_std", std_ref)
+}
+
+/// The population standard deviation of two samples taken together, from each one's
+/// `(count, mean, population std)`.
+fn pooled_std((n1, m1, s1): (u64, f64, f64), (n2, m2, s2): (u64, f64, f64)) -> f64 {
+    let (n1, n2) = (n1 as f64, n2 as f64);
+    let n = n1 + n2;
+    if n == 0.0 {
+        return f64::NAN;
+    }
+    let m = (n1 * m1 + n2 * m2) / n;
+    ((n1 * (s1 * s1 + (m1 - m).powi(2)) + n2 * (s2 * s2 + (m2 - m).powi(2))) / n).sqrt()
 }
 
 /// The two-sample KS test: exact on sorted values, or bounded from histogram buckets.
@@ -140,118 +154,6 @@ fn ks_check(
     c.p_value = finite(p);
     c.interval = interval;
     c
-}
-
-/// PSI bins from sorted exact data.
-fn exact_bins(
-    ra: &[f64],
-    cb: &[f64],
-    a: &NumericData,
-    b: &NumericData,
-    s: &CompareSettings,
-) -> (f64, f64, BinSeries, usize) {
-    let distinct_ref = count_distinct_up_to(ra, 21);
-    if s.evidently {
-        if distinct_ref > 20 {
-            let lo = ra[0].min(cb[0]);
-            let hi = ra[ra.len() - 1].max(cb[cb.len() - 1]);
-            // pandas keeps an integer dtype only when the column had no missing values.
-            let integer = a.integer && b.integer && a.nulls + b.nulls == 0;
-            let edges = psi::sturges_edges(lo, hi, ra.len() + cb.len(), integer);
-            let rc = psi::numpy_hist_counts(ra, &edges);
-            let cc = psi::numpy_hist_counts(cb, &edges);
-            let mut labels: Vec<String> =
-                edges.windows(2).map(|w| format!("[{}, {})", text::num(w[0]), text::num(w[1]))).collect();
-            if let Some(l) = labels.last_mut() {
-                *l = l.replace(')', "]");
-            }
-            let n = rc.len();
-            let (p, j, series) = bin_stats(labels, &rc, &cc, s);
-            return (p, j, series, n);
-        }
-        // One bin per value seen on either side.
-        let mut values: Vec<f64> = ra.iter().chain(cb.iter()).copied().collect();
-        values.sort_by(f64::total_cmp);
-        values.dedup();
-        let count = |v: &[f64], x: f64| (v.partition_point(|y| *y <= x) - v.partition_point(|y| *y < x)) as u64;
-        let rc: Vec<u64> = values.iter().map(|&x| count(ra, x)).collect();
-        let cc: Vec<u64> = values.iter().map(|&x| count(cb, x)).collect();
-        let labels = values.iter().map(|v| text::num(*v)).collect();
-        let n = rc.len();
-        let (p, j, series) = bin_stats(labels, &rc, &cc, s);
-        return (p, j, series, n);
-    }
-    let edges = if distinct_ref <= 20 {
-        let mut v = ra.to_vec();
-        v.dedup();
-        v
-    } else {
-        psi::quantile_edges(ra, s.bins)
-    };
-    let rc = psi::count_left_closed(ra, &edges);
-    let cc = psi::count_left_closed(cb, &edges);
-    let n = rc.len();
-    let (p, j, series) = bin_stats(edge_labels(&edges), &rc, &cc, s);
-    (p, j, series, n)
-}
-
-fn count_distinct_up_to(sorted: &[f64], cap: usize) -> usize {
-    let mut n = 0;
-    let mut prev: Option<f64> = None;
-    for &v in sorted {
-        if prev != Some(v) {
-            n += 1;
-            if n >= cap {
-                return n;
-            }
-            prev = Some(v);
-        }
-    }
-    n
-}
-
-/// PSI bins from histograms: edges on bucket boundaries so both sides' counts are exact.
-fn binned_bins(a: &NumericData, b: &NumericData, s: &CompareSettings) -> (f64, f64, BinSeries, usize) {
-    let mut ha = a.hist();
-    let mut hb = b.hist();
-    let level = ha.level().max(hb.level());
-    ha.coarsen_to(level);
-    hb.coarsen_to(level);
-    let sorted = ha.sorted();
-    let edges: Vec<f64> = if level == 0 && sorted.len() <= 20 {
-        sorted.iter().map(|(k, _)| ha.lower(*k)).collect()
-    } else {
-        let n: u64 = sorted.iter().map(|(_, c)| c).sum();
-        let mut cum = Vec::with_capacity(sorted.len());
-        let mut acc = 0u64;
-        for (_, c) in &sorted {
-            acc += c;
-            cum.push(acc);
-        }
-        let mut edges = Vec::new();
-        for i in 1..s.bins {
-            let target = n as f64 * i as f64 / s.bins as f64;
-            // The bucket boundary whose cumulative count is closest to the target rank.
-            let j = cum.partition_point(|&c| (c as f64) < target);
-            let cand = [j.saturating_sub(1), j.min(cum.len() - 1)];
-            let best = cand
-                .iter()
-                .min_by(|x, y| ((cum[**x] as f64) - target).abs().total_cmp(&((cum[**y] as f64) - target).abs()))
-                .copied()
-                .unwrap_or(0);
-            if best + 1 < sorted.len() {
-                edges.push(ha.upper(sorted[best].0));
-            }
-        }
-        edges.sort_by(f64::total_cmp);
-        edges.dedup();
-        edges
-    };
-    let rc = ha.count_left_closed(&edges);
-    let cc = hb.count_left_closed(&edges);
-    let n = rc.len();
-    let (p, j, series) = bin_stats(edge_labels(&edges), &rc, &cc, s);
-    (p, j, series, n)
 }
 
 /// 20 equal-width bins over the central 99% of both sides, ends open.

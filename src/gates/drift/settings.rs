@@ -197,11 +197,15 @@ impl Default for Settings {
         Settings {
             compare: CompareSettings { bins: 10, empty_bins: EmptyBins::Replace, epsilon: 1e-4, evidently: false },
             thresholds: FeatureThresholds {
+                // The classic PSI bands: < 0.1 stable, 0.1–0.2 worth a look, > 0.2 shifted.
                 psi: Levels::new(Some(0.1), Some(0.2)),
-                ks: Levels::default(),
-                wasserstein: Levels::default(),
+                // Effect sizes that do not depend on binning, judged only when the difference
+                // is significant after correction (see the README, "Drift defaults"): a
+                // quarter-SD mean shift (D ≈ 0.10, W ≈ 0.25) warns, a half-SD one fails.
+                ks: Levels::new(Some(0.075), Some(0.15)),
+                wasserstein: Levels::new(Some(0.1), Some(0.3)),
                 js: Levels::default(),
-                chi2: Levels::default(),
+                chi2: Levels::new(Some(0.1), Some(0.3)),
                 null_rate: Levels::new(Some(0.05), Some(0.10)),
                 unseen: Levels::new(Some(0.01), Some(0.05)),
             },
