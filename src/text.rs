@@ -85,6 +85,15 @@ pub fn clip(s: &str, max: usize) -> String {
     }
 }
 
+/// The first `shown` items joined by ", ", then "and N more" for the rest.
+pub fn list_some(items: &[String], shown: usize) -> String {
+    let mut s = items.iter().take(shown).cloned().collect::<Vec<_>>().join(", ");
+    if items.len() > shown {
+        s.push_str(&format!(" and {} more", items.len() - shown));
+    }
+    s
+}
+
 /// A p-value with its relation, for messages: `= 0.042`, `= 3.10e-05` (scientific below
 /// 0.001), `< 1e-300` for an underflow, ` n/a` when there is none. Write `p{}`.
 pub fn p_value(p: f64) -> String {

@@ -20,10 +20,10 @@ pub struct SchemaArgs {
 pub enum SchemaCmd {
     /// Propose a schema from data: types, observed ranges with a margin, categories when
     /// cardinality is low, null rates, unique ids and their shape.
-    ///
-    /// Infer from the training set, review, commit, then check other sets against it:
-    ///   mlgate schema infer data/train.csv -o schema.json
-    ///   mlgate gate schema --schema schema.json --data data/test.csv
+    #[command(after_long_help = "\
+Infer from the training set, review, commit, then check other sets against it:
+  mlgate schema infer data/train.csv -o schema.json
+  mlgate gate schema --schema schema.json --data data/test.csv")]
     Infer(InferArgs),
 }
 

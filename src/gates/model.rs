@@ -321,19 +321,12 @@ fn check_probabilities(keep: &[usize], scores: &[f64], metrics: &[Metric], shown
 }
 
 /// The positive class of a binary label: given, or told from the values (1, true, yes, …).
+/// A sample of one class is fine: accuracy, precision, recall, log loss and Brier score are
+/// defined on it (ranking metrics are not, and say so).
 fn positive_class(distinct: &[String], shown: &str, spec: &PredSpec) -> Result<String> {
-    if distinct.len() < 2 {
-        return Err(user(format!(
-            "{}: the label {} has a single class ({}); binary metrics need both",
-            shown,
-            quoted(&spec.label),
-            distinct.first().map(|s| quoted(s)).unwrap_or_default()
-        ))
-        .hint("evaluate on a sample that contains both outcomes")
-        .into());
-    }
     match &spec.positive {
-        Some(p) if !distinct.contains(p) => {
+        // With one class in the sample, the positive class may simply not occur.
+        Some(p) if distinct.len() >= 2 && !distinct.contains(p) => {
             Err(user(format!("positive class {} is not a value of the label {}", quoted(p), quoted(&spec.label)))
                 .hint(format!("the label's values: {}", distinct.join(", ")))
                 .into())

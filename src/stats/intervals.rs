@@ -32,6 +32,16 @@ pub fn wilson(k: u64, n: u64, level: f64) -> Option<(f64, f64)> {
     Some((lo, hi))
 }
 
+/// Newcombe's hybrid score interval (his method 10) for the difference of two independent
+/// proportions `k1/n1 − k2/n2`, from the two Wilson intervals.
+pub fn newcombe_diff(k1: u64, n1: u64, k2: u64, n2: u64, level: f64) -> Option<(f64, f64)> {
+    let (l1, u1) = wilson(k1, n1, level)?;
+    let (l2, u2) = wilson(k2, n2, level)?;
+    let (p1, p2) = (k1 as f64 / n1 as f64, k2 as f64 / n2 as f64);
+    let d = p1 - p2;
+    Some((d - ((p1 - l1).powi(2) + (u2 - p2).powi(2)).sqrt(), d + ((u1 - p1).powi(2) + (p2 - l2).powi(2)).sqrt()))
+}
+
 /// Midranks (average ranks, 1-based) of `v`.
 fn midranks(v: &[f64]) -> Vec<f64> {
     super::rank::average_ranks(v)
@@ -208,6 +218,22 @@ pub fn percentile_interval(sorted: &[f64], level: f64) -> Option<(f64, f64)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn newcombe_matches_statsmodels() {
+        // statsmodels 0.15.0 confint_proportions_2indep(c1, n1, c2, n2, method="newcomb",
+        // compare="diff", alpha=0.05).
+        for (c1, n1, c2, n2, lo, hi) in [
+            (5, 1500, 0, 4000, 0.0011970433007553556, 0.0077794523250993616),
+            (1, 1000, 0, 4000, -0.0002643604335324228, 0.005642558597957937),
+            (12, 3000, 20, 4000, -0.004205182795671487, 0.0024604529962655016),
+            (300, 1000, 10, 2000, 0.26709207638818705, 0.3242131130371265),
+            (0, 50, 3, 60, -0.1370051647634852, 0.02854702483316282),
+        ] {
+            let (l, h) = super::newcombe_diff(c1, n1, c2, n2, 0.95).unwrap();
+            assert!((l - lo).abs() < 1e-12 && (h - hi).abs() < 1e-12, "{c1}/{n1} − {c2}/{n2}: {l} {h}");
+        }
+    }
+
     use super::*;
 
     fn close(a: f64, b: f64, tol: f64) -> bool {

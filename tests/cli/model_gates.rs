@@ -240,14 +240,65 @@ fn bad_prediction_inputs() {
         .output()
         .unwrap();
     assert!(matches!(out.status.code(), Some(0) | Some(1)), "{}", stderr(&out));
-    // A single class: exit 2.
-    write(d, "one.csv", "y,score,g\n1,0.5,a\n1,0.7,a\n");
-    let out = mlgate(d)
-        .args(["gate", "slices", "--predictions", "one.csv", "--label", "y", "--score", "score", "--by", "g"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("single class"), "{}", stderr(&out));
+    // A single class: ROC AUC is not computable (a gate error that says why), but the
+    // metrics defined for one class are computed. Values from scikit-learn 1.x:
+    // accuracy_score 0.75, log_loss(labels=[0, 1]) 0.6911551381476512,
+    // brier_score_loss 0.2475 for y = [1, 1, 1, 1], p = [0.5, 0.7, 0.2, 0.9].
+    write(d, "one.csv", "y,score,g\n1,0.5,a\n1,0.7,a\n1,0.2,a\n1,0.9,a\n");
+    let (code, v, err) =
+        run(d, &["gate", "slices", "--predictions", "one.csv", "--label", "y", "--score", "score", "--by", "g"]);
+    assert_eq!(code, 1, "{err}");
+    let overall =
+        &v["gates"][0]["checks"].as_array().unwrap().iter().find(|c| c["code"] == "slices.overall").unwrap().clone();
+    assert_eq!(overall["status"], "error");
+    assert!(overall["message"].as_str().unwrap().contains("single class"), "{overall}");
+    for (metric, expected) in [("accuracy", 0.75), ("log_loss", 0.6911551381476512), ("brier", 0.2475)] {
+        let (code, v, err) = run(
+            d,
+            &[
+                "gate",
+                "slices",
+                "--predictions",
+                "one.csv",
+                "--label",
+                "y",
+                "--score",
+                "score",
+                "--by",
+                "g",
+                "--metric",
+                metric,
+                "--min-rows",
+                "1",
+            ],
+        );
+        assert!(matches!(code, 0 | 1), "{metric}: {err}");
+        let all = checks(&v);
+        let overall = all.iter().find(|c| c["code"] == "slices.overall").unwrap();
+        assert!((overall["value"].as_f64().unwrap() - expected).abs() < 1e-12, "{metric}: {overall}");
+    }
+    let (code, v, err) = run(
+        d,
+        &[
+            "gate",
+            "baseline",
+            "--candidate",
+            "one.csv",
+            "--baseline",
+            "trivial",
+            "--label",
+            "y",
+            "--score",
+            "score",
+            "--metrics",
+            "log_loss,roc_auc",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    let all = checks(&v);
+    let by = |m: &str| all.iter().find(|c| c["subject"] == m).unwrap().clone();
+    assert_eq!(by("roc_auc")["status"], "error", "only the ranking metric is not computable");
+    assert!((by("log_loss")["details"]["candidate"].as_f64().unwrap() - 0.6911551381476512).abs() < 1e-12);
     // NaN predictions are a failing check, not a crash.
     write(d, "nan.csv", "y,score,g\n1,0.9,a\n0,NaN,a\n1,0.8,b\n0,0.2,b\n1,,a\n");
     let (code, v, err) = run(

@@ -36,3 +36,18 @@ fn the_readme_defaults_table_is_generated_from_the_settings() {
     let expected = mlgate::gates::defaults_table();
     assert_eq!(table, Some(expected.as_str()), "README.md's defaults table is stale; replace it with:\n{expected}");
 }
+
+/// The quick start's excerpt of `mlgate check` on the example is what the command prints
+/// (every line shown is a line of the real output).
+#[test]
+fn the_readme_quick_start_output_is_real() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let start = readme.find("```\nmlgate check FAIL").expect("the excerpt exists") + 4;
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let dir = churn_sandbox();
+    let out = mlgate(dir.path()).args(["check"]).output().unwrap();
+    let actual = stdout(&out);
+    for line in block.lines().filter(|l| !l.trim().is_empty() && l.trim() != "…") {
+        assert!(actual.lines().any(|a| a == line), "README line not in the output: {line:?}\n--- output:\n{actual}");
+    }
+}

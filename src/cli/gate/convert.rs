@@ -107,6 +107,7 @@ pub fn baseline(a: &BaselineGateArgs) -> Result<(baseline::cfg::Raw, Columns)> {
         bootstrap: Some(a.bootstrap),
         seed: Some(a.seed),
         trivial: Some(!a.no_trivial),
+        trivial_margin: None,
         threshold: Some(flag(a.columns.threshold)),
         positive: a.columns.positive.clone(),
         task: a.columns.task,
@@ -140,6 +141,7 @@ pub fn leakage(a: &LeakageGateArgs) -> Result<(leakage::cfg::Raw, Columns)> {
         max_point_in_time_share: None,
         target_auc: Some(flag(a.target_auc)),
         target_rho: Some(flag(a.target_rho)),
+        confidence: None,
     };
     let columns = Columns {
         label: some(&a.label),

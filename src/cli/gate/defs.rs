@@ -19,41 +19,56 @@ pub struct GateArgs {
     pub kind: GateKind,
 }
 
+/// Examples shown at the end of `mlgate gate <kind> --help`, one command per line.
+const SCHEMA_EXAMPLES: &str = "\
+Example:
+  mlgate gate schema --schema schema.json --data data/serving.jsonl";
+
+const DRIFT_EXAMPLES: &str = "\
+Examples:
+  mlgate gate drift --reference data/train.parquet --current data/serving.csv
+  mlgate gate drift --reference ref.profile.json --current today.parquet --columns age,plan
+  mlgate gate drift --reference a.csv --current b.csv --compat evidently --threshold psi=0.1,0.2";
+
+const LEAKAGE_EXAMPLES: &str = "\
+Examples:
+  mlgate gate leakage --train train.csv --test test.csv --label churned --entity customer_id
+  mlgate gate leakage --train train.parquet --test test.parquet --label y \\
+      --timestamp event_time --split temporal --gap 7d --observed-at balance=balance_updated_at";
+
+const SLICES_EXAMPLES: &str = "\
+Examples:
+  mlgate gate slices --predictions preds.csv --label churned --score score --by region,plan --metric roc_auc --max-gap 0.05
+  mlgate gate slices --predictions preds.parquet --label y --score p --cross region,plan --quantiles income=4 --min 0.7";
+
+const BASELINE_EXAMPLES: &str = "\
+Examples:
+  mlgate gate baseline --candidate new.csv --baseline old.parquet --label churned --score score --entity customer_id
+  mlgate gate baseline --candidate new.csv --baseline trivial --label y --score p --metrics roc_auc,log_loss";
+
 #[derive(Debug, Subcommand)]
 pub enum GateKind {
     /// Check datasets against a schema file.
-    ///
-    /// Example: mlgate gate schema --schema schema.json --data data/serving.jsonl
+    #[command(after_long_help = SCHEMA_EXAMPLES)]
     Schema(SchemaGateArgs),
 
     /// Compare a current sample with a reference, column by column.
-    ///
-    /// Examples:
-    ///   mlgate gate drift --reference data/train.parquet --current data/serving.csv
-    ///   mlgate gate drift --reference ref.profile.json --current today.parquet --columns age,plan
-    ///   mlgate gate drift --reference a.csv --current b.csv --compat evidently --threshold psi=0.1,0.2
+    #[command(after_long_help = DRIFT_EXAMPLES)]
     Drift(DriftGateArgs),
 
     /// Look for leakage: target leakage, point-in-time violations, train/test overlap.
-    ///
-    /// Examples:
-    ///   mlgate gate leakage --train train.csv --test test.csv --label churned --entity customer_id
-    ///   mlgate gate leakage --train train.parquet --test test.parquet --label y \
-    ///       --timestamp event_time --split temporal --gap 7d --observed-at balance=balance_updated_at
+    #[command(after_long_help = LEAKAGE_EXAMPLES)]
     Leakage(LeakageGateArgs),
 
     /// The metric on every slice, with confidence intervals.
-    ///
-    /// Examples:
-    ///   mlgate gate slices --predictions preds.csv --label churned --score score --by region,plan --metric roc_auc --max-gap 0.05
-    ///   mlgate gate slices --predictions preds.parquet --label y --score p --cross region,plan --quantiles income=4 --min 0.7
+    #[command(after_long_help = SLICES_EXAMPLES)]
     Slices(SlicesGateArgs),
 
     /// Candidate against champion (or a trivial model) with paired significance tests.
     ///
-    /// Examples:
-    ///   mlgate gate baseline --candidate new.csv --baseline old.parquet --label churned --score score --entity customer_id
-    ///   mlgate gate baseline --candidate new.csv --baseline trivial --label y --score p --metrics roc_auc,log_loss
+    /// Against `--baseline trivial` the candidate must be shown better (the interval above
+    /// zero improvement), not merely not worse.
+    #[command(after_long_help = BASELINE_EXAMPLES)]
     Baseline(BaselineGateArgs),
 }
 
@@ -254,7 +269,8 @@ pub struct LeakageGateArgs {
     #[arg(long, default_value_t = leakage::Settings::default().max_entity_overlap, value_name = "SHARE")]
     pub max_entity_overlap: f64,
 
-    /// Largest allowed share of test rows repeating a training row.
+    /// Largest allowed excess of test rows repeating a training row over training rows
+    /// repeating each other (what coincidence gives).
     #[arg(long, default_value_t = leakage::Settings::default().max_duplicate_share, value_name = "SHARE")]
     pub max_duplicate_share: f64,
 

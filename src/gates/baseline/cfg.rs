@@ -45,6 +45,8 @@ pub struct Raw {
     pub seed: Option<u64>,
     /// Also check the candidate beats a trivial model.
     pub trivial: Option<bool>,
+    /// How much better than the trivial model the candidate must be shown to be.
+    pub trivial_margin: Option<Spanned<f64>>,
     /// Classification threshold on the score.
     pub threshold: Option<Spanned<f64>>,
     /// The positive class when the label is not 0/1, true/false or yes/no.
@@ -100,6 +102,12 @@ impl Raw {
         }
         if let Some(v) = self.trivial {
             s.trivial_check = v;
+        }
+        if let Some(m) = &self.trivial_margin {
+            if !(m.get_ref().is_finite() && *m.get_ref() >= 0.0) {
+                p.add(span(m), "trivial_margin", format!("must be a non-negative number, not {}", m.get_ref()), None);
+            }
+            s.trivial_margin = *m.get_ref();
         }
         Spec {
             candidate: self.candidate.clone(),

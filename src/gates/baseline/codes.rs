@@ -7,7 +7,7 @@ crate::check_codes! {
         Metric = "baseline.metric":
             "The candidate against the champion (baseline predictions) on one metric: improvement with a paired test and interval, against `min_improvement` / `max_regression`.",
         Trivial = "baseline.trivial":
-            "The candidate against a trivial baseline (majority class, prior probability or mean).",
+            "The candidate against a trivial baseline (majority class, prior probability or mean): it must be shown better, by more than trivial_margin.",
         Unmatched = "baseline.unmatched":
             "Candidate and baseline rows that could not be paired by entity and were left out of the comparison.",
         Agreement = "baseline.agreement":

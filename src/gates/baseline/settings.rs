@@ -24,6 +24,9 @@ pub struct Settings {
     pub seed: u64,
     /// Also check the candidate beats a trivial baseline.
     pub trivial_check: bool,
+    /// How much better than the trivial model the candidate must be shown to be (the
+    /// interval's lower bound must exceed it).
+    pub trivial_margin: f64,
     /// Entity column pairing candidate and baseline rows (default: by row number).
     pub entity: Option<String>,
     pub predictions: PredSpec,
@@ -39,6 +42,7 @@ impl Default for Settings {
             bootstrap: 1000,
             seed: 42,
             trivial_check: true,
+            trivial_margin: 0.0,
             entity: None,
             predictions: PredSpec::default(),
         }
@@ -72,6 +76,7 @@ impl Reviewed for Settings {
             ),
             Knob::num("confidence", Some(self.level), Looser::Higher),
             Knob::new("trivial", KnobValue::Flag(self.trivial_check), Looser::When(false)),
+            Knob::num("trivial_margin", Some(self.trivial_margin), Looser::Lower),
         ];
         // Every metric, so an unset requirement compares as its default of 0.
         for m in Metric::value_variants() {

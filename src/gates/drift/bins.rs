@@ -251,7 +251,8 @@ mod tests {
 
     #[test]
     fn empty_bins_are_dropped() {
-        let b = drop_empty(Binned::with_outer_ends(vec!["a".into(), "b".into(), "c".into()], vec![0, 2, 0], vec![0, 1, 1]));
+        let b =
+            drop_empty(Binned::with_outer_ends(vec!["a".into(), "b".into(), "c".into()], vec![0, 2, 0], vec![0, 1, 1]));
         assert_eq!((b.labels, b.outer), (vec!["b".to_string(), "c".to_string()], vec![false, true]));
     }
 }

@@ -188,19 +188,12 @@ fn summary(rows: &[FeatureRow], reference: &str, current: &str) -> String {
     }
     let mut parts = Vec::new();
     if !failing.is_empty() {
-        parts.push(format!(
-            "{} of {} columns drifted: {}",
-            failing.len(),
-            rows.len(),
-            failing.iter().take(4).map(describe).collect::<Vec<_>>().join(", ")
-        ));
+        let named: Vec<String> = failing.iter().map(describe).collect();
+        parts.push(format!("{} of {} columns drifted: {}", failing.len(), rows.len(), text::list_some(&named, 4)));
     }
     if !warning.is_empty() {
-        parts.push(format!(
-            "{} warned: {}",
-            warning.len(),
-            warning.iter().take(3).map(describe).collect::<Vec<_>>().join(", ")
-        ));
+        let named: Vec<String> = warning.iter().map(describe).collect();
+        parts.push(format!("{} warned: {}", warning.len(), text::list_some(&named, 3)));
     }
     parts.join("; ")
 }

@@ -45,7 +45,8 @@ fn normals(n: usize, seed: u64) -> Vec<f64> {
 /// the gate does for a single column.
 fn judge(reference: Vec<f64>, current: Vec<f64>) -> FeatureOutcome {
     let s = Settings::default();
-    let mut o = compare("x", Role::Feature, Some(&column(reference)), Some(&column(current)), &s.thresholds, &s.compare);
+    let mut o =
+        compare("x", Role::Feature, Some(&column(reference)), Some(&column(current)), &s.thresholds, &s.compare);
     let p = o.test.as_ref().map(|t| t.p).unwrap_or(f64::NAN);
     finish_significance(&mut o, p, s.alpha, "BH");
     o
@@ -73,6 +74,8 @@ fn a_constant_reference_that_starts_varying_fails_on_every_statistic() {
     assert_eq!(status(&o, "drift.wasserstein"), Status::Fail);
     assert_eq!(value(&o, "drift.ks"), 1.0);
     assert_eq!(status(&o, "drift.ks"), Status::Fail);
+    let ks = o.checks.iter().find(|c| c.code == "drift.ks").unwrap();
+    assert!(ks.message.contains("(p < 1e-300,"), "an underflowed p-value reads `p < 1e-300`: {}", ks.message);
     assert_eq!(o.row.status, Status::Fail);
 }
 
@@ -146,9 +149,17 @@ fn profiled(v: Vec<f64>) -> ColumnData {
 fn binned_comparison_also_sees_values_beyond_the_reference() {
     let s = Settings::default();
     let current: Vec<f64> = (0..1000).map(|i| (1 + i % 5) as f64).collect();
-    for (reference, label) in [(vec![0.0; 1000], "constant"), ((0..1000).map(|i| (i % 50) as f64).collect(), "50 values")]
+    for (reference, label) in
+        [(vec![0.0; 1000], "constant"), ((0..1000).map(|i| (i % 50) as f64).collect(), "50 values")]
     {
-        let mut o = compare("x", Role::Feature, Some(&profiled(reference.clone())), Some(&profiled(current.clone())), &s.thresholds, &s.compare);
+        let mut o = compare(
+            "x",
+            Role::Feature,
+            Some(&profiled(reference.clone())),
+            Some(&profiled(current.clone())),
+            &s.thresholds,
+            &s.compare,
+        );
         let p = o.test.as_ref().map(|t| t.p).unwrap_or(f64::NAN);
         finish_significance(&mut o, p, s.alpha, "BH");
         if label == "constant" {
@@ -161,8 +172,33 @@ fn binned_comparison_also_sees_values_beyond_the_reference() {
     // A reference of 0–49 and current values above 49 land in the bin above the maximum.
     let reference: Vec<f64> = (0..2000).map(|i| (i % 50) as f64).collect();
     let current: Vec<f64> = (0..2000).map(|i| if i % 5 == 0 { 60.0 } else { (i % 50) as f64 }).collect();
-    let o = compare("x", Role::Feature, Some(&profiled(reference)), Some(&profiled(current)), &s.thresholds, &s.compare);
+    let o =
+        compare("x", Role::Feature, Some(&profiled(reference)), Some(&profiled(current)), &s.thresholds, &s.compare);
     let bins = o.row.bins.as_ref().unwrap();
     let last = bins.labels.last().unwrap();
     assert!(last.starts_with('≥') && *bins.current.last().unwrap() > 0.15, "{:?} {:?}", bins.labels, bins.current);
+}
+
+#[test]
+fn the_summary_names_four_drifted_columns_and_counts_the_rest() {
+    use super::{Loaded, Side};
+    let s = Settings::default();
+    let mut reference = std::collections::HashMap::new();
+    let mut current = std::collections::HashMap::new();
+    let names: Vec<String> = (0..6).map(|i| format!("c{i}")).collect();
+    for n in &names {
+        reference.insert(n.clone(), column(normals(2000, 1)));
+        current.insert(n.clone(), column(normals(2000, 2).into_iter().map(|x| x + 2.0).collect()));
+    }
+    let side = |name: &str, columns| Side { name: name.into(), columns, names: names.clone(), rows: 2000 };
+    let l = Loaded {
+        reference: side("reference", reference),
+        current: side("current", current),
+        wanted: names.clone(),
+        exact: true,
+        score_reference: None,
+        importance: None,
+    };
+    let g = super::run(&l, &s);
+    assert!(g.summary.starts_with("6 of 6 columns drifted: ") && g.summary.ends_with(" and 2 more"), "{}", g.summary);
 }

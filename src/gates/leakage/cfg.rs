@@ -10,7 +10,7 @@ use toml::Spanned;
 use super::settings::Settings;
 use crate::data::time::{EpochUnit, parse_duration, parse_offset};
 use crate::diag::Problems;
-use crate::gates::cfg::{Cx, Spans, check_share, get, span};
+use crate::gates::cfg::{Cx, Spans, check_confidence, check_share, get, span};
 use crate::gates::knobs::{Knob, Reviewed};
 
 /// The table name problems are reported under.
@@ -49,7 +49,8 @@ pub struct Raw {
     pub observed_at: BTreeMap<String, Spanned<String>>,
     /// Largest allowed share of test entities also in train.
     pub max_entity_overlap: Option<Spanned<f64>>,
-    /// Largest allowed share of test rows repeating a training row.
+    /// Largest allowed excess share of test rows repeating a training row, over the share
+    /// of training rows repeating another training row (coincidence).
     pub max_duplicate_share: Option<Spanned<f64>>,
     /// Largest allowed share of rows using a value observed after the as-of time.
     pub max_point_in_time_share: Option<Spanned<f64>>,
@@ -57,6 +58,8 @@ pub struct Raw {
     pub target_auc: Option<Spanned<f64>>,
     /// Bound on |Spearman ρ| for a numeric label.
     pub target_rho: Option<Spanned<f64>>,
+    /// Confidence level of the duplicate-excess interval.
+    pub confidence: Option<Spanned<f64>>,
 }
 
 /// A validated `[gates.leakage]`.
@@ -100,6 +103,7 @@ impl Raw {
         ] {
             check_share(p, k, v);
         }
+        check_confidence(p, "confidence", &self.confidence);
         if let Some(a) = &self.target_auc
             && *a.get_ref() < 0.5
         {
@@ -155,6 +159,7 @@ impl Raw {
             (get(&self.max_point_in_time_share), &mut s.max_point_in_time_share),
             (get(&self.target_auc), &mut s.target_auc),
             (get(&self.target_rho), &mut s.target_rho),
+            (get(&self.confidence), &mut s.level),
         ] {
             if let Some(v) = v {
                 *f = v;

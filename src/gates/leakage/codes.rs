@@ -11,9 +11,9 @@ crate::check_codes! {
         EntityOverlap = "leakage.entity-overlap":
             "The same entity (customer, patient, …) appears in both train and test.",
         DuplicateFeatures = "leakage.duplicate-features":
-            "Test rows whose features (label excluded) exactly repeat a training row.",
+            "Test rows whose features (label excluded) exactly repeat a training row, beyond the share of training rows that repeat each other by coincidence.",
         DuplicateRows = "leakage.duplicate-rows":
-            "Test rows that exactly repeat a training row, label included.",
+            "Test rows that exactly repeat a training row, label included, beyond the share of training rows that repeat each other by coincidence.",
         Target = "leakage.target":
             "A single feature predicts the label almost perfectly (max(AUC, 1 − AUC) or |Spearman ρ| above the bound: target_auc, target_rho).",
         LabelInFeatures = "leakage.label-in-features":

@@ -190,7 +190,7 @@ fn overlap_checks(
     if common.is_empty() {
         return checks;
     }
-    let (c1, c2, distinct) = overlap::duplicates(train, test, &common, s.label.as_deref(), s.max_duplicate_share);
+    let (c1, c2, distinct) = overlap::duplicates(train, test, &common, s.label.as_deref(), s);
     checks.push(c1);
     checks.extend(c2);
     if distinct < 1000 && train.height() > 5 * distinct {
@@ -315,5 +315,68 @@ mod tests {
         let t = find(&g, Code::TemporalSplit, "t");
         assert_eq!(t.status, Status::Fail);
         assert_eq!(t.count, Some(1), "one test row falls before training ends");
+    }
+
+    /// A survey: answers on a few coarse scales, so different respondents often give the
+    /// same answers. Deterministic pseudo-random answers (splitmix64).
+    fn survey(n: usize, seed: u64) -> DataFrame {
+        let mut state = seed;
+        let mut next = |k: u64| {
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            ((z ^ (z >> 31)) % k) as i64
+        };
+        let q: Vec<Vec<i64>> = (0..5).map(|_| (0..n).map(|_| next(4)).collect()).collect();
+        let y: Vec<i64> = (0..n).map(|i| ((q[0][i] + q[1][i]) > 3) as i64).collect();
+        df!("q1" => &q[0], "q2" => &q[1], "q3" => &q[2], "q4" => &q[3], "q5" => &q[4], "y" => y).unwrap()
+    }
+
+    #[test]
+    fn coincidental_duplicates_of_coarse_answers_pass() {
+        // 4⁵ = 1024 answer patterns: many rows repeat another by chance, in train as in test.
+        let (train, test) = (survey(4000, 1), survey(1500, 2));
+        let s = Settings { label: Some("y".into()), ..Default::default() };
+        let g = run(&train, Some(&test), &s).unwrap();
+        for code in [Code::DuplicateFeatures, Code::DuplicateRows] {
+            let c = find(&g, code, "train/test");
+            assert!(c.count.unwrap() > 500, "{code:?}: coincidences do occur: {c:?}");
+            assert_eq!(c.status, Status::Pass, "{code:?}: {}", c.message);
+        }
+    }
+
+    #[test]
+    fn copied_test_rows_fail_even_among_coincidences() {
+        let train = survey(4000, 1);
+        // A test set of fresh rows plus 300 rows copied from train (20%).
+        let fresh = survey(1200, 3);
+        let copied = train.slice(0, 300);
+        let test = fresh.vstack(&copied).unwrap();
+        let s = Settings { label: Some("y".into()), ..Default::default() };
+        let g = run(&train, Some(&test), &s).unwrap();
+        let c = find(&g, Code::DuplicateRows, "train/test");
+        assert_eq!(c.status, Status::Fail, "{}", c.message);
+        let (lo, _) = (c.interval.as_ref().unwrap().low, 0);
+        assert!(lo > 0.0, "{c:?}");
+    }
+
+    #[test]
+    fn a_few_copies_of_distinct_rows_are_caught() {
+        let x: Vec<f64> = (0..4000).map(|i| (i as f64 * 0.61803).fract() * 1000.0).collect();
+        let y: Vec<i64> = (0..4000).map(|i| (i % 3 == 0) as i64).collect();
+        let train = df!("x" => &x, "y" => &y).unwrap();
+        let mut tx: Vec<f64> = (0..1500).map(|i| 5000.0 + i as f64).collect();
+        let mut ty: Vec<i64> = vec![0; 1500];
+        for k in 0..10 {
+            tx[k * 100] = x[k];
+            ty[k * 100] = y[k];
+        }
+        let test = df!("x" => tx, "y" => ty).unwrap();
+        let s = Settings { label: Some("y".into()), ..Default::default() };
+        let g = run(&train, Some(&test), &s).unwrap();
+        let c = find(&g, Code::DuplicateRows, "train/test");
+        // 10 of 1,500 against none within training: Newcombe's lower bound is above 0.
+        assert_eq!((c.count, c.status), (Some(10), Status::Fail), "{}", c.message);
     }
 }

@@ -7,9 +7,10 @@ use std::hash::{BuildHasher, Hasher};
 use polars::prelude::*;
 
 use super::codes::Code;
-use super::{col, share};
+use super::{Settings, col, share};
 use crate::error::quoted;
-use crate::results::{Check, Example, Status, Threshold};
+use crate::results::{Check, Example, Interval, Status, Threshold};
+use crate::stats::intervals;
 use crate::text;
 
 pub(super) fn entity_overlap(train: &DataFrame, test: &DataFrame, e: &str, max_share: f64) -> Check {
@@ -113,61 +114,93 @@ fn row_hashes(df: &DataFrame, cols: &[String]) -> Vec<u64> {
     h
 }
 
+/// Test rows that repeat a training row, judged against coincidence: the share of training
+/// rows that repeat *another training row* is what rows drawn from the same distribution
+/// share by chance (each is compared with about as many rows as a test row is), so only
+/// the excess of the cross-set share over it counts. `max_duplicate_share` bounds that
+/// excess: the check fails when the interval shows the excess clearly above it, and warns
+/// when test rows repeat training rows although no training row repeats another (too few to
+/// prove copying, but coincidence has not been seen at all).
 pub(super) fn duplicates(
     train: &DataFrame,
     test: &DataFrame,
     features: &[String],
     label: Option<&str>,
-    max_share: f64,
+    s: &Settings,
 ) -> (Check, Option<Check>, usize) {
     let ht = row_hashes(train, features);
     let hs = row_hashes(test, features);
-    let mut first: HashMap<u64, usize> = HashMap::with_capacity(ht.len());
-    for (i, h) in ht.iter().enumerate() {
-        first.entry(*h).or_insert(i);
-    }
-    let distinct = first.len();
-    let check = |code: Code, what: &str, th: &[u64], hs: &[u64]| -> Check {
-        let set: HashMap<u64, usize> = th.iter().enumerate().rev().map(|(i, h)| (*h, i)).collect();
-        let mut n = 0u64;
-        let mut examples = Vec::new();
-        for (i, h) in hs.iter().enumerate() {
-            if let Some(j) = set.get(h) {
-                n += 1;
-                if examples.len() < 5 {
-                    examples.push(Example { row: i as u64 + 1, value: Some(format!("same as train row {}", j + 1)) });
-                }
-            }
-        }
-        let frac = share(n, hs.len() as u64);
-        let status = if frac > max_share { Status::Fail } else { Status::Pass };
-        let msg = if n == 0 {
-            format!("no test row repeats a training row ({what})")
-        } else {
-            format!(
-                "{} of {} test rows ({}) repeat a training row ({what}; {})",
-                text::int(n),
-                text::int(hs.len() as u64),
-                text::pct(frac),
-                text::rows(&examples)
-            )
-        };
-        Check::new(code, "train/test", status, msg)
-            .with_value("duplicate_share", frac)
-            .with_threshold(Threshold::at_most(None, Some(max_share)))
-            .with_counts(n, hs.len() as u64)
-            .with_examples(examples)
-    };
-    let c1 = check(Code::DuplicateFeatures, &format!("{} features, label excluded", features.len()), &ht, &hs);
+    let distinct = ht.iter().collect::<HashSet<_>>().len();
+    let c1 =
+        duplicate_check(Code::DuplicateFeatures, &format!("{} features, label excluded", features.len()), &ht, &hs, s);
     let c2 = label.filter(|l| col(train, l).is_some() && col(test, l).is_some()).map(|l| {
         let mut with: Vec<String> = features.to_vec();
         with.push(l.to_string());
-        check(
-            Code::DuplicateRows,
-            &format!("{} features and the label", features.len()),
-            &row_hashes(train, &with),
-            &row_hashes(test, &with),
-        )
+        let what = format!("{} features and the label", features.len());
+        duplicate_check(Code::DuplicateRows, &what, &row_hashes(train, &with), &row_hashes(test, &with), s)
     });
     (c1, c2, distinct)
+}
+
+/// One duplicate check over row hashes of train (`th`) and test (`hs`).
+fn duplicate_check(code: Code, what: &str, th: &[u64], hs: &[u64], s: &Settings) -> Check {
+    // Training row of each hash (the first) and how often it occurs in train.
+    let mut seen: HashMap<u64, (usize, u64)> = HashMap::with_capacity(th.len());
+    for (i, h) in th.iter().enumerate() {
+        seen.entry(*h).or_insert((i, 0)).1 += 1;
+    }
+    let within: u64 = seen.values().filter(|(_, n)| *n > 1).map(|(_, n)| n).sum();
+    let mut cross = 0u64;
+    let mut examples = Vec::new();
+    for (i, h) in hs.iter().enumerate() {
+        if let Some((j, _)) = seen.get(h) {
+            cross += 1;
+            if examples.len() < 5 {
+                examples.push(Example { row: i as u64 + 1, value: Some(format!("same as train row {}", j + 1)) });
+            }
+        }
+    }
+    let (nt, nr) = (hs.len() as u64, th.len() as u64);
+    let (cross_share, within_share) = (share(cross, nt), share(within, nr));
+    let excess = cross_share - within_share;
+    let interval = intervals::newcombe_diff(cross, nt, within, nr, s.level);
+    let lower = interval.map(|i| i.0).unwrap_or(excess);
+    let status = if lower > s.max_duplicate_share {
+        Status::Fail
+    } else if cross > 0 && within == 0 {
+        Status::Warn
+    } else {
+        Status::Pass
+    };
+    let msg = if cross == 0 {
+        format!("no test row repeats a training row ({what})")
+    } else {
+        let verdict = match status {
+            Status::Fail => "more than coincidence explains — were test rows copied from training?".to_string(),
+            Status::Warn => {
+                "training rows never repeat each other, so these may be copies (too few to tell)".to_string()
+            }
+            _ => "no more than coincidence explains".to_string(),
+        };
+        format!(
+            "{} of {} test rows ({}) repeat a training row ({what}; {}); within training, {} of {} rows ({}) repeat another: {verdict}",
+            text::int(cross),
+            text::int(nt),
+            text::pct(cross_share),
+            text::rows(&examples),
+            text::int(within),
+            text::int(nr),
+            text::pct(within_share)
+        )
+    };
+    let mut c = Check::new(code, "train/test", status, msg)
+        .with_value("duplicate_excess", excess)
+        .with_threshold(Threshold::at_most(None, Some(s.max_duplicate_share)))
+        .with_counts(cross, nt)
+        .with_examples(examples)
+        .with_detail("cross_share", cross_share)
+        .with_detail("within_train_share", within_share)
+        .with_detail("within_train_rows", within);
+    c.interval = interval.map(|(low, high)| Interval { low, high, level: Some(s.level), method: "newcombe".into() });
+    c
 }

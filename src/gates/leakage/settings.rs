@@ -23,7 +23,8 @@ pub struct Settings {
     pub exclude: Vec<String>,
     /// Largest allowed share of test entities also in train.
     pub max_entity_overlap: f64,
-    /// Largest allowed share of test rows repeating a training row.
+    /// Largest allowed excess of the share of test rows repeating a training row over the
+    /// share of training rows repeating another training row (what coincidence gives).
     pub max_duplicate_share: f64,
     /// Largest allowed share of rows with a feature observed after the as-of time.
     pub max_point_in_time_share: f64,
@@ -31,6 +32,8 @@ pub struct Settings {
     pub target_auc: f64,
     /// Bound on |Spearman ρ| for a numeric label.
     pub target_rho: f64,
+    /// Confidence level of the duplicate-excess interval.
+    pub level: f64,
 }
 
 impl Default for Settings {
@@ -50,6 +53,7 @@ impl Default for Settings {
             max_point_in_time_share: 0.0,
             target_auc: 0.99,
             target_rho: 0.99,
+            level: 0.95,
         }
     }
 }
@@ -65,6 +69,7 @@ impl Settings {
             "max_point_in_time_share": self.max_point_in_time_share,
             "temporal": self.temporal,
             "gap_seconds": self.gap_us as f64 / 1e6,
+            "confidence": self.level,
         })
     }
 }
@@ -78,6 +83,7 @@ impl Reviewed for Settings {
             Knob::num("max_point_in_time_share", Some(self.max_point_in_time_share), Looser::Higher),
             Knob::num("target_auc", Some(self.target_auc), Looser::Higher),
             Knob::num("target_rho", Some(self.target_rho), Looser::Higher),
+            Knob::num("confidence", Some(self.level), Looser::Higher),
             // In seconds: a shorter gap between training and test is looser.
             Knob::num("gap", Some(self.gap_us as f64 / 1e6), Looser::Lower),
             Knob::text(

@@ -173,10 +173,9 @@ pub fn judge(metric: Metric, e: &Estimate, bound: f64) -> Status {
 /// Runs the gate on loaded predictions; every slice column exists in `loaded.frame`.
 pub fn run(loaded: &Loaded, s: &Settings) -> Result<GateResult> {
     let m = metric(loaded, s);
-    let overall = estimate(&loaded.preds, m, s.level, s.bootstrap, s.seed).ok_or_else(|| {
-        user(format!("{m} is undefined on the predictions as a whole"))
-            .hint("a ranking metric needs both classes; R² needs a label that varies")
-    })?;
+    let Some(overall) = estimate(&loaded.preds, m, s.level, s.bootstrap, s.seed) else {
+        return Ok(not_computable(loaded, m));
+    };
     let bound_v = bound(m, overall.value, s);
     let mut checks: Vec<Check> = loaded.invalid.iter().cloned().collect();
     checks.push(overall_check(loaded, m, &overall, s));
@@ -212,6 +211,26 @@ pub fn run(loaded: &Loaded, s: &Settings) -> Result<GateResult> {
     }));
     g.notes = notes;
     Ok(g)
+}
+
+/// The gate when its metric cannot be computed on the predictions at all (ROC AUC on a
+/// sample of one class, R² on a constant label): an error check that says which metrics
+/// are defined, not a refusal to run.
+fn not_computable(loaded: &Loaded, m: Metric) -> GateResult {
+    let why = match m {
+        Metric::RocAuc | Metric::PrAuc => "it ranks positives against negatives, and the sample holds a single class",
+        Metric::R2 => "the label is constant",
+        _ => "the predictions do not define it",
+    };
+    let msg = format!(
+        "{m} cannot be computed on these {} rows: {why}; choose a metric defined for them (accuracy, precision, recall, log_loss and brier are)",
+        text::int(loaded.preds.len() as u64)
+    );
+    let mut checks: Vec<Check> = loaded.invalid.iter().cloned().collect();
+    checks.push(Check::new(Code::Overall, "overall", Status::Error, msg));
+    let mut g = GateResult::from_checks("slices", GateKind::Slices, checks);
+    g.summary = format!("{m} cannot be computed on these predictions");
+    g
 }
 
 /// The metric over all rows, judged against `min` when one is set.
@@ -292,11 +311,8 @@ fn summary(m: Metric, overall: f64, rows: &[SliceRow]) -> String {
         if failing.is_empty() {
             "none clearly below the bound".to_string()
         } else {
-            format!(
-                "{} clearly below ({})",
-                failing.len(),
-                failing.iter().take(3).map(describe).collect::<Vec<_>>().join(", ")
-            )
+            let named: Vec<String> = failing.iter().map(describe).collect();
+            format!("{} clearly below ({})", failing.len(), text::list_some(&named, 3))
         },
         if warning == 0 { String::new() } else { format!(", {warning} uncertain") },
         if small == 0 { String::new() } else { format!(", {small} too small to judge") }
