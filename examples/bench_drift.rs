@@ -1,29 +1,40 @@
-//! Drift benchmark: wall time and peak memory of `mlgate gate drift` against merely reading
-//! the same files with polars and binning them.
+//! Drift benchmark: `mlgate gate drift` against the floor, a bare read-and-bin of the same
+//! files, whole-process, median of several runs.
 //!
 //! ```sh
-//! cargo build --release
-//! cargo run --release --example bench_drift -- [--rows 1000000,10000000] [--dir /tmp/mlgate-bench]
+//! cargo build --release --examples
+//! cargo run --release --example bench_drift -- [--rows 1000000,10000000] [--repeat 5]
+//!     [--formats parquet,csv] [--only read,drift,binned,evidently] [--dir /tmp/mlgate-bench]
 //! ```
 //!
 //! For each size it generates (once) a reference and a current file of N rows × 25 columns
 //! (20 numeric, 5 categorical; 4 numeric and 1 categorical column drift) as Parquet and as
-//! CSV, then measures, each in a fresh process so peak memory (VmHWM) is its own:
+//! CSV, then runs each of these `--repeat` times, each in a fresh process:
 //!
-//! - `read`: polars reads both files completely, nothing else;
-//! - `read+bin`: polars reads both files completely and computes, per numeric column, the
-//!   reference's decile edges and both sides' counts in those bins, and per categorical
-//!   column both sides' value counts: the least work any PSI needs;
-//! - `drift`: the `mlgate` binary itself, `gate drift --reference … --current … --out DIR`,
-//!   i.e. every statistic, the input hashes for provenance and the written reports;
-//! - `drift (binned)`: the same forced to stream (`--method binned`), which is what larger
-//!   data uses automatically; its memory should not grow with the number of rows.
-#![allow(clippy::print_stdout, clippy::print_stderr)]
+//! - `floor`: `benches/floor_polars.py`: Python polars reads both files completely and
+//!   computes, per numeric column, the reference's decile edges and both sides' counts in
+//!   those bins, and per categorical column both sides' value counts: the least work any PSI
+//!   needs, in the tool a user would otherwise reach for (without `python3 -c "import
+//!   polars"`, the same work in Rust polars inside this example);
+//! - `polars read`: Rust polars reads both files, nothing else;
+//! - `drift`: the `mlgate` binary, `gate drift --reference … --current … --out DIR`: every
+//!   statistic, the input hashes for provenance and the written reports;
+//! - `binned`: the same forced to stream (`--method binned`), which larger data uses
+//!   automatically; its memory should not grow with the number of rows;
+//! - `evidently`: `--compat evidently`, Evidently's binning and statistics.
+//!
+//! With `--baseline OLD_MLGATE`, every mlgate run kind is measured with that binary too, in
+//! the same session, so a change is compared side by side.
+//!
+//! Reported per run kind: the median wall time, CPU time (user + system, from `wait4`),
+//! minor page faults, peak RSS (which counts pages of memory-mapped input files) and peak
+//! anonymous memory (the heap), each the median over the runs.
+#![allow(clippy::print_stdout, clippy::print_stderr, unsafe_code)]
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Instant;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use polars::prelude::*;
 
@@ -108,17 +119,6 @@ fn generate(dir: &Path, rows: usize) -> [PathBuf; 4] {
     names
 }
 
-/// Peak resident memory of this process so far, in MiB (Linux VmHWM).
-fn peak_mib() -> f64 {
-    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    s.lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
-}
-
 fn scan(p: &Path) -> LazyFrame {
     let s = p.to_str().unwrap();
     if s.ends_with(".parquet") {
@@ -170,85 +170,101 @@ fn read_only(reference: &Path, current: &Path) {
 }
 
 fn measure_child(args: &[String]) {
-    let start = Instant::now();
     match args[0].as_str() {
         "read" => read_only(Path::new(&args[1]), Path::new(&args[2])),
         "read-bin" => read_and_bin(Path::new(&args[1]), Path::new(&args[2])),
         other => panic!("unknown measure {other}"),
     }
-    println!("{{\"secs\": {}, \"peak_mib\": {}}}", start.elapsed().as_secs_f64(), peak_mib());
 }
 
+/// One whole-process run.
+#[derive(Clone, Copy)]
 struct Measured {
-    secs: f64,
-    /// Peak resident set (VmHWM).
+    wall: f64,
+    /// User and system CPU seconds of the process and its threads.
+    user: f64,
+    sys: f64,
+    /// Minor page faults.
+    minflt: f64,
+    /// Peak resident set (ru_maxrss), which counts the pages of memory-mapped input files.
     peak_mib: f64,
-    /// Peak anonymous memory (RssAnon), when sampled.
+    /// Peak anonymous memory (RssAnon sampled every 5 ms): the heap.
     anon_mib: f64,
 }
 
-fn run_measure(args: &[&str]) -> Measured {
-    let exe = std::env::current_exe().unwrap();
-    let out = Command::new(exe).arg("measure").args(args).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    Measured { secs: v["secs"].as_f64().unwrap(), peak_mib: v["peak_mib"].as_f64().unwrap(), anon_mib: f64::NAN }
+impl Measured {
+    fn cpu(&self) -> f64 {
+        self.user + self.sys
+    }
 }
 
-/// Runs the mlgate binary: wall clock measured here; memory sampled from
-/// `/proc/<pid>/status` every 5 ms: the peak resident set (VmHWM, which counts the pages of
-/// memory-mapped input files) and the peak anonymous memory (RssAnon: the heap).
-fn run_mlgate(bin: &Path, args: &[String]) -> Measured {
-    let out_dir = tempfile::tempdir().unwrap();
+/// Runs `cmd` to completion: wall clock measured here, CPU time, page faults and peak RSS
+/// from `wait4`'s resource usage, peak anonymous memory sampled from `/proc/<pid>/status`.
+#[allow(unsafe_code, clippy::zombie_processes)] // reaped by `wait4` below
+fn run(mut cmd: Command) -> Measured {
     let start = Instant::now();
-    let mut child = Command::new(bin)
-        .args(args)
-        .arg("--out")
-        .arg(out_dir.path())
-        .arg("-q")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let status_path = format!("/proc/{}/status", child.id());
-    let (mut hwm_kb, mut anon_kb) = (0f64, 0f64);
-    let status = loop {
+    let child = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+    let pid = child.id() as libc::pid_t;
+    let status_path = format!("/proc/{pid}/status");
+    let mut anon_kb = 0f64;
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is a valid value for wait4 to fill.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
         if let Ok(text) = std::fs::read_to_string(&status_path) {
-            for line in text.lines() {
-                let kb = |l: &str| l.split_whitespace().nth(1).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-                if line.starts_with("VmHWM:") {
-                    hwm_kb = hwm_kb.max(kb(line));
-                } else if line.starts_with("RssAnon:") {
-                    anon_kb = anon_kb.max(kb(line));
-                }
+            for line in text.lines().filter(|l| l.starts_with("RssAnon:")) {
+                let kb = line.split_whitespace().nth(1).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+                anon_kb = anon_kb.max(kb);
             }
         }
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
+        // SAFETY: `pid` is our child, not yet reaped; status and usage are valid pointers.
+        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if r == pid {
+            break;
         }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    };
-    let secs = start.elapsed().as_secs_f64();
-    let code = status.code().unwrap_or(-1);
+        assert!(r == 0, "wait4 failed");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let wall = start.elapsed().as_secs_f64();
     let mut err = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
-    assert!(code == 0 || code == 1, "mlgate failed: {err}");
-    Measured { secs, peak_mib: hwm_kb / 1024.0, anon_mib: anon_kb / 1024.0 }
+    std::io::Read::read_to_string(&mut child.stderr.unwrap(), &mut err).unwrap();
+    let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
+    assert!(code == 0 || code == 1, "{cmd:?} failed ({code}): {err}");
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    Measured {
+        wall,
+        user: secs(usage.ru_utime),
+        sys: secs(usage.ru_stime),
+        minflt: usage.ru_minflt as f64,
+        peak_mib: usage.ru_maxrss as f64 / 1024.0,
+        anon_mib: anon_kb / 1024.0,
+    }
 }
 
-fn best_of(n: usize, f: impl Fn() -> Measured) -> Measured {
-    let mut best = f();
-    for _ in 1..n {
-        let m = f();
-        if m.secs < best.secs {
-            best = Measured {
-                secs: m.secs,
-                peak_mib: best.peak_mib.max(m.peak_mib),
-                anon_mib: best.anon_mib.max(m.anon_mib),
-            };
-        }
+/// Per-field medians of the runs (each field on its own; an odd count gives actual runs).
+fn median(runs: &[Measured]) -> Measured {
+    let med = |g: fn(&Measured) -> f64| {
+        let mut v: Vec<f64> = runs.iter().map(g).collect();
+        v.sort_by(f64::total_cmp);
+        if v.len() % 2 == 1 { v[v.len() / 2] } else { (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0 }
+    };
+    Measured {
+        wall: med(|m| m.wall),
+        user: med(|m| m.user),
+        sys: med(|m| m.sys),
+        minflt: med(|m| m.minflt),
+        peak_mib: med(|m| m.peak_mib),
+        anon_mib: med(|m| m.anon_mib),
     }
-    best
+}
+
+fn python_polars() -> bool {
+    Command::new("python3")
+        .args(["-c", "import polars"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 fn main() {
@@ -259,58 +275,129 @@ fn main() {
     }
     let mut rows = vec![1_000_000usize, 10_000_000];
     let mut dir = std::env::temp_dir().join("mlgate-bench");
-    let mut repeat = 3;
+    let mut repeat = 5;
+    let mut formats = vec!["parquet".to_string(), "csv".to_string()];
+    let mut only: Option<Vec<String>> = None;
+    let mut baseline: Option<PathBuf> = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
+        let mut value = || it.next().unwrap_or_else(|| panic!("{a} needs a value")).clone();
         match a.as_str() {
-            "--rows" => rows = it.next().unwrap().split(',').map(|s| s.parse().unwrap()).collect(),
-            "--dir" => dir = PathBuf::from(it.next().unwrap()),
-            "--repeat" => repeat = it.next().unwrap().parse().unwrap(),
-            other => panic!("unknown argument {other}; use --rows N[,M] --dir DIR --repeat K"),
+            "--rows" => rows = value().split(',').map(|s| s.parse().unwrap()).collect(),
+            "--dir" => dir = PathBuf::from(value()),
+            "--repeat" => repeat = value().parse().unwrap(),
+            "--formats" => formats = value().split(',').map(str::to_string).collect(),
+            "--only" => only = Some(value().split(',').map(str::to_string).collect()),
+            "--baseline" => baseline = Some(PathBuf::from(value())),
+            other => panic!(
+                "unknown argument {other}; use --rows N[,M] --dir DIR --repeat K --formats parquet,csv --only read,drift,binned,evidently --baseline OLD_MLGATE"
+            ),
         }
     }
     let exe = std::env::current_exe().unwrap();
     let bin = exe.parent().unwrap().parent().unwrap().join("mlgate");
     assert!(bin.exists(), "build the binary first: cargo build --release ({} missing)", bin.display());
+    let floor_script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/floor_polars.py");
+    let python = python_polars();
+    if !python {
+        eprintln!("python3 with polars not found: the floor is this example's own Rust-polars read+bin");
+    }
+    let floor_name = if python { "Python polars read+bin" } else { "Rust polars read+bin" };
+    println!("medians of {repeat} whole-process runs, round-robin; floor = {floor_name}; CPU = user + system seconds");
+    println!();
     println!(
-        "| rows | format | file size (each) | read | read+bin | drift | drift ÷ read | drift ÷ read+bin | drift (binned) | peak RSS: read+bin / drift / binned | peak heap (RssAnon): drift / binned |"
+        "| rows | format | file (each) | run | wall | CPU (sys) | minor faults | peak RSS | peak heap | wall ÷ floor | CPU ÷ floor |"
     );
-    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
+    println!("|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+    let wants = |k: &str| only.as_ref().is_none_or(|o| o.iter().any(|x| x == k));
     for &n in &rows {
         let files = generate(&dir, n);
-        for (fmt, r, c) in [("Parquet", &files[0], &files[1]), ("CSV", &files[2], &files[3])] {
+        for (fmt, r, c) in [("parquet", &files[0], &files[1]), ("csv", &files[2], &files[3])] {
+            if !formats.iter().any(|f| f == fmt) {
+                continue;
+            }
             let (rs, cs) = (r.to_str().unwrap().to_string(), c.to_str().unwrap().to_string());
             let size = std::fs::metadata(r).unwrap().len() as f64 / (1024.0 * 1024.0);
-            let ro = best_of(repeat, || run_measure(&["read", &rs, &cs]));
-            let rb = best_of(repeat, || run_measure(&["read-bin", &rs, &cs]));
-            let base = vec![
-                "gate".to_string(),
-                "drift".into(),
-                "--reference".into(),
-                rs.clone(),
-                "--current".into(),
-                cs.clone(),
-            ];
-            let d = best_of(repeat, || run_mlgate(&bin, &base));
-            let mut binned_args = base.clone();
-            binned_args.extend(["--method".to_string(), "binned".into()]);
-            let b = best_of(repeat, || run_mlgate(&bin, &binned_args));
-            println!(
-                "| {} | {fmt} | {:.0} MiB | {:.2} s | {:.2} s | {:.2} s | {:.1}× | {:.2}× | {:.2} s | {:.0} / {:.0} / {:.0} MiB | {:.0} / {:.0} MiB |",
-                n,
-                size,
-                ro.secs,
-                rb.secs,
-                d.secs,
-                d.secs / ro.secs,
-                d.secs / rb.secs,
-                b.secs,
-                rb.peak_mib,
-                d.peak_mib,
-                b.peak_mib,
-                d.anon_mib,
-                b.anon_mib
-            );
+            // Every kind of run, as (label, command); run round-robin so that whatever else
+            // the machine is doing affects all of them alike.
+            let mut kinds: Vec<(String, Box<dyn Fn() -> Command>)> = Vec::new();
+            let outs = tempfile::tempdir().unwrap();
+            let (fs, fe) = (floor_script.clone(), exe.clone());
+            let (r1, c1) = (rs.clone(), cs.clone());
+            kinds.push((
+                "floor".into(),
+                Box::new(move || {
+                    let mut c = if python {
+                        let mut c = Command::new("python3");
+                        c.arg(&fs);
+                        c
+                    } else {
+                        let mut c = Command::new(&fe);
+                        c.args(["measure", "read-bin"]);
+                        c
+                    };
+                    c.args([&r1, &c1]);
+                    c
+                }),
+            ));
+            if wants("read") {
+                let (fe, r1, c1) = (exe.clone(), rs.clone(), cs.clone());
+                kinds.push((
+                    "polars read".into(),
+                    Box::new(move || {
+                        let mut c = Command::new(&fe);
+                        c.args(["measure", "read", &r1, &c1]);
+                        c
+                    }),
+                ));
+            }
+            for (label, extra) in [
+                ("drift", &[][..]),
+                ("binned", &["--method", "binned"][..]),
+                ("evidently", &["--compat", "evidently"][..]),
+            ] {
+                if !wants(label) {
+                    continue;
+                }
+                let bins = std::iter::once((label.to_string(), bin.clone()))
+                    .chain(baseline.iter().map(|b| (format!("{label} (baseline)"), b.clone())));
+                for (name, b) in bins {
+                    let (r1, c1) = (rs.clone(), cs.clone());
+                    let extra: Vec<String> = extra.iter().map(|e| e.to_string()).collect();
+                    let out = outs.path().join(kinds.len().to_string());
+                    kinds.push((
+                        name,
+                        Box::new(move || {
+                            let mut c = Command::new(&b);
+                            c.args(["gate", "drift", "--reference", &r1, "--current", &c1, "-q", "--out"]);
+                            c.arg(&out).args(&extra);
+                            c
+                        }),
+                    ));
+                }
+            }
+            let mut runs: Vec<Vec<Measured>> = vec![Vec::new(); kinds.len()];
+            for _ in 0..repeat {
+                for (k, (_, make)) in kinds.iter().enumerate() {
+                    runs[k].push(run(make()));
+                }
+            }
+            let measured: Vec<(String, Measured)> =
+                kinds.iter().zip(&runs).map(|((label, _), r)| (label.clone(), median(r))).collect();
+            let floor = measured[0].1;
+            for (label, m) in &measured {
+                println!(
+                    "| {n} | {fmt} | {size:.0} MiB | {label} | {:.2} s | {:.2} s ({:.2}) | {:.0}k | {:.0} MiB | {:.0} MiB | {:.2}× | {:.2}× |",
+                    m.wall,
+                    m.cpu(),
+                    m.sys,
+                    m.minflt / 1000.0,
+                    m.peak_mib,
+                    m.anon_mib,
+                    m.wall / floor.wall,
+                    m.cpu() / floor.cpu()
+                );
+            }
         }
     }
 }

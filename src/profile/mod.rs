@@ -15,6 +15,7 @@
 //! The file format is versioned ([`PROFILE_VERSION`]) and described by
 //! `schemas/profile.schema.json`.
 
+pub mod spill;
 pub mod stream;
 
 use std::collections::HashMap;
@@ -202,7 +203,7 @@ pub fn column_kind(dt: &DataType) -> ColumnKind {
 }
 
 /// Accumulates one column across batches.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ColumnBuilder {
     pub name: String,
     pub kind: ColumnKind,
@@ -215,6 +216,8 @@ pub struct ColumnBuilder {
     cat_capped: bool,
     /// Reused across batches: allocating it per batch costs page faults on every batch.
     finite: Vec<f64>,
+    /// Where a numeric column's values go to be sorted, when they are kept ([`spill`]).
+    runs: Option<spill::RunWriter>,
 }
 
 impl ColumnBuilder {
@@ -231,7 +234,16 @@ impl ColumnBuilder {
             cat_other: 0,
             cat_capped: false,
             finite: Vec::new(),
+            runs: None,
         }
+    }
+
+    /// Also keeps a numeric column's finite values, sorted, in `dir` (see [`spill`]).
+    pub fn keeping_values(mut self, dir: &std::path::Path, tag: &str) -> ColumnBuilder {
+        if self.kind == ColumnKind::Numeric {
+            self.runs = Some(spill::RunWriter::new(dir, tag));
+        }
+        self
     }
 
     /// Adds a batch of this column.
@@ -264,6 +276,9 @@ impl ColumnBuilder {
                     }
                 }
                 np.add_finite(&finite);
+                if let Some(runs) = &mut self.runs {
+                    runs.push(&finite).map_err(|e| spill_error(e, runs))?;
+                }
                 self.finite = finite;
             }
             ColumnKind::Categorical => {
@@ -291,12 +306,17 @@ impl ColumnBuilder {
     }
 
     pub fn finish(self) -> ColumnProfile {
+        self.finish_with_cap(CATEGORY_CAP)
+    }
+
+    /// The profile, keeping up to `cap` categories.
+    fn finish_with_cap(self, cap: usize) -> ColumnProfile {
         let numeric = self.numeric.map(|mut n| {
             n.hist.fit();
             n
         });
         let categorical = (self.kind == ColumnKind::Categorical)
-            .then(|| CategoricalProfile::from_map(self.cats, self.cat_other, self.cat_capped, CATEGORY_CAP));
+            .then(|| CategoricalProfile::from_map(self.cats, self.cat_other, self.cat_capped, cap));
         ColumnProfile {
             name: self.name,
             kind: self.kind,
@@ -307,6 +327,30 @@ impl ColumnBuilder {
             categorical,
         }
     }
+
+    /// The profile, with every category tracked while reading, and the column's sorted
+    /// values when they were kept.
+    pub fn finish_keeping(mut self) -> Result<(ColumnProfile, Option<spill::Spilled>)> {
+        let values = match self.runs.take() {
+            Some(r) => {
+                let shown = r.shown();
+                Some(r.finish().map_err(|e| spill_io_error(e, &shown))?)
+            }
+            None => None,
+        };
+        Ok((self.finish_with_cap(STREAM_CATEGORY_CAP), values))
+    }
+}
+
+/// Writing kept values failed: almost always a full disk.
+fn spill_error(e: std::io::Error, runs: &spill::RunWriter) -> anyhow::Error {
+    spill_io_error(e, &runs.shown())
+}
+
+fn spill_io_error(e: std::io::Error, path: &str) -> anyhow::Error {
+    user(format!("cannot write the sorted values of a large sample to {path}: {e}"))
+        .hint("an exact comparison of data larger than exact_max_bytes sorts it on disk (8 bytes per numeric value, twice over while merging); set TMPDIR to a folder with room, or compare binned (--method binned)")
+        .into()
 }
 
 #[inline]

@@ -2,6 +2,9 @@
 //! values in memory) or binned (streaming profiles), reading each side, the score's own
 //! reference, and the importance file. Then the pure `gates::drift::run` judges.
 
+use std::path::Path;
+use std::sync::Arc;
+
 use anyhow::Result;
 use rayon::prelude::*;
 
@@ -9,9 +12,10 @@ use super::RunCtx;
 use super::resolve::{Resolve, SideSpec};
 use crate::error::{quoted, user};
 use crate::gates::drift::cfg::{Spec, TABLE};
-use crate::gates::drift::column::ColumnData;
+use crate::gates::drift::column::{ColumnData, NumValues};
 use crate::gates::drift::{self, Loaded, Method, Settings, Side};
 use crate::profile::Profile;
+use crate::profile::spill::{SortedFile, Spilled};
 use crate::results::GateResult;
 
 /// Loads both sides of a drift spec and runs the gate.
@@ -38,10 +42,18 @@ pub fn run(spec: &Spec, resolve: &dyn Resolve, ctx: &mut RunCtx) -> Result<GateR
     };
     let wanted = select(spec, &reference, &current, score_reference.as_ref(), resolve)?;
     let exact = choose_exact(s, &reference, &current)?;
-    let mut r = load_side(&reference, &wanted, exact, ctx)?;
-    let c = load_side(&current, &wanted, exact, ctx)?;
+    // Exact but too large to hold: every value is sorted on disk instead.
+    let sort_dir = if exact && !fits(s, &reference, &current) { Some(sort_dir()?) } else { None };
+    let reading = match (&sort_dir, exact) {
+        (Some(d), _) => Reading::Sorted(d.path()),
+        (None, true) => Reading::InMemory,
+        (None, false) => Reading::Profiled,
+    };
+    let mut kept = Vec::new();
+    let mut r = load_side(&reference, &wanted, reading, ctx, &mut kept)?;
+    let c = load_side(&current, &wanted, reading, ctx, &mut kept)?;
     if let (Some(sr), Some(sc)) = (&score_reference, &s.selection.score) {
-        let l = load_side(sr, std::slice::from_ref(sc), exact && matches!(sr, SideSpec::Data(_)), ctx)?;
+        let l = load_side(sr, std::slice::from_ref(sc), reading, ctx, &mut kept)?;
         match l.columns.get(sc) {
             Some(d) => {
                 r.columns.insert(sc.clone(), d.clone());
@@ -61,7 +73,34 @@ pub fn run(spec: &Spec, resolve: &dyn Resolve, ctx: &mut RunCtx) -> Result<GateR
         score_reference: score_reference.as_ref().map(|s| s.name().to_string()),
         importance,
     };
-    Ok(drift::run(&loaded, s))
+    let result = drift::run(&loaded, s);
+    // A pass over sorted values that failed to read ended early: its statistics are wrong.
+    if let Some(e) = kept.iter().find_map(|f| f.error()) {
+        return Err(user(format!("cannot read back sorted values: {e}"))
+            .hint("the temporary folder must stay readable while mlgate runs; set TMPDIR to another folder")
+            .into());
+    }
+    Ok(result)
+}
+
+/// How a data file is read.
+#[derive(Clone, Copy)]
+enum Reading<'a> {
+    /// Every value in memory.
+    InMemory,
+    /// Every value, sorted on disk in this folder (exact, for data over `exact_max_bytes`).
+    Sorted(&'a Path),
+    /// One streaming pass into a profile.
+    Profiled,
+}
+
+/// A folder for sorted values, removed when dropped.
+fn sort_dir() -> Result<tempfile::TempDir> {
+    tempfile::Builder::new().prefix("mlgate-sorted-").tempdir().map_err(|e| {
+        user(format!("cannot create a temporary folder for sorting large data: {e}"))
+            .hint("set TMPDIR to a writable folder with room for 8 bytes per numeric value, or compare binned (--method binned)")
+            .into()
+    })
 }
 
 /// The columns to compare: the explicit list (each must exist on a side), or every
@@ -107,14 +146,14 @@ fn select(
     Ok(wanted)
 }
 
-/// Exact when both sides are data files that fit `exact_max_bytes` (or the method says so).
+/// Exact when both sides are data files that fit `exact_max_bytes`, or when the method or
+/// Evidently compatibility asks for it (larger data is then sorted on disk).
 fn choose_exact(s: &Settings, reference: &SideSpec, current: &SideSpec) -> Result<bool> {
     let both_data = matches!(reference, SideSpec::Data(_)) && matches!(current, SideSpec::Data(_));
-    let fits = file_size(reference).saturating_add(file_size(current)) <= s.exact_max_bytes;
     let exact = match s.method {
         Method::Exact => both_data,
         Method::Binned => false,
-        Method::Auto => both_data && (fits || s.compare.evidently),
+        Method::Auto => both_data && (fits(s, reference, current) || s.compare.evidently),
     };
     if s.compare.evidently && !exact {
         return Err(user("Evidently compatibility needs both sides as data files, read exactly")
@@ -129,6 +168,11 @@ fn choose_exact(s: &Settings, reference: &SideSpec, current: &SideSpec) -> Resul
     Ok(exact)
 }
 
+/// Whether both files together fit `exact_max_bytes` (read into memory when exact).
+fn fits(s: &Settings, reference: &SideSpec, current: &SideSpec) -> bool {
+    file_size(reference).saturating_add(file_size(current)) <= s.exact_max_bytes
+}
+
 fn available(side: &SideSpec) -> Result<Vec<String>> {
     Ok(match side {
         SideSpec::Data(src) => src.schema()?.iter_names().map(|n| n.to_string()).collect(),
@@ -138,8 +182,14 @@ fn available(side: &SideSpec) -> Result<Vec<String>> {
     })
 }
 
-fn load_side(side: &SideSpec, wanted: &[String], exact: bool, ctx: &mut RunCtx) -> Result<Side> {
-    match side {
+fn load_side(
+    side: &SideSpec,
+    wanted: &[String],
+    reading: Reading,
+    ctx: &mut RunCtx,
+    kept: &mut Vec<Arc<SortedFile>>,
+) -> Result<Side> {
+    let src = match side {
         SideSpec::Profile { name, path, shown } => {
             let p = Profile::load(path, shown)?;
             ctx.record_file(name, shown, path, "profile", Some(p.rows))?;
@@ -149,63 +199,95 @@ fn load_side(side: &SideSpec, wanted: &[String], exact: bool, ctx: &mut RunCtx) 
                 .filter(|c| wanted.contains(&c.name))
                 .map(|c| (c.name.clone(), ColumnData::from_profile(c)))
                 .collect();
-            Ok(Side {
+            return Ok(Side {
                 name: name.clone(),
                 columns,
                 names: p.columns.iter().map(|c| c.name.clone()).collect(),
                 rows: p.rows,
-            })
+            });
         }
-        SideSpec::Data(src) => {
-            let schema = src.schema()?;
-            let present: Vec<String> = wanted.iter().filter(|w| schema.contains(w)).cloned().collect();
-            let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
-            if exact {
-                // polars fills short CSV rows with nulls: check field counts alongside the read.
-                let csv_check = matches!(src.format, crate::data::Format::Csv | crate::data::Format::Tsv).then(|| {
-                    let path = src.path.clone();
-                    let sep = if src.format == crate::data::Format::Tsv { b'\t' } else { b',' };
-                    std::thread::spawn(move || crate::data::diagnose::csv_problem(&path, sep))
-                });
-                ctx.record_source_async(src, None);
-                let df = {
-                    use polars::prelude::*;
-                    let lf =
-                        src.scan(Some(10_000))?.select(present.iter().map(|n| col(n.as_str())).collect::<Vec<_>>());
-                    lf.collect().map_err(|e| src.read_error(e))?
-                };
-                if let Some(Ok(Some(p))) = csv_check.map(|h| h.join()) {
-                    return Err(user(format!(
-                        "data file {} ({}) is not valid CSV: {p}",
-                        quoted(&src.display),
-                        src.name
-                    ))
-                    .hint(format!("every row needs as many fields as the header (given in {})", src.origin))
-                    .into());
-                }
-                let rows = df.height() as u64;
-                if rows == 0 {
-                    return Err(user(format!("data file {} ({}) has no data rows", quoted(&src.display), src.name))
-                        .hint("an empty sample cannot be compared; check the export that wrote it")
-                        .into());
-                }
-                ctx.record_source_async(src, Some(rows));
-                let cols: Vec<(String, ColumnData)> = present
-                    .par_iter()
-                    .map(|n| {
-                        let s = df.column(n).expect("selected").as_materialized_series();
-                        ColumnData::from_series(s).map(|d| (n.clone(), d))
-                    })
-                    .collect::<Result<_>>()?;
-                Ok(Side { name: src.name.clone(), columns: cols.into_iter().collect(), names, rows })
-            } else {
-                let p = crate::profile::stream::profile_source(src, Some(&present))?;
-                ctx.record_source_digest(src, Some(p.rows), &p.sources[0].sha256);
-                let columns = p.columns.iter().map(|c| (c.name.clone(), ColumnData::from_profile(c))).collect();
-                Ok(Side { name: src.name.clone(), columns, names, rows: p.rows })
+        SideSpec::Data(src) => src,
+    };
+    let schema = src.schema()?;
+    let present: Vec<String> = wanted.iter().filter(|w| schema.contains(w)).cloned().collect();
+    let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+    let (columns, rows) = match reading {
+        Reading::InMemory => read_in_memory(src, &present, ctx)?,
+        Reading::Sorted(dir) => {
+            let (p, values) = crate::profile::stream::profile_keeping_values(src, &present, dir)?;
+            ctx.record_source_digest(src, Some(p.rows), &p.sources[0].sha256);
+            let columns = p
+                .columns
+                .iter()
+                .zip(values)
+                .map(|(c, v)| (c.name.clone(), with_kept_values(ColumnData::from_profile(c), v, kept)))
+                .collect();
+            (columns, p.rows)
+        }
+        Reading::Profiled => {
+            let p = crate::profile::stream::profile_source(src, Some(&present))?;
+            ctx.record_source_digest(src, Some(p.rows), &p.sources[0].sha256);
+            (p.columns.iter().map(|c| (c.name.clone(), ColumnData::from_profile(c))).collect(), p.rows)
+        }
+    };
+    Ok(Side { name: src.name.clone(), columns, names, rows })
+}
+
+/// A profiled column with its exact values, sorted in memory or on disk.
+fn with_kept_values(mut d: ColumnData, values: Option<Spilled>, kept: &mut Vec<Arc<SortedFile>>) -> ColumnData {
+    if let (ColumnData::Numeric(n), Some(v)) = (&mut d, values) {
+        let profile = match &n.values {
+            NumValues::Profile(p) => p.clone(),
+            _ => return d,
+        };
+        n.values = match v {
+            Spilled::Memory(v) => NumValues::Sorted(v),
+            Spilled::File(f) => {
+                let f = Arc::new(f);
+                kept.push(f.clone());
+                NumValues::Stream(f, profile)
             }
-        }
+        };
     }
+    d
+}
+
+/// Reads the columns into memory and sorts each.
+fn read_in_memory(
+    src: &crate::data::Source,
+    present: &[String],
+    ctx: &mut RunCtx,
+) -> Result<(std::collections::HashMap<String, ColumnData>, u64)> {
+    let csv_check = crate::profile::stream::start_csv_check(src);
+    ctx.record_source_async(src, None);
+    let df = {
+        use polars::prelude::*;
+        let lf = src.scan(Some(10_000))?.select(present.iter().map(|n| col(n.as_str())).collect::<Vec<_>>());
+        lf.collect().map_err(|e| src.read_error(e))?
+    };
+    if let Some(Ok(Some(p))) = csv_check.map(|h| h.join()) {
+        return Err(user(format!("data file {} ({}) is not valid CSV: {p}", quoted(&src.display), src.name))
+            .hint(format!("every row needs as many fields as the header (given in {})", src.origin))
+            .into());
+    }
+    let rows = df.height() as u64;
+    if rows == 0 {
+        return Err(user(format!("data file {} ({}) has no data rows", quoted(&src.display), src.name))
+            .hint("an empty sample cannot be compared; check the export that wrote it")
+            .into());
+    }
+    ctx.record_source_async(src, Some(rows));
+    // Each polars column is dropped as soon as it is converted, so the next column's sorted
+    // copy can reuse its memory instead of fresh pages.
+    let cols: Vec<(String, ColumnData)> = df
+        .into_columns()
+        .into_par_iter()
+        .map(|c| {
+            let name = c.name().to_string();
+            ColumnData::from_series(c.as_materialized_series()).map(|d| (name, d))
+        })
+        .collect::<Result<_>>()?;
+    Ok((cols.into_iter().collect(), rows))
 }
 
 fn file_size(side: &SideSpec) -> u64 {

@@ -26,21 +26,7 @@ pub struct KsResult {
 /// The KS statistic of two sorted samples (ties handled like scipy: ECDFs compared after
 /// every value, `searchsorted(side='right')`).
 pub fn statistic_sorted(a: &[f64], b: &[f64]) -> f64 {
-    let (n1, n2) = (a.len() as f64, b.len() as f64);
-    let (mut i, mut j) = (0usize, 0usize);
-    let mut d: f64 = 0.0;
-    while i < a.len() && j < b.len() {
-        let x = if a[i] <= b[j] { a[i] } else { b[j] };
-        while i < a.len() && a[i] <= x {
-            i += 1;
-        }
-        while j < b.len() && b[j] <= x {
-            j += 1;
-        }
-        d = d.max((i as f64 / n1 - j as f64 / n2).abs());
-    }
-    // After one sample is exhausted its ECDF is 1; the difference only shrinks from here.
-    d
+    super::ecdf::distances_sorted(a, b).ks
 }
 
 /// Two-sided two-sample KS test of sorted samples.

@@ -3,6 +3,8 @@
 //! the tests with the call that produced them.
 
 pub mod chi2;
+pub mod ecdf;
+pub mod exact;
 pub mod hist;
 pub mod intervals;
 pub mod ks;
@@ -22,21 +24,29 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
     let pos = q.clamp(0.0, 1.0) * (n - 1) as f64;
     let lo = pos.floor() as usize;
     let hi = (lo + 1).min(n - 1);
-    let frac = pos - lo as f64;
-    // numpy's _lerp: a + (b - a) * t, switching form near t = 1 for monotonicity.
-    let (a, b) = (sorted[lo], sorted[hi]);
+    lerp(sorted[lo], sorted[hi], pos - lo as f64)
+}
+
+/// numpy's `_lerp`: a + (b − a)·t, switching form near t = 1 for monotonicity.
+pub fn lerp(a: f64, b: f64, t: f64) -> f64 {
     let diff = b - a;
-    if frac >= 0.5 { b - diff * (1.0 - frac) } else { a + diff * frac }
+    if t >= 0.5 { b - diff * (1.0 - t) } else { a + diff * t }
 }
 
 /// Population mean and standard deviation (ddof = 0, like `np.std`), two-pass.
 pub fn mean_std(values: &[f64]) -> (f64, f64) {
-    let n = values.len() as f64;
-    if values.is_empty() {
+    mean_std_passes(values.len(), || values.iter().copied())
+}
+
+/// [`mean_std`] of `n` values that `pass` yields afresh each time it is called (two passes,
+/// in the order given: the same values in the same order give the same result).
+pub fn mean_std_passes<I: Iterator<Item = f64>>(n: usize, pass: impl Fn() -> I) -> (f64, f64) {
+    if n == 0 {
         return (f64::NAN, f64::NAN);
     }
-    let mean = values.iter().sum::<f64>() / n;
-    let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+    let n = n as f64;
+    let mean = pass().sum::<f64>() / n;
+    let var = pass().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
     (mean, var.sqrt())
 }
 

@@ -86,25 +86,16 @@ pub fn js_distance(p: &[f64], q: &[f64]) -> f64 {
 
 /// Interior edges at the reference's i/bins quantiles (i = 1..bins−1), duplicates merged.
 pub fn quantile_edges(sorted_ref: &[f64], bins: usize) -> Vec<f64> {
-    let mut edges: Vec<f64> = (1..bins).map(|i| super::quantile_sorted(sorted_ref, i as f64 / bins as f64)).collect();
+    tidy_edges((1..bins).map(|i| super::quantile_sorted(sorted_ref, i as f64 / bins as f64)).collect())
+}
+
+/// Quantiles made into edges: duplicates merged, ascending.
+pub fn tidy_edges(mut edges: Vec<f64>) -> Vec<f64> {
     edges.dedup();
     // Equal neighbours after interpolation can still differ by rounding only; keep order.
     edges.sort_by(f64::total_cmp);
     edges.dedup();
     edges
-}
-
-/// Counts of sorted values in `(−∞, e0), [e0, e1), …, [e_last, +∞)`.
-pub fn count_left_closed(sorted: &[f64], edges: &[f64]) -> Vec<u64> {
-    let mut out = Vec::with_capacity(edges.len() + 1);
-    let mut prev = 0usize;
-    for e in edges {
-        let idx = sorted.partition_point(|v| v < e);
-        out.push((idx - prev) as u64);
-        prev = idx;
-    }
-    out.push((sorted.len() - prev) as u64);
-    out
 }
 
 /// `np.histogram_bin_edges(combined, bins="sturges")` for data with the given minimum,
@@ -147,18 +138,6 @@ pub fn linspace(start: f64, stop: f64, num: usize) -> Vec<f64> {
     out
 }
 
-/// `np.histogram(sorted, edges)[0]`: bins `[e_i, e_{i+1})`, the last one closed; values
-/// outside `[e_0, e_last]` are not counted.
-pub fn numpy_hist_counts(sorted: &[f64], edges: &[f64]) -> Vec<u64> {
-    let k = edges.len();
-    let cum: Vec<usize> = edges
-        .iter()
-        .enumerate()
-        .map(|(i, e)| if i + 1 == k { sorted.partition_point(|v| v <= e) } else { sorted.partition_point(|v| v < e) })
-        .collect();
-    cum.windows(2).map(|w| (w[1] - w[0]) as u64).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,16 +174,14 @@ mod tests {
     const JS_2: f64 = 0.22784261945058354;
 
     #[test]
-    fn quantile_bins_count_left_closed() {
+    fn quantile_edges_merge_ties() {
         let r: Vec<f64> = (1..=10).map(|x| x as f64).collect();
         // np.quantile(1..10, [.25, .5, .75]) -> [3.25, 5.5, 7.75]
         let e = quantile_edges(&r, 4);
         assert_eq!(e, vec![3.25, 5.5, 7.75]);
-        assert_eq!(count_left_closed(&r, &e), vec![3, 2, 2, 3]);
         // Ties collapse edges.
         let t = [1.0, 1.0, 1.0, 1.0, 2.0];
         assert_eq!(quantile_edges(&t, 4), vec![1.0]);
-        assert_eq!(count_left_closed(&t, &[1.0]), vec![0, 5]);
     }
 
     #[test]
@@ -223,12 +200,6 @@ mod tests {
         assert_eq!(e.len(), 22);
         // Constant data: numpy widens to [x - 0.5, x + 0.5] with one bin.
         assert_eq!(sturges_edges(3.0, 3.0, 10, false), vec![2.5, 3.5]);
-    }
-
-    #[test]
-    fn numpy_histogram_closes_the_last_bin() {
-        // np.histogram([1, 2, 2, 3, 4], [1, 2, 3, 4]) -> [1, 2, 2]
-        assert_eq!(numpy_hist_counts(&[1.0, 2.0, 2.0, 3.0, 4.0], &[1.0, 2.0, 3.0, 4.0]), vec![1, 2, 2]);
     }
 
     #[test]

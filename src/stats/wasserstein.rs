@@ -1,33 +1,9 @@
 //! First Wasserstein (earth mover's) distance between two samples, as
 //! `scipy.stats.wasserstein_distance(u, v)`: the area between the two empirical CDFs.
 
-/// W1 of two sorted samples.
+/// W1 of two sorted samples (see [`super::ecdf`], which computes it with the KS statistic).
 pub fn w1_sorted(a: &[f64], b: &[f64]) -> f64 {
-    if a.is_empty() || b.is_empty() {
-        return f64::NAN;
-    }
-    let (na, nb) = (a.len() as f64, b.len() as f64);
-    let (mut i, mut j) = (0usize, 0usize);
-    let mut total = 0.0;
-    // Current position and the CDFs just after it.
-    let mut x = a[0].min(b[0]);
-    while i < a.len() || j < b.len() {
-        while i < a.len() && a[i] <= x {
-            i += 1;
-        }
-        while j < b.len() && b[j] <= x {
-            j += 1;
-        }
-        let next = match (a.get(i), b.get(j)) {
-            (Some(&p), Some(&q)) => p.min(q),
-            (Some(&p), None) => p,
-            (None, Some(&q)) => q,
-            (None, None) => break,
-        };
-        total += (i as f64 / na - j as f64 / nb).abs() * (next - x);
-        x = next;
-    }
-    total
+    super::ecdf::distances_sorted(a, b).w1
 }
 
 #[cfg(test)]

@@ -309,3 +309,53 @@ fn one_threshold_one_meaning_from_config_to_report() {
     let g = &adhoc["gates"][0];
     assert_eq!(g["thresholds"]["values"]["psi"], expected, "the flag merges like the table");
 }
+
+/// Data over `exact_max_bytes` compared exactly (Evidently compatibility, or `--method
+/// exact`) is sorted on disk instead of held in memory: the answer is the in-memory one,
+/// bit for bit. 600,000 rows fill more than one sorted run (2^19 values), so the merge is
+/// exercised.
+#[test]
+fn exact_comparison_of_large_data_sorts_on_disk_with_the_same_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    for (name, shift) in [("ref.csv", 0.0), ("cur.csv", 0.1)] {
+        let mut text = String::from("x,k\n");
+        for _ in 0..600_000 {
+            let x = (next() + next() + next()) * 2.0 - 3.0 + shift;
+            let k = ((next() + shift) * 12.0).floor();
+            text.push_str(&format!("{x:.6},{k}\n"));
+        }
+        write(dir.path(), name, &text);
+    }
+    let config = |extra: &str| {
+        write(
+            dir.path(),
+            "mlgate.toml",
+            &format!(
+                "[data]\ntrain = \"ref.csv\"\ncurrent = \"cur.csv\"\n\n[gates.drift]\nreference = \"train\"\ncurrent = \"current\"\n{extra}"
+            ),
+        );
+        let (code, v, err) = run_json(dir.path(), &["check", "--config", "mlgate.toml"]);
+        assert_eq!(code, 1, "{err}");
+        let g = &v["gates"][0];
+        (g["checks"].clone(), g["series"].clone(), g["method"]["mode"].clone())
+    };
+    for mode in ["compat = \"evidently\"\n", "method = \"exact\"\n"] {
+        let in_memory = config(mode);
+        let sorted = config(&format!("{mode}exact_max_bytes = 1\n"));
+        assert_eq!(in_memory.2, "exact");
+        assert!(in_memory == sorted, "{mode}: sorting on disk changed the answer");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("mlgate-sorted-"))
+        .collect();
+    assert!(leftovers.is_empty(), "the sorted values are removed after the run: {leftovers:?}");
+}

@@ -14,6 +14,7 @@
 
 use super::column::NumericData;
 use super::settings::CompareSettings;
+use crate::stats::exact::Exact;
 use crate::stats::psi;
 use crate::text;
 
@@ -42,19 +43,18 @@ impl Binned {
 }
 
 /// Bins from sorted exact data.
-pub fn exact(ra: &[f64], cb: &[f64], a: &NumericData, b: &NumericData, s: &CompareSettings) -> Binned {
-    let distinct_ref = count_distinct_up_to(ra, 21);
+pub fn exact(ra: Exact, cb: Exact, a: &NumericData, b: &NumericData, s: &CompareSettings) -> Binned {
+    let distinct_ref = ra.distinct_up_to(21);
     if s.evidently {
         return evidently(ra, cb, a, b, distinct_ref);
     }
     let binned = if distinct_ref <= 20 {
-        let mut values = ra.to_vec();
-        values.dedup();
-        point_bins(&values, ra, cb)
+        point_bins(&ra.distinct(), ra, cb)
     } else {
-        let (min, max) = (ra[0], ra[ra.len() - 1]);
+        let (min, max) = (ra.first(), ra.last());
+        let qs: Vec<f64> = (1..s.bins).map(|i| i as f64 / s.bins as f64).collect();
         let mut edges = vec![min];
-        edges.extend(psi::quantile_edges(ra, s.bins).into_iter().filter(|e| *e > min));
+        edges.extend(psi::tidy_edges(ra.quantiles(&qs)).into_iter().filter(|e| *e > min));
         edges.push(max.next_up());
         edges.dedup();
         let mut labels = edge_labels(&edges);
@@ -62,17 +62,40 @@ pub fn exact(ra: &[f64], cb: &[f64], a: &NumericData, b: &NumericData, s: &Compa
         // The last two bins read as what they are: up to the maximum, and above it.
         labels[n - 2] = format!("[{}, {}]", text::num(edges[edges.len() - 2]), text::num(max));
         labels[n - 1] = format!("> {}", text::num(max));
-        Binned::with_outer_ends(labels, psi::count_left_closed(ra, &edges), psi::count_left_closed(cb, &edges))
+        Binned::with_outer_ends(labels, count_left_closed(ra, &edges), count_left_closed(cb, &edges))
     };
     drop_empty(binned)
 }
 
+/// Counts in `(−∞, e0), [e0, e1), …, [e_last, +∞)`.
+fn count_left_closed(v: Exact, edges: &[f64]) -> Vec<u64> {
+    let before = v.count_before(edges, false);
+    let mut out = Vec::with_capacity(edges.len() + 1);
+    let mut prev = 0;
+    for c in before.into_iter().chain(std::iter::once(v.len())) {
+        out.push((c - prev) as u64);
+        prev = c;
+    }
+    out
+}
+
+/// `np.histogram` counts over `edges` (the last bin closed), of values within the edges.
+fn numpy_hist_counts(v: Exact, edges: &[f64]) -> Vec<u64> {
+    let k = edges.len();
+    let mut cum = v.count_before(&edges[..k - 1], false);
+    // Sturges edges end at (or beyond) the largest value: no second pass to count up to it.
+    let last =
+        if v.is_empty() || edges[k - 1] >= v.last() { v.len() } else { v.count_before(&edges[k - 1..], true)[0] };
+    cum.push(last);
+    cum.windows(2).map(|w| (w[1] - w[0]) as u64).collect()
+}
+
 /// Evidently's bins: equal-width Sturges bins over both sides when the reference has more
 /// than 20 distinct values, else one bin per value seen on either side.
-fn evidently(ra: &[f64], cb: &[f64], a: &NumericData, b: &NumericData, distinct_ref: usize) -> Binned {
+fn evidently(ra: Exact, cb: Exact, a: &NumericData, b: &NumericData, distinct_ref: usize) -> Binned {
     if distinct_ref > 20 {
-        let lo = ra[0].min(cb[0]);
-        let hi = ra[ra.len() - 1].max(cb[cb.len() - 1]);
+        let lo = ra.first().min(cb.first());
+        let hi = ra.last().max(cb.last());
         // pandas keeps an integer dtype only when the column had no missing values.
         let integer = a.integer && b.integer && a.nulls + b.nulls == 0;
         let edges = psi::sturges_edges(lo, hi, ra.len() + cb.len(), integer);
@@ -81,30 +104,31 @@ fn evidently(ra: &[f64], cb: &[f64], a: &NumericData, b: &NumericData, distinct_
         if let Some(l) = labels.last_mut() {
             *l = l.replace(')', "]");
         }
-        return Binned::inner(labels, psi::numpy_hist_counts(ra, &edges), psi::numpy_hist_counts(cb, &edges));
+        return Binned::inner(labels, numpy_hist_counts(ra, &edges), numpy_hist_counts(cb, &edges));
     }
-    let mut values: Vec<f64> = ra.iter().chain(cb.iter()).copied().collect();
+    let mut values = ra.distinct();
+    values.extend(cb.distinct());
     values.sort_by(f64::total_cmp);
     values.dedup();
-    let count = |v: &[f64], x: f64| (v.partition_point(|y| *y <= x) - v.partition_point(|y| *y < x)) as u64;
-    Binned::inner(
-        values.iter().map(|v| text::num(*v)).collect(),
-        values.iter().map(|&x| count(ra, x)).collect(),
-        values.iter().map(|&x| count(cb, x)).collect(),
-    )
+    let count = |v: Exact| -> Vec<u64> {
+        let below = v.count_before(&values, false);
+        let upto = v.count_before(&values, true);
+        upto.iter().zip(&below).map(|(u, b)| (u - b) as u64).collect()
+    };
+    Binned::inner(values.iter().map(|v| text::num(*v)).collect(), count(ra), count(cb))
 }
 
 /// One bin per reference value, one per gap between two values, one below the smallest and
 /// one above the largest.
-fn point_bins(values: &[f64], ra: &[f64], cb: &[f64]) -> Binned {
-    let counts = |s: &[f64]| -> Vec<u64> {
-        let below = |v: f64| s.partition_point(|x| *x < v);
-        let upto = |v: f64| s.partition_point(|x| *x <= v);
-        let mut out = vec![below(values[0]) as u64];
-        for (i, &v) in values.iter().enumerate() {
-            out.push((upto(v) - below(v)) as u64);
-            let next = values.get(i + 1).map(|&n| below(n)).unwrap_or(s.len());
-            out.push((next - upto(v)) as u64);
+fn point_bins(values: &[f64], ra: Exact, cb: Exact) -> Binned {
+    let counts = |s: Exact| -> Vec<u64> {
+        let below = s.count_before(values, false);
+        let upto = s.count_before(values, true);
+        let mut out = vec![below[0] as u64];
+        for i in 0..values.len() {
+            out.push((upto[i] - below[i]) as u64);
+            let next = below.get(i + 1).copied().unwrap_or(s.len());
+            out.push((next - upto[i]) as u64);
         }
         out
     };
@@ -206,21 +230,6 @@ fn drop_empty(b: Binned) -> Binned {
     }
 }
 
-fn count_distinct_up_to(sorted: &[f64], cap: usize) -> usize {
-    let mut n = 0;
-    let mut prev: Option<f64> = None;
-    for &v in sorted {
-        if prev != Some(v) {
-            n += 1;
-            if n >= cap {
-                return n;
-            }
-            prev = Some(v);
-        }
-    }
-    n
-}
-
 /// `< e0`, `[e0, e1)`, …, `≥ e_last`.
 fn edge_labels(edges: &[f64]) -> Vec<String> {
     if edges.is_empty() {
@@ -238,13 +247,15 @@ fn edge_labels(edges: &[f64]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::exact::VecStream;
 
     #[test]
     fn values_the_reference_never_had_get_their_own_bins() {
-        let b = point_bins(&[0.0], &[0.0; 10], &[0.0, 1.0, 2.0, 3.0]);
+        let b = point_bins(&[0.0], Exact::Slice(&[0.0; 10]), Exact::Slice(&[0.0, 1.0, 2.0, 3.0]));
         assert_eq!(b.labels, ["< 0", "0", "> 0"]);
         assert_eq!((b.reference, b.current), (vec![0, 10, 0], vec![0, 1, 3]));
-        let b = point_bins(&[1.0, 3.0], &[1.0, 1.0, 3.0], &[0.0, 2.0, 3.0, 4.0]);
+        let cur = VecStream(vec![0.0, 2.0, 3.0, 4.0]);
+        let b = point_bins(&[1.0, 3.0], Exact::Slice(&[1.0, 1.0, 3.0]), Exact::Stream(&cur));
         assert_eq!(b.labels, ["< 1", "1", "(1, 3)", "3", "> 3"]);
         assert_eq!((b.reference, b.current), (vec![0, 2, 0, 1, 0], vec![1, 0, 1, 1, 1]));
     }
@@ -254,5 +265,23 @@ mod tests {
         let b =
             drop_empty(Binned::with_outer_ends(vec!["a".into(), "b".into(), "c".into()], vec![0, 2, 0], vec![0, 1, 1]));
         assert_eq!((b.labels, b.outer), (vec!["b".to_string(), "c".to_string()], vec![false, true]));
+    }
+
+    #[test]
+    fn counts_left_closed_and_numpy_histogram() {
+        let r: Vec<f64> = (1..=10).map(|x| x as f64).collect();
+        let stream = VecStream(r.clone());
+        for v in [Exact::Slice(&r), Exact::Stream(&stream)] {
+            // np.quantile(1..10, [.25, .5, .75]) -> [3.25, 5.5, 7.75]
+            assert_eq!(count_left_closed(v, &[3.25, 5.5, 7.75]), vec![3, 2, 2, 3]);
+        }
+        let t = [1.0, 1.0, 1.0, 1.0, 2.0];
+        assert_eq!(count_left_closed(Exact::Slice(&t), &[1.0]), vec![0, 5]);
+        // np.histogram([1, 2, 2, 3, 4], [1, 2, 3, 4]) -> [1, 2, 2]: the last bin is closed.
+        let h = [1.0, 2.0, 2.0, 3.0, 4.0];
+        let stream = VecStream(h.to_vec());
+        for v in [Exact::Slice(&h), Exact::Stream(&stream)] {
+            assert_eq!(numpy_hist_counts(v, &[1.0, 2.0, 3.0, 4.0]), vec![1, 2, 2]);
+        }
     }
 }

@@ -3,11 +3,13 @@
 //! profile or a streaming pass.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use anyhow::Result;
 use polars::prelude::*;
 
 use crate::profile::{ColumnKind, ColumnProfile, NumericProfile};
+use crate::stats::exact::{Exact, SortedStream};
 use crate::stats::hist::FloatHist;
 
 #[derive(Debug, Clone)]
@@ -39,6 +41,9 @@ pub struct NumericData {
 pub enum NumValues {
     /// Every finite value, sorted.
     Sorted(Vec<f64>),
+    /// Every finite value, sorted, kept by the loader outside memory; with the profile of
+    /// the same values taken while reading them.
+    Stream(Arc<dyn SortedStream>, Box<NumericProfile>),
     /// A profile: moments and a histogram of the finite values.
     Profile(Box<NumericProfile>),
 }
@@ -181,39 +186,52 @@ impl ColumnData {
 }
 
 impl NumericData {
+    /// The exact sorted values, when the data was read (not profiled).
+    pub fn exact(&self) -> Option<Exact<'_>> {
+        match &self.values {
+            NumValues::Sorted(v) => Some(Exact::Slice(v)),
+            NumValues::Stream(s, _) => Some(Exact::Stream(s.as_ref())),
+            NumValues::Profile(_) => None,
+        }
+    }
+
     pub fn finite(&self) -> u64 {
         match &self.values {
-            NumValues::Sorted(v) => v.len() as u64,
             NumValues::Profile(p) => p.count,
+            _ => self.exact().map_or(0, |e| e.len() as u64),
         }
     }
 
     /// Population mean and standard deviation of the finite values.
     pub fn mean_std(&self) -> (f64, f64) {
-        match &self.values {
-            NumValues::Sorted(v) => crate::stats::mean_std(v),
-            NumValues::Profile(p) => (p.mean, p.std()),
+        match (&self.values, self.exact()) {
+            (_, Some(e)) => e.mean_std(),
+            (NumValues::Profile(p), None) => (p.mean, p.std()),
+            _ => (f64::NAN, f64::NAN),
         }
     }
 
     pub fn min_max(&self) -> Option<(f64, f64)> {
-        match &self.values {
-            NumValues::Sorted(v) => Some((*v.first()?, *v.last()?)),
-            NumValues::Profile(p) => Some((p.min?, p.max?)),
+        match (&self.values, self.exact()) {
+            (_, Some(e)) => (!e.is_empty()).then(|| (e.first(), e.last())),
+            (NumValues::Profile(p), None) => Some((p.min?, p.max?)),
+            _ => None,
         }
     }
 
     pub fn hist(&self) -> FloatHist {
         match &self.values {
             NumValues::Sorted(v) => FloatHist::from_sorted(v),
-            NumValues::Profile(p) => p.hist.clone(),
+            NumValues::Stream(_, p) | NumValues::Profile(p) => p.hist.clone(),
         }
     }
 
-    pub fn quantile(&self, q: f64) -> f64 {
-        match &self.values {
-            NumValues::Sorted(v) => crate::stats::quantile_sorted(v, q),
-            NumValues::Profile(p) => p.hist.quantile(q),
+    /// Quantiles at ascending `qs` (one pass over values kept on disk).
+    pub fn quantiles(&self, qs: &[f64]) -> Vec<f64> {
+        match (&self.values, self.exact()) {
+            (_, Some(e)) => e.quantiles(qs),
+            (NumValues::Profile(p), None) => qs.iter().map(|&q| p.hist.quantile(q)).collect(),
+            _ => vec![f64::NAN; qs.len()],
         }
     }
 }

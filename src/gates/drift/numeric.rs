@@ -8,7 +8,8 @@ use super::compare::{Tested, bin_stats, finite, info_or, js_check, psi_check, sh
 use super::settings::{CompareSettings, FeatureThresholds};
 use crate::results::series::{FeatureRow, HistSeries};
 use crate::results::{Check, Interval, Levels, Status};
-use crate::stats::{hist, ks, wasserstein};
+use crate::stats::ecdf::Distances;
+use crate::stats::{hist, ks};
 use crate::text;
 
 /// Compares a numeric column; returns the KS test for the significance step.
@@ -27,10 +28,7 @@ pub(super) fn numeric(
         skip(name, checks, row, format!("not comparable: the {side} has no finite values (all null, NaN or infinite)"));
         return None;
     }
-    let sorted = match (&a.values, &b.values) {
-        (NumValues::Sorted(ra), NumValues::Sorted(cb)) => Some((ra.as_slice(), cb.as_slice())),
-        _ => None,
-    };
+    let sorted = a.exact().zip(b.exact());
     // PSI and JS over bins.
     let bins = match sorted {
         Some((ra, cb)) => super::bins::exact(ra, cb, a, b, s),
@@ -44,7 +42,9 @@ pub(super) fn numeric(
     checks.push(psi_check(name, psi_value, th, nbins, top.as_deref()));
     checks.push(js_check(name, js_value, th));
     row.bins = Some(series);
-    let w = wasserstein_check(name, a, b, sorted, th, s, row);
+    // Exact KS and Wasserstein come out of one merge of the sorted values.
+    let exact = sorted.map(|(ra, cb)| ra.distances(&cb));
+    let w = wasserstein_check(name, a, b, exact, th, s, row);
     // The distance is an effect size of the same difference KS tests: judged only when the
     // test finds the difference significant, so small samples do not fail on noise.
     let also: Vec<(usize, f64, Levels)> = match (w.status, w.value) {
@@ -52,7 +52,7 @@ pub(super) fn numeric(
         (_, Some(v)) => vec![(checks.len(), v, th.wasserstein)],
     };
     checks.push(w);
-    checks.push(ks_check(name, a, b, sorted, th, row));
+    checks.push(ks_check(name, a, b, exact, th, row));
     row.histogram = Some(display_hist(a, b));
     let (p, d) = (row.p_value.unwrap_or(f64::NAN), row.ks.unwrap_or(f64::NAN));
     Some(Tested { idx: checks.len() - 1, p, effect: d, levels: th.ks, also })
@@ -63,14 +63,14 @@ fn wasserstein_check(
     name: &str,
     a: &NumericData,
     b: &NumericData,
-    sorted: Option<(&[f64], &[f64])>,
+    exact: Option<Distances>,
     th: &FeatureThresholds,
     s: &CompareSettings,
     row: &mut FeatureRow,
 ) -> Check {
     let (mean_ref, std_ref) = a.mean_std();
-    let w = match sorted {
-        Some((ra, cb)) => wasserstein::w1_sorted(ra, cb),
+    let w = match exact {
+        Some(d) => d.w1,
         None => hist::align(&a.hist(), &b.hist()).wasserstein(),
     };
     // A constant reference has no spread to measure by: the spread of both samples
@@ -127,15 +127,15 @@ fn ks_check(
     name: &str,
     a: &NumericData,
     b: &NumericData,
-    sorted: Option<(&[f64], &[f64])>,
+    exact: Option<Distances>,
     th: &FeatureThresholds,
     row: &mut FeatureRow,
 ) -> Check {
     let (n1, n2) = (a.finite() as usize, b.finite() as usize);
-    let (d, p, method, interval) = match sorted {
-        Some((ra, cb)) => {
-            let r = ks::ks_2samp_sorted(ra, cb);
-            (r.statistic, r.p_value, r.method, None)
+    let (d, p, method, interval) = match exact {
+        Some(dist) => {
+            let (p, method) = ks::p_value(dist.ks, n1, n2);
+            (dist.ks, p, method, None)
         }
         None => {
             let (lo, hi) = hist::align(&a.hist(), &b.hist()).ks_bounds();
@@ -158,8 +158,9 @@ fn ks_check(
 
 /// 20 equal-width bins over the central 99% of both sides, ends open.
 fn display_hist(a: &NumericData, b: &NumericData) -> HistSeries {
-    let lo = a.quantile(0.005).min(b.quantile(0.005));
-    let hi = a.quantile(0.995).max(b.quantile(0.995));
+    let (qa, qb) = (a.quantiles(&[0.005, 0.995]), b.quantiles(&[0.005, 0.995]));
+    let lo = qa[0].min(qb[0]);
+    let hi = qa[1].max(qb[1]);
     let bins = if hi > lo { 20 } else { 1 };
     let width = if hi > lo { (hi - lo) / bins as f64 } else { 1.0 };
     let edges: Vec<f64> = (0..=bins).map(|i| lo + width * i as f64).collect();
@@ -170,16 +171,19 @@ fn display_hist(a: &NumericData, b: &NumericData) -> HistSeries {
         (((x - lo) / width).floor().max(0.0) as usize).min(bins - 1)
     };
     let fill = |d: &NumericData| -> Vec<f64> {
-        let mut counts = vec![0u64; bins];
-        match &d.values {
-            NumValues::Sorted(v) => v.iter().for_each(|&x| counts[place(x)] += 1),
-            NumValues::Profile(p) => {
+        let counts = match (&d.values, d.exact()) {
+            // `place` never decreases along sorted values.
+            (_, Some(e)) => e.count_monotone(bins, place),
+            (NumValues::Profile(p), None) => {
+                let mut counts = vec![0u64; bins];
                 for (k, c) in p.hist.sorted() {
                     let mid = (p.hist.lower(k) + p.hist.upper(k)) / 2.0;
                     counts[place(mid)] += c;
                 }
+                counts
             }
-        }
+            _ => vec![0u64; bins],
+        };
         let n: u64 = counts.iter().sum();
         counts.iter().map(|&c| share(c, n)).collect()
     };
