@@ -139,7 +139,7 @@ impl Source {
                 };
                 LazyCsvReader::new(PlRefPath::new(p))
                     .with_has_header(true)
-                    .with_separator(if self.format == Format::Tsv { b'\t' } else { b',' })
+                    .with_separator(self.separator())
                     .with_infer_schema_length(infer_rows)
                     .with_dtype_overwrite(dtypes)
                     .with_glob(false)
@@ -159,6 +159,27 @@ impl Source {
         lf.map_err(|e| self.read_error(e))
     }
 
+    /// A scan of `piece`, whole records of this CSV file (the first piece starts with the
+    /// header), read with the file's `schema` and the same options as [`Source::scan`].
+    pub fn scan_csv_piece(
+        &self,
+        piece: polars_buffer::Buffer<u8>,
+        first: bool,
+        schema: SchemaRef,
+    ) -> PolarsResult<LazyFrame> {
+        let sources = ScanSources::Buffers(std::sync::Arc::from([piece]));
+        LazyCsvReader::new_with_sources(sources)
+            .with_has_header(first)
+            .with_separator(self.separator())
+            .with_schema(Some(schema))
+            .finish()
+    }
+
+    /// The field separator of a CSV or TSV file.
+    pub fn separator(&self) -> u8 {
+        if self.format == Format::Tsv { b'\t' } else { b',' }
+    }
+
     fn read_json_lines(&self, infer_rows: Option<usize>) -> Result<DataFrame> {
         let f = File::open(&self.path).with_context(|| format!("opening {}", self.path.display()))?;
         JsonReader::new(f)
@@ -172,7 +193,7 @@ impl Source {
     fn csv_header(&self) -> Result<Vec<String>> {
         let mut lf = LazyCsvReader::new(PlRefPath::new(self.path_str()?))
             .with_has_header(true)
-            .with_separator(if self.format == Format::Tsv { b'\t' } else { b',' })
+            .with_separator(self.separator())
             .with_infer_schema_length(Some(0))
             .with_glob(false)
             .finish()

@@ -15,6 +15,7 @@
 //! The file format is versioned ([`PROFILE_VERSION`]) and described by
 //! `schemas/profile.schema.json`.
 
+mod csv_pieces;
 pub mod spill;
 pub mod stream;
 

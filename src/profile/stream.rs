@@ -5,7 +5,7 @@
 
 use std::num::NonZeroUsize;
 use std::path::Path;
-use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use anyhow::{Context, Result};
 use polars::prelude::*;
@@ -89,7 +89,7 @@ fn stream_source(
         })
         .collect();
     let lf = lf.select(names.iter().map(|n| col(n.as_str())).collect::<Vec<_>>());
-    let (rx, runner) = start_reading(src, lf)?;
+    let (rx, runner) = start_reading(src, lf, &names, schema.clone())?;
     // Hash the file for the profile's provenance while it is being read.
     let hasher = {
         let path = src.path.clone();
@@ -158,25 +158,28 @@ fn stream_source(
 type Reader = std::thread::JoinHandle<PolarsResult<()>>;
 
 /// Starts polars' streaming read of `lf` on its own thread; batches arrive on the channel.
-fn start_reading(src: &Source, lf: LazyFrame) -> Result<(Receiver<DataFrame>, Reader)> {
+/// Large Parquet files are read in row-group chunks ([`parquet_chunks`]), large CSV files in
+/// pieces ([`super::csv_pieces`]), so the pages polars maps do not pile up.
+fn start_reading(
+    src: &Source,
+    lf: LazyFrame,
+    columns: &[String],
+    schema: SchemaRef,
+) -> Result<(Receiver<DataFrame>, Reader)> {
+    let (tx, rx) = sync_channel::<DataFrame>(2);
+    if csv_in_pieces(src) {
+        let (src, columns) = (src.clone(), columns.to_vec());
+        let runner =
+            std::thread::spawn(move || read_csv_pieces(&src, schema, &columns, &tx, super::csv_pieces::PIECE_BYTES));
+        return Ok((rx, runner));
+    }
     let plans: Vec<LazyFrame> = match parquet_chunks(src)? {
         Some(chunks) => chunks.into_iter().map(|(offset, len)| lf.clone().slice(offset, len)).collect(),
         None => vec![lf],
     };
-    let (tx, rx) = sync_channel::<DataFrame>(2);
     let sinks = plans
         .into_iter()
-        .map(|plan| {
-            let tx = tx.clone();
-            plan.sink_batches(
-                PlanCallback::new(move |df: DataFrame| {
-                    // `true` asks polars to stop: the receiver is gone.
-                    Ok(tx.send(df).is_err())
-                }),
-                true,
-                NonZeroUsize::new(BATCH_ROWS),
-            )
-        })
+        .map(|plan| sink(plan, tx.clone()))
         .collect::<PolarsResult<Vec<_>>>()
         .map_err(|e| src.read_error(e))?;
     // One scan after another, feeding the same channel.
@@ -186,6 +189,55 @@ fn start_reading(src: &Source, lf: LazyFrame) -> Result<(Receiver<DataFrame>, Re
     Ok((rx, runner))
 }
 
+/// `plan` streamed in batches into `tx`.
+fn sink(plan: LazyFrame, tx: SyncSender<DataFrame>) -> PolarsResult<LazyFrame> {
+    plan.sink_batches(
+        PlanCallback::new(move |df: DataFrame| {
+            // `true` asks polars to stop: the receiver is gone.
+            Ok(tx.send(df).is_err())
+        }),
+        true,
+        NonZeroUsize::new(BATCH_ROWS),
+    )
+}
+
+/// Whether `src` is a CSV file large enough to read in pieces (each read with the types
+/// inferred from the start of the file, as a whole-file scan reads it).
+fn csv_in_pieces(src: &Source) -> bool {
+    matches!(src.format, crate::data::Format::Csv | crate::data::Format::Tsv)
+        && std::fs::metadata(&src.path).map(|m| m.len()).unwrap_or(0) > 2 * super::csv_pieces::PIECE_BYTES as u64
+}
+
+/// Streams a CSV file piece by piece into `tx`, reusing one buffer when polars has let
+/// go of it.
+fn read_csv_pieces(
+    src: &Source,
+    schema: SchemaRef,
+    columns: &[String],
+    tx: &SyncSender<DataFrame>,
+    piece_bytes: usize,
+) -> PolarsResult<()> {
+    /// A piece polars can hold, and give back by dropping every copy.
+    struct Piece(Arc<Vec<u8>>);
+    impl AsRef<[u8]> for Piece {
+        fn as_ref(&self) -> &[u8] {
+            &self.0
+        }
+    }
+    let mut pieces = super::csv_pieces::Pieces::open(&src.path, src.separator(), piece_bytes)?;
+    let select: Vec<Expr> = columns.iter().map(|n| col(n.as_str())).collect();
+    let (mut buf, mut first) = (Vec::new(), true);
+    while pieces.next_piece(&mut buf)? {
+        let shared = Arc::new(std::mem::take(&mut buf));
+        let piece = polars_buffer::Buffer::from_owner(Piece(shared.clone()));
+        let plan = src.scan_csv_piece(piece, first, schema.clone())?.select(select.clone());
+        sink(plan, tx.clone())?.collect_with_engine(Engine::Streaming)?;
+        buf = Arc::try_unwrap(shared).unwrap_or_default();
+        first = false;
+    }
+    Ok(())
+}
+
 /// polars fills short CSV rows with nulls; field counts are checked alongside the read.
 pub fn start_csv_check(src: &Source) -> Option<std::thread::JoinHandle<Option<String>>> {
     matches!(src.format, crate::data::Format::Csv | crate::data::Format::Tsv).then(|| {
@@ -193,4 +245,45 @@ pub fn start_csv_check(src: &Source) -> Option<std::thread::JoinHandle<Option<St
         let sep = if src.format == crate::data::Format::Tsv { b'\t' } else { b',' };
         std::thread::spawn(move || crate::data::diagnose::csv_problem(&path, sep))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A CSV file read in small pieces gives the frame a whole-file scan gives: quoted
+    /// separators and newlines, doubled quotes, missing values and a final record without
+    /// a newline included.
+    #[test]
+    fn csv_in_pieces_reads_as_the_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("id,name,x\n");
+        for i in 0..500 {
+            let name = match i % 4 {
+                0 => format!("\"a,{i}\nb\""),
+                1 => format!("\"said \"\"{i}\"\"\""),
+                2 => String::new(),
+                _ => format!("plain{i}"),
+            };
+            let x = if i % 7 == 0 { String::new() } else { format!("{}", i as f64 / 3.0) };
+            text.push_str(&format!("{i},{name},{x}\n"));
+        }
+        text.push_str("500,last,1.5");
+        std::fs::write(dir.path().join("t.csv"), &text).unwrap();
+        let src = Source::new("t", "t.csv", dir.path(), "the test").unwrap();
+        let mut lf = src.scan(Some(10_000)).unwrap();
+        let schema = lf.collect_schema().unwrap();
+        let whole = lf.collect().unwrap();
+        let columns: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+        for piece_bytes in [40, 1000, 1 << 20] {
+            let (tx, rx) = sync_channel::<DataFrame>(100_000);
+            read_csv_pieces(&src, schema.clone(), &columns, &tx, piece_bytes).unwrap();
+            drop(tx);
+            let mut got = DataFrame::empty_with_schema(&schema);
+            for df in rx {
+                got.vstack_mut(&df).unwrap();
+            }
+            assert!(got.equals_missing(&whole), "pieces of {piece_bytes} bytes:\n{got}\n{whole}");
+        }
+    }
 }

@@ -333,6 +333,8 @@ fn exact_comparison_of_large_data_sorts_on_disk_with_the_same_answer() {
         }
         write(dir.path(), name, &text);
     }
+    // The run's own temporary folder, so leftovers of other processes cannot interfere.
+    let scratch = tempfile::tempdir().unwrap();
     let config = |extra: &str| {
         write(
             dir.path(),
@@ -341,8 +343,13 @@ fn exact_comparison_of_large_data_sorts_on_disk_with_the_same_answer() {
                 "[data]\ntrain = \"ref.csv\"\ncurrent = \"cur.csv\"\n\n[gates.drift]\nreference = \"train\"\ncurrent = \"current\"\n{extra}"
             ),
         );
-        let (code, v, err) = run_json(dir.path(), &["check", "--config", "mlgate.toml"]);
-        assert_eq!(code, 1, "{err}");
+        let out = mlgate(dir.path())
+            .env("TMPDIR", scratch.path())
+            .args(["check", "--config", "mlgate.toml", "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
         let g = &v["gates"][0];
         (g["checks"].clone(), g["series"].clone(), g["method"]["mode"].clone())
     };
@@ -352,10 +359,6 @@ fn exact_comparison_of_large_data_sorts_on_disk_with_the_same_answer() {
         assert_eq!(in_memory.2, "exact");
         assert!(in_memory == sorted, "{mode}: sorting on disk changed the answer");
     }
-    let leftovers: Vec<_> = std::fs::read_dir(std::env::temp_dir())
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with("mlgate-sorted-"))
-        .collect();
+    let leftovers: Vec<_> = std::fs::read_dir(scratch.path()).unwrap().collect();
     assert!(leftovers.is_empty(), "the sorted values are removed after the run: {leftovers:?}");
 }
