@@ -26,6 +26,10 @@ pub struct CheckArgs {
     pub base: Option<String>,
 
     /// Record an approval of threshold changes: "who: why". Repeatable; shown in the report.
+    ///
+    /// Counts only outside a pull request (a release job, a manual run): in a pull request's
+    /// own run it is shown as requested and the gate keeps failing, because the change
+    /// would approve itself. `[[review.approvals]]` count once they are on the base branch.
     #[arg(long, value_name = "WHO: WHY")]
     pub approve: Vec<String>,
 
@@ -42,16 +46,25 @@ fn base_ref(flag: Option<String>) -> Option<String> {
     })
 }
 
+/// Whether this run checks a pull (or merge) request, whose own workflow may not approve it:
+/// a GitHub Actions `pull_request*` event, or a GitLab merge-request pipeline.
+fn in_pull_request() -> bool {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    var("GITHUB_EVENT_NAME").is_some_and(|e| e.starts_with("pull_request"))
+        || var("GITHUB_HEAD_REF").is_some()
+        || var("CI_MERGE_REQUEST_IID").is_some()
+}
+
 pub fn run(args: CheckArgs, ui: &Ui) -> Result<i32> {
     let cfg = Config::load(&args.config)?;
-    let mut approvals = cfg.raw.review.approvals.clone();
+    let mut approvals = Vec::new();
     for a in &args.approve {
         approvals.push(review::parse_approval(a)?);
     }
     let base = base_ref(args.base.clone());
     // Cheap and independent of the data: fail fast on a missing base before reading data.
     let threshold_gate = match &base {
-        Some(b) => Some(review::run(&cfg, b, &approvals, &cfg.raw.review.model_paths)?),
+        Some(b) => Some(review::run(&cfg, b, &approvals, !in_pull_request(), &cfg.raw.review.model_paths)?),
         None => None,
     };
     let progress = ui.progress();

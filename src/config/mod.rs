@@ -243,7 +243,7 @@ impl Config {
             let mut p = Problems::new(table);
             for (name, path) in entries {
                 if !valid_name(name) {
-                    p.add(Some(path.span()), name, "a dataset name must be letters, digits, `_` or `-`", None);
+                    p.add(Some(path.span()), name, "a dataset name must be 1 to 64 letters, digits, `_` or `-`", None);
                 }
                 if path.get_ref().trim().is_empty() {
                     p.add(
@@ -351,7 +351,7 @@ pub fn gates_of_text(text: &str) -> Result<BTreeMap<GateKind, std::result::Resul
 }
 
 fn valid_name(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    !s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// Turns a toml error into a located problem with a "did you mean" for unknown keys.

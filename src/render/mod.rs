@@ -55,6 +55,7 @@ fn environment() -> Result<Environment<'static>> {
         }
     });
     env.add_filter("code", |v: Value| Value::from_safe_string(escape::md_code(&v.to_string())));
+    env.add_filter("in_html", |v: Value| Value::from_safe_string(escape::md_html(&v.to_string())));
     for (name, src) in TEMPLATES {
         env.add_template(name, src).with_context(|| format!("template {name}"))?;
     }

@@ -8,9 +8,23 @@ use crate::ui::{bold, paint};
 /// Findings listed in the terminal before "… and N more".
 const MAX_LISTED: usize = 15;
 
-/// Sanitises text for a terminal: no escape sequences or control characters from data.
+/// Sanitises text for a terminal: no escape sequences or control characters from data, and
+/// bidirectional or zero-width characters shown as their code points.
 pub fn safe(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect()
+    shown(s, false)
+}
+
+fn shown(s: &str, keep_newlines: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match super::escape::invisible(c) {
+            Some(v) => out.push_str(&v),
+            None if c == '\n' && keep_newlines => out.push(c),
+            None if c.is_control() => out.push('\u{FFFD}'),
+            None => out.push(c),
+        }
+    }
+    out
 }
 
 pub fn summary(r: &Results, color: bool, written: &[String]) -> String {
@@ -78,5 +92,5 @@ pub fn summary(r: &Results, color: bool, written: &[String]) -> String {
 
 /// Like [`safe`] but keeps line breaks (for multi-line error messages).
 pub fn safe_multiline(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() && c != '\n' { '\u{FFFD}' } else { c }).collect()
+    shown(s, true)
 }

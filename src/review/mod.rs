@@ -13,8 +13,10 @@
 //! settings (`gates/knobs.rs`); this module only compares. A change mlgate cannot rank (a
 //! new pattern, a different metric) counts as loosening: when in doubt, a person signs it
 //! off. Approvals name who approved and why; they come from `[[review.approvals]]` in
-//! mlgate.toml or `--approve "who: why"` and are shown in the report.
+//! mlgate.toml or `--approve "who: why"` and are shown in the report; which of them count
+//! is `approvals.rs`'s (never one the change under review adds itself).
 
+pub mod approvals;
 pub mod codes;
 pub mod compare;
 pub mod history;
@@ -31,6 +33,7 @@ use crate::gates::GateSpec;
 use crate::gates::knobs::{Knob, Reviewed};
 use crate::git::git;
 use crate::results::{Check, GateKind, GateResult, Status};
+use approvals::{Approvals, requested_words};
 use codes::Code;
 use compare::{Change, Dir, Side};
 
@@ -47,11 +50,6 @@ pub fn parse_approval(flag: &str) -> Result<Approval> {
             .into());
     }
     Ok(Approval { by: by.into(), reason: reason.into(), gates: vec![] })
-}
-
-/// Whether an approval covers a gate (no list: every gate).
-fn covers(a: &Approval, gate: &str) -> bool {
-    a.gates.is_empty() || a.gates.iter().any(|g| g == gate)
 }
 
 /// The `[gates.<kind>]` table of a configuration text, as written.
@@ -117,8 +115,15 @@ fn schema_file_knobs(text: &Option<String>) -> Vec<Knob> {
         .unwrap_or_default()
 }
 
-/// Runs the pre-commitment check against `base`.
-pub fn run(cfg: &Config, base: &str, approvals: &[Approval], model_globs: &[String]) -> Result<GateResult> {
+/// Runs the pre-commitment check against `base`. `flags` are the `--approve` approvals;
+/// they count only when `flags_count` (the run is not a pull request's).
+pub fn run(
+    cfg: &Config,
+    base: &str,
+    flags: &[Approval],
+    flags_count: bool,
+    model_globs: &[String],
+) -> Result<GateResult> {
     let (root, prefix) = repo::paths(cfg)?;
     let dir = cfg.dir.clone();
     let mb = repo::merge_base(&dir, base)?;
@@ -126,6 +131,8 @@ pub fn run(cfg: &Config, base: &str, approvals: &[Approval], model_globs: &[Stri
     let name = cfg.path.file_name().and_then(|n| n.to_str()).unwrap_or(crate::config::DEFAULT_CONFIG);
     let old_text = git(&dir, &["show", &format!("{mb}:./{name}")]);
     let changes = config_changes(cfg, old_text.as_deref(), &dir, &mb);
+    let approvals = Approvals::sort(&cfg.raw.review.approvals, old_text.as_deref(), flags, flags_count);
+    let approvals = &approvals;
     let (globs, model_files) = repo::model_files(cfg, &dir, &mb, &prefix, model_globs)?;
 
     let mut by_gate: BTreeMap<&str, Vec<&Change>> = BTreeMap::new();
@@ -158,14 +165,19 @@ pub fn run(cfg: &Config, base: &str, approvals: &[Approval], model_globs: &[Stri
             changes.len(),
             loosened,
             model_files.len(),
-            if approvals.is_empty() { String::new() } else { format!("; {} approval(s) recorded", approvals.len()) }
+            match (approvals.counted.len(), approvals.requested.len()) {
+                (0, 0) => String::new(),
+                (n, 0) => format!("; {n} approval(s) recorded"),
+                (n, r) => format!("; {n} approval(s) recorded, {r} requested in this change (not counted)"),
+            }
         )
     };
     g.thresholds.values = serde_json::json!({
         "base": base,
         "merge_base": mb,
         "model_paths": globs,
-        "approvals": approvals,
+        "approvals": approvals.counted,
+        "approvals_requested": approvals.requested,
     });
     g.method.insert(
         "rule".into(),
@@ -179,7 +191,7 @@ pub fn run(cfg: &Config, base: &str, approvals: &[Approval], model_globs: &[Stri
 }
 
 /// The loosened and tightened checks of one gate.
-fn gate_checks(gate: &str, list: &[&Change], approvals: &[Approval], base: &str) -> Vec<Check> {
+fn gate_checks(gate: &str, list: &[&Change], approvals: &Approvals, base: &str) -> Vec<Check> {
     let looser: Vec<&Change> = list.iter().copied().filter(|c| c.dir == Dir::Looser).collect();
     let tighter: Vec<&Change> = list.iter().copied().filter(|c| c.dir == Dir::Tighter).collect();
     let fmt = |cs: &[&Change]| {
@@ -193,12 +205,9 @@ fn gate_checks(gate: &str, list: &[&Change], approvals: &[Approval], base: &str)
     };
     let mut checks = Vec::new();
     if !looser.is_empty() {
-        let (status, suffix) = match approvals.iter().find(|a| covers(a, gate)) {
+        let (status, suffix) = match approvals.counted_for(gate) {
             Some(a) => (Status::Pass, format!("; approved by {}: {}", a.by, a.reason)),
-            None => (
-                Status::Fail,
-                "; record an approval ([[review.approvals]] or --approve \"who: why\") if this is intended".into(),
-            ),
+            None => (Status::Fail, unapproved(&approvals.requested_for(gate))),
         };
         let changes: Vec<serde_json::Value> =
             looser.iter().map(|c| serde_json::json!({"what": c.what, "from": c.from, "to": c.to})).collect();
@@ -224,22 +233,37 @@ fn gate_checks(gate: &str, list: &[&Change], approvals: &[Approval], base: &str)
 }
 
 /// Thresholds edited together with the candidate's predictions or model files.
-fn moved_with_model(gates: &[&str], model_files: &[String], approvals: &[Approval]) -> Check {
-    let approved = gates.iter().all(|g| approvals.iter().any(|a| covers(a, g)));
+fn moved_with_model(gates: &[&str], model_files: &[String], approvals: &Approvals) -> Check {
+    let by: Vec<&Approval> = gates.iter().filter_map(|g| approvals.counted_for(g)).collect();
+    let approved = by.len() == gates.len();
+    let requested: Vec<&Approval> = gates.iter().flat_map(|g| approvals.requested_for(g)).collect();
     let shown: Vec<&str> = model_files.iter().take(5).map(|s| s.as_str()).collect();
     let msg = format!(
         "thresholds moved with the model: this change edits the thresholds of {} and the candidate's predictions or model files ({}){}",
         gates.join(", "),
         shown.join(", "),
         if approved {
-            format!(
-                "; approved by {}",
-                approvals.iter().map(|a| format!("{} ({})", a.by, a.reason)).collect::<Vec<_>>().join(", ")
-            )
+            let mut names: Vec<String> = by.iter().map(|a| format!("{} ({})", a.by, a.reason)).collect();
+            names.dedup();
+            format!("; approved by {}", names.join(", "))
+        } else if !requested.is_empty() {
+            format!("; thresholds must be committed before the model they judge{}", unapproved(&requested))
         } else {
-            "; thresholds must be committed before the model they judge — split the change, or record an approval"
+            "; thresholds must be committed before the model they judge — split the change, or record an approval on the base branch"
                 .into()
         }
     );
     Check::new(Code::MovedWithModel, "change", if approved { Status::Pass } else { Status::Fail }, msg)
+}
+
+/// What a blocked change needs, saying so when the change asks to approve itself.
+fn unapproved(requested: &[&Approval]) -> String {
+    if requested.is_empty() {
+        "; if this is intended, a reviewer records an approval on the base branch ([[review.approvals]] in mlgate.toml, merged first), or a run outside a pull request passes --approve \"who: why\"".into()
+    } else {
+        format!(
+            "; approval by {} requested in this change — needs a reviewer: an approval counts once it is on the base branch, never from the change it approves",
+            requested_words(requested)
+        )
+    }
 }

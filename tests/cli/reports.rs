@@ -184,3 +184,120 @@ fn github_actions_gets_a_job_summary_and_annotations() {
     let md = std::fs::read_to_string(summary).unwrap();
     assert!(md.starts_with("## ✗ mlgate: **FAIL**"));
 }
+
+/// Markup, links, references and invisible characters a pull request can put in names:
+/// columns, categories, CI file names and audit-history file names.
+const TRICKS: &[&str] = &[
+    "<img src=https:\\\\attacker.example\\x.png>",
+    "**PASS**",
+    "# Approved",
+    "[ok](https:\\\\evil.example)",
+    "www.evil.example",
+    "see https:\\\\evil.example",
+    "#12 org\\repo#3 GH-4",
+    "@octocat",
+    "a\u{202E}b",
+    "</details><h1>x",
+];
+
+/// One project, with hostile names or with plain ones in the very same places.
+fn twin_project(d: &Path, hostile: bool) {
+    let name = |i: usize| if hostile { TRICKS[i].to_string() } else { format!("name{i}") };
+    let quote = |s: String| format!("\"{}\"", s.replace('"', "\"\""));
+    let header: Vec<String> = (0..TRICKS.len()).map(|i| quote(name(i))).collect();
+    let (mut r, mut c) = (format!("{},cat\n", header.join(",")), format!("{},cat\n", header.join(",")));
+    for row in 0..400 {
+        let vals: Vec<String> = (0..TRICKS.len()).map(|i| ((row * (i + 3)) % 5).to_string()).collect();
+        let cat = name(row % TRICKS.len());
+        r.push_str(&format!("{},{}\n", vals.join(","), quote(cat.clone())));
+        let moved: Vec<String> = vals.iter().map(|v| format!("{}", v.parse::<i32>().unwrap() + 4)).collect();
+        c.push_str(&format!("{},{}\n", moved.join(","), quote(if row % 2 == 0 { name(0) } else { cat })));
+    }
+    write(d, "ref.csv", &r);
+    write(d, "cur.csv", &c);
+    let columns: Vec<String> = (0..TRICKS.len())
+        .map(|i| format!("{{\"name\":{},\"type\":\"integer\",\"max\":4}}", serde_json::to_string(&name(i)).unwrap()))
+        .collect();
+    write(d, "schema.json", &format!("{{\"columns\":[{}]}}", columns.join(",")));
+    write(
+        d,
+        "mlgate.toml",
+        "[data]\nref = \"ref.csv\"\ncur = \"cur.csv\"\n\n[gates.schema]\nschema = \"schema.json\"\ndatasets = [\"cur\"]\n\n[gates.drift]\nreference = \"ref\"\ncurrent = \"cur\"\n",
+    );
+    // A CI file and an audit-history file whose names are markup (a file name holds no `/`).
+    for (i, t) in TRICKS.iter().enumerate().take(3) {
+        let file = if hostile { t.replace('/', "\\") } else { format!("ci{i}") };
+        write(d, &format!(".github/workflows/{file}.yml"), "jobs: [unclosed\n");
+        write(d, &format!("mlgate-audits/{file}.json"), "{}");
+    }
+}
+
+/// The tags of an HTML fragment, in order, without attributes or text.
+fn tags(html: &str) -> Vec<String> {
+    html.split('<')
+        .skip(1)
+        .map(|t| t.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '/' || *c == '!').collect())
+        .collect()
+}
+
+/// report.md rendered the way GitHub renders a comment (cmark-gfm's extensions, raw HTML
+/// kept so that any injected element shows): the hostile project's page has exactly the
+/// elements of the plain project's page, so no element came from data; and no text GitHub
+/// would turn into a link, a mention or an issue reference survives.
+#[test]
+fn report_md_rendered_by_gfm_has_no_element_from_data() {
+    let mut pages = Vec::new();
+    for hostile in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        twin_project(d, hostile);
+        let out = mlgate(d).args(["audit", "--out", "rep"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let md = std::fs::read_to_string(d.join("rep/report.md")).unwrap();
+        let mut options = comrak::Options::default();
+        options.extension.table = true;
+        options.extension.strikethrough = true;
+        options.extension.autolink = true;
+        options.extension.tasklist = true;
+        options.render.r#unsafe = true;
+        pages.push((md.clone(), comrak::markdown_to_html(&md, &options)));
+    }
+    let (plain, hostile) = (&pages[0].1, &pages[1].1);
+    assert!(hostile.contains("attacker.example") && hostile.contains("octocat"), "the names are shown");
+    assert_eq!(tags(hostile), tags(plain), "an element came from data:\n{}", pages[1].0);
+    assert!(!hostile.contains('\u{202E}'), "a bidi control reorders the text");
+    // GitHub links nothing inside code; everywhere else nothing may read as a link.
+    let text: String = hostile.split("<code>").map(|s| s.split_once("</code>").map_or(s, |(_, t)| t)).collect();
+    for bad in ["www.evil", "https://", "https:\\\\", "@octocat", "#12", "#3", "GH-4"] {
+        assert!(!text.contains(bad), "{bad:?} survives: GitHub would link it");
+    }
+}
+
+/// A gate id is the gate's kind (and a dataset name): a crafted results.json with markup in
+/// an id is refused before anything is rendered or posted, and a data file's name becomes a
+/// plain dataset name.
+#[test]
+fn gate_ids_cannot_carry_markup() {
+    let dir = churn_sandbox();
+    let d = dir.path();
+    mlgate(d).args(["check", "--out", "rep"]).assert().code(1);
+    let text = std::fs::read_to_string(d.join("rep/results.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["gates"][0]["id"] = "drift<img src=x>".into();
+    write(d, "crafted.json", &serde_json::to_string(&v).unwrap());
+    let out = mlgate(d).args(["report", "crafted.json", "--out", "again"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("/gates/0/id"), "{}", stderr(&out));
+    assert!(!d.join("again").exists(), "nothing is written");
+
+    let schema = std::fs::read_to_string(d.join("schema.json")).unwrap_or_default();
+    assert!(!schema.is_empty(), "the example has a schema file");
+    std::fs::copy(d.join("data/test.csv"), d.join("<img src=x> #1.csv")).unwrap();
+    let out = mlgate(d)
+        .args(["gate", "schema", "--schema", "schema.json", "--data", "<img src=x> #1.csv", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["gates"][0]["id"], "schema:_img_src_x___1", "{}", stderr(&out));
+    assert_valid("results.schema.json", &v);
+}

@@ -128,25 +128,60 @@ fn loosening_blocks_until_approved() {
     let md = std::fs::read_to_string(d.join("mlgate-report/report.md")).unwrap();
     assert!(md.contains("approved by alice"), "{md}");
     assert!(md.contains("re-derived on the 2026 data"), "{md}");
+
+    // In the pull request's own run the same flag is the change approving itself.
+    let out = mlgate(d)
+        .env("GITHUB_EVENT_NAME", "pull_request")
+        .args(["check", "--base", "main", "--approve", "alice: PSI bound re-derived on the 2026 data, see #42"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    let r = results(d);
+    let g = thresholds_gate(&r);
+    let msg = g["checks"][0]["message"].as_str().unwrap();
+    assert!(msg.contains("approval by alice requested in this change — needs a reviewer"), "{msg}");
+    assert_eq!(g["thresholds"]["values"]["approvals_requested"][0]["by"], "alice");
 }
 
 #[test]
-fn approvals_can_be_recorded_in_the_config_for_one_gate() {
+fn approvals_count_from_the_base_branch_never_from_the_change() {
     let repo = repo();
     let d = repo.path();
     let approval =
         "\n[[review.approvals]]\nby = \"bob\"\nreason = \"seasonal shift expected in December\"\ngates = [\"drift\"]\n";
+    // The change loosens psi and approves itself: blocked, the request shown.
     write(d, "mlgate.toml", &config(0.25, approval));
     commit(d, "loosen psi with approval");
+    let out = mlgate(d).args(["check", "--base", "main"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    let g = thresholds_gate(&results(d)).clone();
+    let msg = g["checks"][0]["message"].as_str().unwrap();
+    assert!(msg.contains("approval by bob requested in this change — needs a reviewer"), "{msg}");
+    let md = std::fs::read_to_string(d.join("mlgate-report/report.md")).unwrap();
+    assert!(md.contains("requested in this change"), "{md}");
+
+    // A reviewer's approval reaches main first; the change then counts it.
+    git(d, &["checkout", "-q", "main"]);
+    write(d, "mlgate.toml", &config(0.2, approval));
+    commit(d, "approve the December loosening");
+    // The feature branch, rebased onto it.
+    git(d, &["checkout", "-q", "feature"]);
+    git(d, &["reset", "-q", "--hard", "main"]);
+    write(d, "mlgate.toml", &config(0.25, approval));
+    commit(d, "loosen psi");
     let out = mlgate(d).args(["check", "--base", "main"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
     let g = thresholds_gate(&results(d)).clone();
     assert!(g["checks"][0]["message"].as_str().unwrap().contains("approved by bob: seasonal shift"), "{g}");
 
-    // An approval for another gate does not cover drift.
+    // The change cannot widen the approval it was given: another gate's approval, or an
+    // edited reason, is the change's own.
     write(d, "mlgate.toml", &config(0.25, &approval.replace("[\"drift\"]", "[\"slices\"]")));
     let out = mlgate(d).args(["check", "--base", "main"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+    write(d, "mlgate.toml", &config(0.25, &approval.replace("[\"drift\"]", "[]")));
+    let out = mlgate(d).args(["check", "--base", "main"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "widening to every gate is a new approval");
 }
 
 #[test]

@@ -119,11 +119,21 @@ fn run_ad_hoc(
     common::finish(&results, report, None, ui)
 }
 
-/// A dataset's logical name for ad hoc runs: its file stem, made unique.
+/// A dataset's logical name for ad hoc runs: its file stem with anything but letters,
+/// digits, `_` and `-` replaced by `_` (at most 48 characters), made unique. The name
+/// becomes part of a gate id, so a file name cannot carry markup into a report.
 fn names_for(paths: &[PathBuf]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for p in paths {
-        let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or("data").to_string();
+        let stem: String = p
+            .file_stem()
+            .map(|s| s.to_string_lossy())
+            .unwrap_or_default()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' })
+            .take(48)
+            .collect();
+        let stem = if stem.is_empty() { "data".to_string() } else { stem };
         let mut name = stem.clone();
         let mut i = 2;
         while out.contains(&name) {
