@@ -6,6 +6,7 @@
 //! Hive partition columns from the path: a file name is a file name.
 
 pub mod diagnose;
+pub mod jsonl;
 pub mod time;
 pub mod types;
 
@@ -181,12 +182,15 @@ impl Source {
     }
 
     fn read_json_lines(&self, infer_rows: Option<usize>) -> Result<DataFrame> {
+        jsonl::check_depth(&self.path, &self.display)?;
         let f = File::open(&self.path).with_context(|| format!("opening {}", self.path.display()))?;
-        JsonReader::new(f)
+        let df = JsonReader::new(f)
             .with_json_format(JsonFormat::JsonLines)
             .infer_schema_len(infer_rows.and_then(std::num::NonZeroUsize::new))
             .finish()
-            .map_err(|e| self.read_error(e))
+            .map_err(|e| self.read_error(e))?;
+        jsonl::reject_nested(&df, &self.path, &self.display)?;
+        Ok(df)
     }
 
     /// The header fields of a CSV file (read with the same quoting rules as the data).

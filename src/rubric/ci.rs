@@ -7,7 +7,7 @@
 //! (`.gitlab-ci.yml`) is read too: jobs with `script:`, scheduled when their rules mention
 //! `schedule`, manual when `when: manual`.
 
-use yaml_rust2::{Yaml, YamlLoader};
+use yaml_rust2::Yaml;
 
 /// Triggers that start a job without a person.
 pub const AUTOMATIC: &[&str] = &[
@@ -56,7 +56,7 @@ fn triggers_of(on: &Yaml) -> Vec<String> {
 /// Parses one GitHub Actions workflow. Returns the jobs, or a message when the YAML is
 /// malformed.
 pub fn parse_github(path: &str, text: &str) -> Result<Vec<Job>, String> {
-    let docs = YamlLoader::load_from_str(text).map_err(|e| format!("{path}: not valid YAML: {e}"))?;
+    let docs = super::yaml::load(text).map_err(|e| format!("{path}: {e}"))?;
     let Some(doc) = docs.first() else { return Ok(vec![]) };
     // `on` may also be read as the boolean true by YAML 1.1 parsers; accept both keys.
     let on = match &doc["on"] {
@@ -92,7 +92,7 @@ pub fn parse_github(path: &str, text: &str) -> Result<Vec<Job>, String> {
 
 /// Parses `.gitlab-ci.yml`.
 pub fn parse_gitlab(path: &str, text: &str) -> Result<Vec<Job>, String> {
-    let docs = YamlLoader::load_from_str(text).map_err(|e| format!("{path}: not valid YAML: {e}"))?;
+    let docs = super::yaml::load(text).map_err(|e| format!("{path}: {e}"))?;
     let Some(Yaml::Hash(top)) = docs.first() else { return Ok(vec![]) };
     let mut jobs = Vec::new();
     for (name, job) in top {
@@ -159,6 +159,13 @@ jobs:
     fn malformed_yaml_is_a_message_not_a_crash() {
         let e = parse_github("bad.yml", "on: [push\njobs: {").unwrap_err();
         assert!(e.starts_with("bad.yml: not valid YAML"), "{e}");
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for (i, name) in ["b", "c", "d", "e", "f", "g", "h"].iter().enumerate() {
+            let prev = ["a", "b", "c", "d", "e", "f", "g"][i];
+            bomb.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{prev}"); 10].join(", ")));
+        }
+        let e = parse_github("bomb.yml", &format!("on: push\n{bomb}jobs: {{}}\n")).unwrap_err();
+        assert!(e.starts_with("bomb.yml: expands to more than"), "{e}");
     }
 
     #[test]

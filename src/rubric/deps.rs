@@ -96,7 +96,7 @@ fn from_pyproject(text: &str) -> Vec<String> {
 }
 
 fn from_conda(text: &str) -> Vec<String> {
-    let Ok(docs) = yaml_rust2::YamlLoader::load_from_str(text) else { return vec![] };
+    let Ok(docs) = super::yaml::load(text) else { return vec![] };
     let mut out = Vec::new();
     for item in docs.first().and_then(|d| d["dependencies"].as_vec()).into_iter().flatten() {
         if let Some(s) = item.as_str() {

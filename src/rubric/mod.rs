@@ -8,6 +8,7 @@ pub mod ci;
 pub mod deps;
 pub mod scan;
 pub mod score;
+pub mod yaml;
 
 use std::collections::{BTreeSet, HashMap};
 

@@ -214,3 +214,16 @@ fn invalid_source_date_epoch() {
     assert!(stderr(&out).contains("SOURCE_DATE_EPOCH"));
     assert!(!d.join("rep").exists());
 }
+
+/// A record nested 2,000 deep (it overflowed polars' stack: exit 134) and a field holding
+/// objects in every record (it reached the gates as a struct column): exit 2, file and line.
+#[test]
+fn nested_json_lines_records() {
+    let deep = format!("{{\"a\":1,\"b\":0.5}}\n{{\"a\":{}1{},\"b\":1.5}}\n", "[".repeat(2000), "]".repeat(2000));
+    assert_usage_error(&cfg("t.jsonl"), &[("t.jsonl", deep.as_bytes())], &["t.jsonl:2: a record nested more than 64"]);
+    assert_usage_error(
+        &cfg("t.jsonl"),
+        &[("t.jsonl", b"{\"a\": 1, \"b\": 0.5}\n{\"a\": 2, \"b\": 0.5, \"m\": {\"x\": 2}}\n")],
+        &["t.jsonl:2: column \"m\" holds objects", "flatten it"],
+    );
+}
