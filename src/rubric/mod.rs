@@ -208,7 +208,7 @@ impl Rubric {
                 for (i, d) in dets.iter().enumerate() {
                     let at = format!("test {} {level}[{i}]", quoted(&t.id));
                     for re in &d.patterns {
-                        if let Err(e) = regex::Regex::new(re) {
+                        if let Err(e) = score::build_pattern(re) {
                             let last = e.to_string().lines().last().unwrap_or("").trim().to_string();
                             p.push(format!("{at}: pattern {} does not compile: {last}", quoted(re)));
                         }

@@ -76,8 +76,14 @@ fn glob_set(globs: &[String]) -> Option<globset::GlobSet> {
     b.build().ok()
 }
 
+/// A rubric pattern as the scorer runs it; [`super::Rubric`]'s validation compiles every
+/// pattern with this same builder, so a pattern that loads also compiles here.
+pub fn build_pattern(p: &str) -> Result<regex::Regex, regex::Error> {
+    regex::RegexBuilder::new(p).multi_line(true).size_limit(1 << 22).build()
+}
+
 fn compile(p: &str) -> regex::Regex {
-    regex::RegexBuilder::new(p).multi_line(true).size_limit(1 << 22).build().expect("validated on load")
+    build_pattern(p).expect("validated on load with the same builder")
 }
 
 /// Finds the first code match of every `code` detector, reading each candidate file once.

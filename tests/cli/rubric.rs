@@ -188,6 +188,14 @@ fn custom_rubrics_extend_the_builtin_and_bad_ones_are_rejected() {
     let (code, _, err) = score_json(d, &["--rubric", "bad.toml"]);
     assert_eq!(code, 2);
     assert!(err.contains("bad.toml"), "{err}");
+    // A pattern too large for the scorer's regex limit (it used to load, then panic).
+    let huge = std::fs::read_to_string(d.join("acme.toml"))
+        .unwrap()
+        .replace("kind = \"files\"\nglobs = [\"features.yaml\"]", "kind = \"code\"\npatterns = ['\\w{100}']");
+    write(d, "huge.toml", &huge);
+    let (code, _, err) = score_json(d, &["--rubric", "huge.toml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("does not compile") && !err.contains("panicked"), "{err}");
 }
 
 #[test]
