@@ -16,6 +16,7 @@ pub mod gates;
 pub mod git;
 pub mod github;
 pub mod output;
+pub mod paths;
 pub mod profile;
 pub mod provenance;
 pub mod render;

@@ -63,6 +63,15 @@ pub fn refuse_overwrite(output: Option<&Path>, force: bool) -> Result<()> {
 
 /// Writes `(file name, content)` pairs into `dir`, each atomically. Returns the paths.
 pub fn write_all(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>> {
+    // A committed `mlgate-report` symlink would send the reports wherever it points.
+    if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(crate::error::user(format!(
+            "output folder {} is a symbolic link; mlgate does not write through it",
+            dir.display()
+        ))
+        .hint("remove the link, or point --out at a real folder")
+        .into());
+    }
     std::fs::create_dir_all(dir).with_context(|| format!("creating output folder {}", dir.display()))?;
     let mut written = Vec::new();
     for (name, content) in files {

@@ -176,6 +176,8 @@ pub struct Config {
     pub path: PathBuf,
     /// Folder relative paths are resolved from.
     pub dir: PathBuf,
+    /// The repository the paths it names must stay in (see [`crate::paths`]).
+    pub root: PathBuf,
     pub text: String,
     /// SHA-256 of the file's bytes.
     pub digest: String,
@@ -211,7 +213,8 @@ impl Config {
         })?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let digest = crate::provenance::sha256_hex(text.as_bytes());
-        let mut cfg = Config { path: path.to_path_buf(), dir, text, digest, raw, gates: Vec::new() };
+        let root = crate::paths::repository_of(&dir);
+        let mut cfg = Config { path: path.to_path_buf(), dir, root, text, digest, raw, gates: Vec::new() };
         let (gates, mut problems) = cfg.validate();
         // In file order, the way a reader fixes them; problems without a place last.
         problems.sort_by_key(|p| p.span.as_ref().map(|s| s.start).unwrap_or(usize::MAX));
@@ -301,7 +304,9 @@ impl Config {
             },
         };
         let origin = format!("[{section}].{name} at {}", self.at(&entry.span()));
-        Source::new(name, entry.get_ref(), &self.dir, &origin)
+        let src = Source::new(name, entry.get_ref(), &self.dir, &origin)?;
+        crate::paths::inside(&self.root, &src.path, entry.get_ref(), &origin)?;
+        Ok(src)
     }
 
     /// Whether a name is a defined dataset or prediction file.

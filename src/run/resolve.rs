@@ -86,16 +86,24 @@ impl Resolve for ConfigResolver<'_> {
             return Ok(SideSpec::Data(cfg.source(v)?));
         }
         let origin = format!("[gates.drift].{key} at {}", cfg.at(&value.span()));
-        SideSpec::from_path(key, v, &cfg.dir, &origin).with_context(|| format!("[gates.drift].{key}"))
+        let side = SideSpec::from_path(key, v, &cfg.dir, &origin).with_context(|| format!("[gates.drift].{key}"))?;
+        let path = match &side {
+            SideSpec::Data(s) => &s.path,
+            SideSpec::Profile { path, .. } => path,
+        };
+        crate::paths::inside(&cfg.root, path, v, &origin)?;
+        Ok(side)
     }
 
     fn file(&self, table: &str, key: &str, value: &Spanned<String>) -> Result<FileRef> {
         let cfg = self.0;
-        Ok(FileRef {
+        let f = FileRef {
             path: cfg.resolve(value.get_ref()),
             shown: value.get_ref().clone(),
             origin: format!("{table}.{key} at {}", cfg.at(&value.span())),
-        })
+        };
+        crate::paths::inside(&cfg.root, &f.path, &f.shown, &f.origin)?;
+        Ok(f)
     }
 
     fn all_data(&self) -> Vec<Spanned<String>> {

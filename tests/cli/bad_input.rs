@@ -227,3 +227,48 @@ fn nested_json_lines_records() {
         &["t.jsonl:2: column \"m\" holds objects", "flatten it"],
     );
 }
+
+/// Paths in mlgate.toml stay inside the repository: a path that leaves it, a symlink out of
+/// it and a JSON Schema `$ref` to a file are exit 2 before anything is read or written;
+/// `--allow-outside-repo` is the explicit way out. A symlinked output folder is refused.
+#[test]
+fn configured_paths_stay_inside_the_repository() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.csv"), "a,b\n1,0.5\n").unwrap();
+    let secret = outside.path().join("secret.csv").display().to_string();
+    assert_usage_error(&cfg(&secret), &[], &["points outside the repository", "--allow-outside-repo"]);
+    assert_usage_error(&cfg("../secret.csv"), &[], &["../secret.csv"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "schema.json", SCHEMA);
+    write(d, "mlgate.toml", &cfg("data/train.csv"));
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(outside.path().join("secret.csv"), d.join("train.csv")).unwrap();
+        write(d, "mlgate.toml", &cfg("train.csv"));
+        let out = mlgate(d).args(["check", "--out", "rep"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains("through a symbolic link"), "{}", stderr(&out));
+        assert!(!stdout(&out).contains("1,0.5") && !stderr(&out).contains("1,0.5"));
+        assert!(!d.join("rep").exists());
+        let out = mlgate(d).args(["check", "--out", "rep", "--allow-outside-repo"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+        std::fs::remove_dir_all(d.join("rep")).unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), d.join("rep")).unwrap();
+        let out = mlgate(d).args(["check", "--out", "rep", "--allow-outside-repo"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains("is a symbolic link"), "{}", stderr(&out));
+        assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0, "nothing written through the link");
+    }
+
+    // A JSON Schema that pulls in a file by `$ref`.
+    std::fs::write(outside.path().join("s.json"), r#"{"type":"object"}"#).unwrap();
+    let reference = format!("file://{}", outside.path().join("s.json").display());
+    let js = format!(r#"{{"$ref":"{reference}"}}"#);
+    let config =
+        "[data]\nserving = \"s.jsonl\"\n\n[gates.schema]\nschema = \"schema.json\"\njson_schema = \"rec.json\"\n";
+    assert_usage_error(config, &[("s.jsonl", b"{\"a\": 1, \"b\": 0.5}\n"), ("rec.json", js.as_bytes())], &["rec.json"]);
+}
