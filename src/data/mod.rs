@@ -6,6 +6,7 @@
 //! Hive partition columns from the path: a file name is a file name.
 
 pub mod diagnose;
+mod header;
 pub mod jsonl;
 pub mod time;
 pub mod types;
@@ -127,6 +128,7 @@ impl Source {
         let p = self.path_str()?;
         let lf = match self.format {
             Format::Csv | Format::Tsv => {
+                self.check_header()?;
                 let dtypes = if overrides.is_empty() {
                     None
                 } else {
@@ -174,6 +176,22 @@ impl Source {
             .with_separator(self.separator())
             .with_schema(Some(schema))
             .finish()
+    }
+
+    /// Refuses a CSV header that names two columns alike (polars would rename one).
+    fn check_header(&self) -> Result<()> {
+        let Some((name, a, b)) = header::fields(&self.path, self.separator()).as_deref().and_then(header::duplicate)
+        else {
+            return Ok(());
+        };
+        Err(user(format!(
+            "data file {} ({}) has two columns named {} (columns {a} and {b})",
+            quoted(&self.display),
+            self.name,
+            quoted(&name)
+        ))
+        .hint("rename one of them in the file's header; mlgate would otherwise judge only one of the two")
+        .into())
     }
 
     /// The field separator of a CSV or TSV file.

@@ -96,6 +96,24 @@ pub fn check_share(p: &mut Problems, key: &str, v: &Option<Spanned<f64>>) {
     }
 }
 
+/// A bound that cannot be negative (a gap, a margin): a finite number ≥ 0.
+pub fn check_non_negative(p: &mut Problems, key: &str, v: &Option<Spanned<f64>>) {
+    if let Some(x) = v
+        && !(x.get_ref().is_finite() && *x.get_ref() >= 0.0)
+    {
+        p.add(span(x), key, format!("must be a non-negative number, not {}", x.get_ref()), None);
+    }
+}
+
+/// Any finite number (a metric floor).
+pub fn check_finite(p: &mut Problems, key: &str, v: &Option<Spanned<f64>>) {
+    if let Some(x) = v
+        && !x.get_ref().is_finite()
+    {
+        p.add(span(x), key, format!("must be a finite number, not {}", x.get_ref()), None);
+    }
+}
+
 /// A number in the open interval (lo, hi).
 pub fn check_open(p: &mut Problems, key: &str, v: &Option<Spanned<f64>>, lo: f64, hi: f64) {
     if let Some(x) = v

@@ -272,3 +272,20 @@ fn configured_paths_stay_inside_the_repository() {
         "[data]\nserving = \"s.jsonl\"\n\n[gates.schema]\nschema = \"schema.json\"\njson_schema = \"rec.json\"\n";
     assert_usage_error(config, &[("s.jsonl", b"{\"a\": 1, \"b\": 0.5}\n"), ("rec.json", js.as_bytes())], &["rec.json"]);
 }
+
+/// Two columns of the same name (polars would read one as `a_duplicated_0`) and bounds that
+/// cannot be: exit 2, naming the column or the setting.
+#[test]
+fn duplicate_columns_and_impossible_bounds() {
+    assert_usage_error(
+        &cfg("t.csv"),
+        &[("t.csv", b"a,b,a\n1,0.5,7\n2,0.7,8\n")],
+        &["two columns named \"a\" (columns 1 and 3)", "rename one"],
+    );
+    let slices = "[predictions]\ncandidate = \"p.csv\"\n\n[gates.slices]\npredictions = \"candidate\"\nby = [\"g\"]\nmetric = \"accuracy\"\nmax_gap = -0.05\n";
+    assert_usage_error(
+        slices,
+        &[("p.csv", b"g,label,score\na,1,0.9\nb,0,0.2\n")],
+        &["max_gap", "must be a non-negative number, not -0.05", "mlgate.toml:"],
+    );
+}

@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use super::settings::Settings;
 use crate::diag::Problems;
-use crate::gates::cfg::{Cx, Spans, check_confidence, get, metric, span};
+use crate::gates::cfg::{Cx, Spans, check_confidence, check_non_negative, get, metric, span};
 use crate::gates::knobs::{Knob, Reviewed};
 use crate::gates::model;
 use crate::stats::metrics::{Metric, Task};
@@ -103,11 +103,9 @@ impl Raw {
         if let Some(v) = self.trivial {
             s.trivial_check = v;
         }
-        if let Some(m) = &self.trivial_margin {
-            if !(m.get_ref().is_finite() && *m.get_ref() >= 0.0) {
-                p.add(span(m), "trivial_margin", format!("must be a non-negative number, not {}", m.get_ref()), None);
-            }
-            s.trivial_margin = *m.get_ref();
+        check_non_negative(p, "trivial_margin", &self.trivial_margin);
+        if let Some(m) = get(&self.trivial_margin) {
+            s.trivial_margin = m;
         }
         Spec {
             candidate: self.candidate.clone(),

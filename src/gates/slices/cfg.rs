@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use super::settings::{Settings, SliceBy};
 use crate::diag::Problems;
-use crate::gates::cfg::{Cx, Spans, check_confidence, get, span};
+use crate::gates::cfg::{Cx, Spans, check_confidence, check_finite, check_non_negative, get, span};
 use crate::gates::knobs::{Knob, Reviewed};
 use crate::gates::model;
 use crate::stats::metrics::{Metric, Task};
@@ -130,6 +130,8 @@ impl Raw {
             s.by.push(SliceBy::Quantiles(k.clone(), *q.get_ref() as usize));
         }
         check_confidence(p, "confidence", &self.confidence);
+        check_non_negative(p, "max_gap", &self.max_gap);
+        check_finite(p, "min", &self.min);
         s.metric = self.metric;
         s.min = get(&self.min);
         if let Some(g) = get(&self.max_gap) {
