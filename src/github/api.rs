@@ -46,9 +46,46 @@ pub struct Api {
     max_wait: Duration,
 }
 
-/// Replaces every occurrence of the token with `***`.
+/// Replaces every occurrence of the token with `***`: the token itself, and any base64 run
+/// that encodes it at any alignment, in either alphabet (`actions/checkout` keeps
+/// `basic base64("x-access-token:" + token)` in `.git/config`, where a report could quote it).
 pub fn scrub(text: &str, token: &str) -> String {
-    if token.len() < 4 { text.to_string() } else { text.replace(token, "***") }
+    if token.len() < 4 {
+        return text.to_string();
+    }
+    let mut out = text.replace(token, "***");
+    for core in base64_cores(token) {
+        while let Some(i) = out.find(&core) {
+            let b = out.as_bytes();
+            let is_b64 = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'-' | b'_' | b'=');
+            let start = (0..i).rev().take_while(|&k| is_b64(b[k])).last().unwrap_or(i);
+            let end = (i + core.len()..b.len()).find(|&k| !is_b64(b[k])).unwrap_or(b.len());
+            out.replace_range(start..end, "***");
+        }
+    }
+    out
+}
+
+/// The base64 characters that depend on the token's bytes alone, for each of the three
+/// alignments the token can have inside encoded text, in the standard and URL-safe alphabets.
+fn base64_cores(token: &str) -> Vec<String> {
+    use base64::Engine;
+    let mut cores = Vec::new();
+    for pad in 0..3usize {
+        let mut bytes = vec![0u8; pad];
+        bytes.extend_from_slice(token.as_bytes());
+        let (first, last) = ((8 * pad).div_ceil(6), 8 * (pad + token.len()) / 6);
+        for engine in
+            [&base64::engine::general_purpose::STANDARD_NO_PAD, &base64::engine::general_purpose::URL_SAFE_NO_PAD]
+        {
+            let encoded = engine.encode(&bytes);
+            if last > first + 8 {
+                cores.push(encoded[first..last].to_string());
+            }
+        }
+    }
+    cores.dedup();
+    cores
 }
 
 /// Short, single-line text from an untrusted source (an error body), scrubbed.
@@ -326,6 +363,20 @@ impl Api {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_token_is_scrubbed_in_base64_at_every_alignment() {
+        use base64::Engine;
+        let token = "ghs_16C7e42F292c6912E7710c838347Ae178B4a";
+        for prefix in ["x-access-token:", "x:", "ab:", ""] {
+            let b64 = base64::engine::general_purpose::STANDARD.encode(format!("{prefix}{token}"));
+            let text = format!("extraheader = AUTHORIZATION: basic {b64}\nnext line");
+            let s = super::scrub(&text, token);
+            assert_eq!(s, "extraheader = AUTHORIZATION: basic ***\nnext line", "{prefix:?}");
+        }
+        assert_eq!(super::scrub(&format!("a {token} b"), token), "a *** b");
+        assert_eq!(super::scrub("nothing to hide", token), "nothing to hide");
+    }
+
     use super::*;
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
