@@ -115,9 +115,10 @@ fn pick(columns: &[String], names: &[&str]) -> Option<String> {
     None
 }
 
+/// `s` as a TOML string, written by the toml crate (JSON's escapes are not TOML's: JSON
+/// leaves U+007F raw, which TOML forbids).
 fn toml_str(s: &str) -> String {
-    // TOML basic strings share JSON's escapes for everything we may meet in a path.
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+    toml::Value::String(s.to_string()).to_string()
 }
 
 /// Infers a starter schema from the data file `rel` (relative to `dir`) into `target`.
@@ -242,4 +243,19 @@ pub fn run(a: InitArgs, ui: &Ui) -> Result<i32> {
         print_summary(&target, wrote_schema.then_some(schema_file.as_path()), files.len(), label.as_deref())?;
     }
     Ok(crate::exit::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every file name a repository can hold becomes a TOML string that reads back as itself.
+    #[test]
+    fn file_names_become_valid_toml() {
+        for name in
+            ["data/train.csv", "a\u{7f}b.csv", "q\"uote\\back.csv", "tab\there.csv", "it's.csv", "\u{1b}[31m.csv"]
+        {
+            let line = format!("train = {}\n", super::toml_str(name));
+            let t: toml::Table = toml::from_str(&line).unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(t["train"].as_str(), Some(name), "{line}");
+        }
+    }
 }
