@@ -5,6 +5,7 @@
 //! writes them. Gates never print; renderers never compute; the exit code comes from the
 //! verdict in the results, never from a renderer.
 
+pub mod cleanup;
 pub mod cli;
 pub mod codes;
 pub mod config;

@@ -57,6 +57,7 @@ fn tune_process() {
 
 fn main() -> ExitCode {
     tune_process();
+    mlgate::cleanup::install();
     let cli = match mlgate::cli::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

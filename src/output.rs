@@ -61,7 +61,13 @@ pub fn refuse_overwrite(output: Option<&Path>, force: bool) -> Result<()> {
     }
 }
 
-/// Writes `(file name, content)` pairs into `dir`, each atomically. Returns the paths.
+/// Writes `(file name, content)` pairs into `dir` as one set. Every file is first written
+/// into a staging folder next to `dir` (`.mlgate-<pid>-…`); a new `dir` is then that folder,
+/// renamed into place in one step, so readers see all the reports or none. Into an existing
+/// folder (which may hold other files) each file is renamed into place, so no file is ever
+/// half-written. The staging folder is removed if the run is interrupted
+/// ([`crate::cleanup`]), and stale ones of dead processes are removed on the next write.
+/// Returns the paths.
 pub fn write_all(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>> {
     // A committed `mlgate-report` symlink would send the reports wherever it points.
     if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -72,14 +78,68 @@ pub fn write_all(dir: &Path, files: &[(String, String)]) -> Result<Vec<PathBuf>>
         .hint("remove the link, or point --out at a real folder")
         .into());
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("creating output folder {}", dir.display()))?;
-    let mut written = Vec::new();
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).with_context(|| format!("creating folder {}", parent.display()))?;
+    remove_stale_staging(parent);
+    let stage = tempfile::Builder::new()
+        .prefix(&format!(".mlgate-{}-", std::process::id()))
+        .tempdir_in(parent)
+        .with_context(|| format!("creating a staging folder in {}", parent.display()))?;
+    let _removed_if_interrupted = crate::cleanup::register(stage.path());
     for (name, content) in files {
-        let target = dir.join(name);
-        write_atomic(&target, content.as_bytes())?;
-        written.push(target);
+        write_file(&stage.path().join(name), content.as_bytes())?;
+    }
+    let written: Vec<PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();
+    if !dir.exists() {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(stage.path(), std::fs::Permissions::from_mode(0o755));
+        }
+        let staged = stage.keep();
+        return match std::fs::rename(&staged, dir) {
+            Ok(()) => Ok(written),
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&staged);
+                Err(anyhow::Error::new(e).context(format!("moving the reports into place at {}", dir.display())))
+            }
+        };
+    }
+    for (name, _) in files {
+        std::fs::rename(stage.path().join(name), dir.join(name))
+            .with_context(|| format!("moving the report into place at {}", dir.join(name).display()))?;
     }
     Ok(written)
+}
+
+/// Removes `.mlgate-<pid>-…` staging folders in `dir` whose process is gone (a run killed
+/// with SIGKILL). Only where the process table can be read (`/proc`).
+fn remove_stale_staging(dir: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix(".mlgate-").and_then(|r| r.split('-').next()) else { continue };
+        let alive = pid.parse::<u32>().is_ok_and(|p| Path::new(&format!("/proc/{p}")).exists());
+        if pid.parse::<u32>().is_ok() && !alive && e.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Writes a new file with the permissions reports are read with (not a temp file's 0600).
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = std::fs::File::create(path).with_context(|| format!("writing {}", path.display()))?;
+    f.write_all(bytes).with_context(|| format!("writing {}", path.display()))?;
+    f.sync_all().ok();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = f.set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    Ok(())
 }
 
 /// Writes one file via a temporary sibling and a rename.

@@ -44,6 +44,7 @@ pub fn run(spec: &Spec, resolve: &dyn Resolve, ctx: &mut RunCtx) -> Result<GateR
     let exact = choose_exact(s, &reference, &current)?;
     // Exact but too large to hold: every value is sorted on disk instead.
     let sort_dir = if exact && !fits(s, &reference, &current) { Some(sort_dir()?) } else { None };
+    let _removed_if_interrupted = sort_dir.as_ref().map(|d| crate::cleanup::register(d.path()));
     let reading = match (&sort_dir, exact) {
         (Some(d), _) => Reading::Sorted(d.path()),
         (None, true) => Reading::InMemory,

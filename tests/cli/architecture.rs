@@ -13,6 +13,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "cli",
         &[
+            "cleanup",
             "codes",
             "config",
             "data",
@@ -64,7 +65,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("provenance", &["error", "git", "results"]),
     ("paths", &["error", "git"]),
     ("git", &["results"]),
-    ("output", &["error"]),
+    ("output", &["cleanup", "error"]),
+    ("cleanup", &[]),
     ("diag", &["error", "text"]),
     ("results", &["exit", "stats"]),
     ("text", &["results"]),

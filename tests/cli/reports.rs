@@ -301,3 +301,34 @@ fn gate_ids_cannot_carry_markup() {
     assert_eq!(v["gates"][0]["id"], "schema:_img_src_x___1", "{}", stderr(&out));
     assert_valid("results.schema.json", &v);
 }
+
+/// The report set is staged next to the output folder and moved into place; nothing named
+/// `.mlgate-*` stays behind, and a staging folder a killed run left is removed.
+#[test]
+fn the_report_set_is_written_whole_and_leaves_nothing_behind() {
+    let dir = churn_sandbox();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join(".mlgate-4000000000-left/x")).unwrap();
+    let leftovers = |d: &Path| -> Vec<String> {
+        let mut v = Vec::new();
+        for sub in [d.to_path_buf(), d.join("rep")] {
+            for e in std::fs::read_dir(sub).into_iter().flatten().flatten() {
+                let n = e.file_name().to_string_lossy().into_owned();
+                if n.starts_with(".mlgate-") {
+                    v.push(n);
+                }
+            }
+        }
+        v
+    };
+    for _ in 0..2 {
+        mlgate(d).args(["check", "--out", "rep"]).assert().code(1);
+        assert!(leftovers(d).is_empty(), "{:?}", leftovers(d));
+        let mut names: Vec<String> = std::fs::read_dir(d.join("rep"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["junit.xml", "report.html", "report.md", "results.json"]);
+    }
+}
