@@ -40,6 +40,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "run",
         &[
+            "cleanup",
             "config",
             "data",
             "diag",
