@@ -1,9 +1,12 @@
 //! The sticky comment and the commit status.
 //!
 //! A comment carries a hidden marker on its first line. Later runs page through the pull
-//! request's comments, find the marked comment written by a bot or a repository member
-//! (an outsider cannot plant a marker and have mlgate overwrite their comment), and update
-//! it; otherwise they create one. REST calls, as in GitHub's reference:
+//! request's comments, find the marked comment written by the token's own account (`GET
+//! /user`; for the Actions token, which cannot read it, `github-actions[bot]`), and update
+//! it; otherwise — or when that comment cannot be edited — they create one. A marker planted
+//! by anyone else, a member or another bot included, is never taken over, and a comment
+//! mlgate may not edit never stops it from posting. REST calls, as in GitHub's reference:
+//! - `GET /user` (the token's login),
 //! - `GET /repos/{owner}/{repo}/issues/{number}/comments` (paged),
 //! - `PATCH /repos/{owner}/{repo}/issues/comments/{id}` or
 //!   `POST /repos/{owner}/{repo}/issues/{number}/comments`,
@@ -31,12 +34,22 @@ pub fn valid_key(key: &str) -> bool {
     !key.is_empty() && key.len() <= 64 && key.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
 }
 
-/// Whether a listed comment is mlgate's own, to be updated.
-pub fn is_ours(c: &Value, marker: &str) -> bool {
+/// The account comments are posted as when the token cannot say (the Actions token).
+pub const ACTIONS_LOGIN: &str = "github-actions[bot]";
+
+/// Whether a listed comment is mlgate's own, to be updated: marked, and written by `login`.
+pub fn is_ours(c: &Value, marker: &str, login: &str) -> bool {
     let starts = c["body"].as_str().is_some_and(|b| b.trim_start().starts_with(marker));
-    let bot = c["user"]["type"].as_str() == Some("Bot");
-    let member = matches!(c["author_association"].as_str(), Some("OWNER" | "MEMBER" | "COLLABORATOR"));
-    starts && (bot || member) && c["id"].as_u64().is_some()
+    let by_us = c["user"]["login"].as_str().is_some_and(|l| l.eq_ignore_ascii_case(login));
+    starts && by_us && c["id"].as_u64().is_some()
+}
+
+/// The login of the token's account; [`ACTIONS_LOGIN`] when the token cannot read it.
+async fn own_login(api: &Api) -> String {
+    match api.send(Method::GET, "/user", None, "reading the token's account").await {
+        Ok(r) => r.body["login"].as_str().map(str::to_string).unwrap_or_else(|| ACTIONS_LOGIN.to_string()),
+        Err(_) => ACTIONS_LOGIN.to_string(),
+    }
 }
 
 /// A commit status.
@@ -187,12 +200,13 @@ async fn post_comment(api: &Api, plan: &Plan, pr: u64, body: &str) -> Result<(bo
     let place = format!("{}/{}#{pr}", plan.owner, plan.repo);
     let comments = api.get_all(&plan.list_path(pr), &format!("listing the comments of {place}"), MAX_PAGES).await?;
     let payload = json!({ "body": body });
-    if let Some(id) = comments.iter().find(|c| is_ours(c, &plan.marker)).and_then(|c| c["id"].as_u64()) {
+    let login = own_login(api).await;
+    if let Some(id) = comments.iter().find(|c| is_ours(c, &plan.marker, &login)).and_then(|c| c["id"].as_u64()) {
         let path = format!("{}/issues/comments/{id}", plan.repo_path());
         match api.send(Method::PATCH, &path, Some(&payload), &format!("updating mlgate's comment on {place}")).await {
             Ok(r) => return Ok((false, id, r.body["html_url"].as_str().unwrap_or("").to_string())),
-            // Deleted since it was listed: write a new one.
-            Err(e) if e.status == Some(404) => {}
+            // Deleted since it was listed, or not ours to edit after all: write a new one.
+            Err(e) if matches!(e.status, Some(403 | 404)) => {}
             Err(e) => return Err(e),
         }
     }
@@ -234,17 +248,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_marked_comments_by_bots_or_members_are_ours() {
+    fn only_marked_comments_by_our_own_login_are_ours() {
         let m = marker("default");
-        let c = |body: &str, ty: &str, assoc: &str| json!({"id": 1, "body": body, "user": {"type": ty}, "author_association": assoc});
-        assert!(is_ours(&c(&format!("{m}\n# report"), "Bot", "NONE"), &m));
-        assert!(is_ours(&c(&format!("{m}\n# report"), "User", "MEMBER"), &m));
-        assert!(
-            !is_ours(&c(&format!("{m}\n# report"), "User", "FIRST_TIME_CONTRIBUTOR"), &m),
-            "an outsider's planted marker"
-        );
-        assert!(!is_ours(&c(&format!("> {m}"), "Bot", "NONE"), &m), "quoted, not first");
-        assert!(!is_ours(&c(&format!("{}\n", marker("other")), "Bot", "NONE"), &m), "another key");
+        let c = |body: &str, login: &str| json!({"id": 1, "body": body, "user": {"login": login, "type": "Bot"}});
+        assert!(is_ours(&c(&format!("{m}\n# report"), ACTIONS_LOGIN), &m, ACTIONS_LOGIN));
+        assert!(is_ours(&c(&format!("{m}\n# report"), "Mlgate-Bot"), &m, "mlgate-bot"), "logins ignore case");
+        assert!(!is_ours(&c(&format!("{m}\n# report"), "a-member"), &m, ACTIONS_LOGIN), "a planted marker");
+        assert!(!is_ours(&c(&format!("{m}\n# report"), "other-app[bot]"), &m, ACTIONS_LOGIN), "another bot");
+        assert!(!is_ours(&c(&format!("> {m}"), ACTIONS_LOGIN), &m, ACTIONS_LOGIN), "quoted, not first");
+        assert!(!is_ours(&c(&format!("{}\n", marker("other")), ACTIONS_LOGIN), &m, ACTIONS_LOGIN), "another key");
     }
 
     #[test]

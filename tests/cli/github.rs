@@ -513,3 +513,43 @@ async fn an_unreachable_api_is_a_clear_runtime_error() {
     assert!(stderr(&out).contains(&format!("cannot reach http://127.0.0.1:{port}")), "{}", stderr(&out));
     no_token(&out);
 }
+
+/// A marker planted by a member is not taken over (only the token's own login counts), and
+/// a comment of ours that cannot be edited (403) leads to a new comment, not silence.
+#[tokio::test(flavor = "multi_thread")]
+async fn planted_or_uneditable_markers_never_stop_posting() {
+    let dir = checked(false);
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/churn/issues/7/comments"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            comment_json(300, &format!("{MARKER}\nplanted by a member"), "User", "MEMBER"),
+            comment_json(9, &format!("{MARKER}\nold"), "Bot", "NONE"),
+        ])))
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/repos/acme/churn/issues/comments/300"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(comment_json(300, "x", "User", "MEMBER")))
+        .expect(0)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/repos/acme/churn/issues/comments/9"))
+        .respond_with(
+            ResponseTemplate::new(403).set_body_json(json!({"message": "Resource not accessible by integration"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/repos/acme/churn/issues/7/comments"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(comment_json(10, "x", "Bot", "NONE")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let out = comment(dir.path(), &server, &["--no-status"], &[]).await;
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("posted"), "{}", stdout(&out));
+    no_token(&out);
+}
