@@ -111,6 +111,49 @@ pub struct BinSeries {
     pub contribution: Vec<f64>,
 }
 
+impl BinSeries {
+    /// At most `k` bins plus one "other (N more)" bin holding the rest: the `k` with the
+    /// largest PSI contribution (then the largest share), in their original order. Shares and
+    /// contributions of the rest are summed, so the series still adds up.
+    pub fn capped(self, k: usize) -> BinSeries {
+        let n = self.labels.len();
+        if n <= k + 1 {
+            return self;
+        }
+        let weight = |i: usize| {
+            let c = self.contribution[i];
+            (if c.is_finite() { c } else { f64::MAX }, self.reference[i].max(self.current[i]))
+        };
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| {
+            let (wa, wb) = (weight(a), weight(b));
+            wb.0.total_cmp(&wa.0).then(wb.1.total_cmp(&wa.1)).then(a.cmp(&b))
+        });
+        let mut keep = vec![false; n];
+        for &i in &order[..k] {
+            keep[i] = true;
+        }
+        let mut out =
+            BinSeries { labels: Vec::new(), reference: Vec::new(), current: Vec::new(), contribution: Vec::new() };
+        let (mut r, mut c, mut d) = (0.0, 0.0, 0.0);
+        for (i, &kept) in keep.iter().enumerate() {
+            if kept {
+                out.labels.push(self.labels[i].clone());
+                out.reference.push(self.reference[i]);
+                out.current.push(self.current[i]);
+                out.contribution.push(self.contribution[i]);
+            } else {
+                (r, c, d) = (r + self.reference[i], c + self.current[i], d + self.contribution[i]);
+            }
+        }
+        out.labels.push(format!("other ({} more)", n - k));
+        out.reference.push(r);
+        out.current.push(c);
+        out.contribution.push(d);
+        out
+    }
+}
+
 /// Equal-width display histogram (shares), first and last bins open-ended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistSeries {
@@ -182,4 +225,27 @@ pub struct TargetRow {
     pub feature: String,
     pub value: f64,
     pub status: Status,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capped_bins_keep_the_largest_contributions_and_sum_the_rest() {
+        let n = 100;
+        let b = BinSeries {
+            labels: (0..n).map(|i| format!("c{i}")).collect(),
+            reference: vec![0.01; n],
+            current: vec![0.01; n],
+            contribution: (0..n).map(|i| if i % 10 == 0 { 1.0 + i as f64 } else { 0.001 }).collect(),
+        };
+        let c = b.clone().capped(10);
+        assert_eq!(c.labels.len(), 11);
+        assert_eq!(&c.labels[..3], ["c0", "c10", "c20"]);
+        assert_eq!(c.labels[10], "other (90 more)");
+        assert!((c.reference.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!((c.contribution[10] - 0.09).abs() < 1e-12);
+        assert_eq!(b.clone().capped(99), b, "one bin more than k is shown as is");
+    }
 }

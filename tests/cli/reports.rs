@@ -332,3 +332,35 @@ fn the_report_set_is_written_whole_and_leaves_nothing_behind() {
         assert_eq!(names, ["junit.xml", "report.html", "report.md", "results.json"]);
     }
 }
+
+/// 20,000 categories new in the current data: the statistics use every value, the reports
+/// show the 30 largest contributions and one "other" bin, so their size stays small.
+#[test]
+fn many_new_categories_keep_reports_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (mut r, mut c) = (String::from("cat\n"), String::from("cat\n"));
+    for i in 0..20_000 {
+        r.push_str(&format!("k{}\n", i % 20));
+        c.push_str(&format!("new{i}\n"));
+    }
+    write(d, "ref.csv", &r);
+    write(d, "cur.csv", &c);
+    write(
+        d,
+        "mlgate.toml",
+        "[data]\nref = \"ref.csv\"\ncur = \"cur.csv\"\n\n[gates.drift]\nreference = \"ref\"\ncurrent = \"cur\"\n",
+    );
+    mlgate(d).args(["check", "--out", "rep"]).assert().code(1);
+    let size = |f: &str| std::fs::metadata(d.join("rep").join(f)).unwrap().len();
+    assert!(size("results.json") < 100_000, "results.json is {} bytes", size("results.json"));
+    assert!(size("report.html") < 300_000, "report.html is {} bytes", size("report.html"));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("rep/results.json")).unwrap()).unwrap();
+    let f = &v["gates"][0]["series"]["features"][0];
+    let labels = f["bins"]["labels"].as_array().unwrap();
+    assert_eq!(labels.len(), 31);
+    assert_eq!(labels[30], "other (19990 more)");
+    assert!(f["psi"].as_f64().unwrap() > 5.0, "every category counts in PSI: {}", f["psi"]);
+    assert_valid("results.schema.json", &v);
+}

@@ -12,6 +12,9 @@ use crate::results::{Check, Status};
 use crate::stats::chi2;
 use crate::text;
 
+/// Categories a report shows per feature; the rest are one "other" bin.
+pub const MAX_SHOWN_CATEGORIES: usize = 30;
+
 /// Compares a categorical column; returns the χ² test for the significance step.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn categorical(
@@ -46,7 +49,8 @@ pub(super) fn categorical(
     checks.push(psi_check(name, psi_value, th, keys.len(), top.as_deref()));
     checks.push(js_check(name, js_value, th));
     checks.push(unseen_check(name, a, b, nb, th, row));
-    row.bins = Some(series);
+    // Every category counts in the statistics; the report shows the largest contributions.
+    row.bins = Some(series.capped(MAX_SHOWN_CATEGORIES));
     chi2_check(name, (rc, cc), a.other + b.other, (a.other, b.other), th, row, checks)
 }
 
