@@ -18,7 +18,11 @@ if [ "$comment" != true ] && [ "$status" != true ]; then
   exit 0
 fi
 
-read -r -a dirs <<< "${RESULT_DIRS:-}"
+# One "command=folder" per line; folders may hold spaces.
+dirs=()
+while IFS= read -r line; do
+  if [ -n "$line" ]; then dirs+=("$line"); fi
+done <<< "${RESULT_DIRS:-}"
 if [ "${#dirs[@]}" -eq 0 ]; then
   echo "::warning title=mlgate::no results to post; the gates did not write results.json"
   exit 0

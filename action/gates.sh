@@ -13,6 +13,11 @@ outputs="${GITHUB_OUTPUT:-/dev/null}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
+case "$out_root" in
+  *$'\n'*) echo "::error title=mlgate::the 'out' input holds a line break; use a plain folder name"; exit 2 ;;
+esac
+delim="mlgate_$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+
 read -r -a commands <<< "$(printf '%s' "${INPUT_COMMANDS:-check}" | tr ',\n' '  ')"
 if [ "${#commands[@]}" -eq 0 ]; then
   commands=(check)
@@ -83,6 +88,9 @@ done
   echo "report-md=$first_md"
   echo "report-html=$first_html"
   echo "results=$first_results"
-  echo "result-dirs=${dirs[*]:-}"
+  # One "command=folder" per line (folders may hold spaces), in GitHub's multi-line syntax.
+  echo "result-dirs<<$delim"
+  if [ "${#dirs[@]}" -gt 0 ]; then printf '%s\n' "${dirs[@]}"; fi
+  echo "$delim"
 } >> "$outputs"
 exit 0

@@ -203,7 +203,8 @@ fn plan(a: &CommentArgs, event: &EventInfo, token: Option<&str>) -> Result<(Plan
         None
     };
     let marker = publish::marker(&a.key);
-    let run_url = context::run_url();
+    // In the fork flow the report lives in the run the event is about, not in this one.
+    let run_url = context::run_url(event.run_head.as_ref().and_then(|h| h.run_id));
     let target_url = match &a.target_url {
         Some(u) if u.starts_with("https://") || u.starts_with("http://") => Some(u.clone()),
         Some(u) => return Err(user(format!("--target-url {} is not an http(s) URL", quoted(u))).into()),

@@ -29,6 +29,8 @@ pub struct RunHead {
     /// Owner of the repository the head branch lives in (a fork's owner for fork PRs).
     pub owner: Option<String>,
     pub branch: Option<String>,
+    /// The run that produced the results (and holds the report artifact).
+    pub run_id: Option<u64>,
 }
 
 fn positive_int(v: &Value, at: &str, shown: &str) -> Result<Option<u64>> {
@@ -86,6 +88,7 @@ pub fn parse_event(text: &str, shown: &str, name: Option<String>) -> Result<Even
                 sha,
                 owner: run["head_repository"]["owner"]["login"].as_str().map(str::to_string),
                 branch: run["head_branch"].as_str().map(str::to_string),
+                run_id: run["id"].as_u64().filter(|&id| id > 0),
             });
         }
         // Filled by GitHub for pull requests from the same repository; empty for forks.
@@ -166,11 +169,15 @@ pub fn parse_api_url(s: &str, from: &str) -> Result<String> {
     Ok(s.trim_end_matches('/').to_string())
 }
 
-/// The link to the workflow run (where the report artifact is), from the Actions environment.
-pub fn run_url() -> Option<String> {
+/// The link to the workflow run that holds the report artifact: `report_run` (the run a
+/// `workflow_run` event is about), else this run, from the Actions environment.
+pub fn run_url(report_run: Option<u64>) -> Option<String> {
     let server = std::env::var("GITHUB_SERVER_URL").ok()?;
     let repo = std::env::var("GITHUB_REPOSITORY").ok()?;
-    let id = std::env::var("GITHUB_RUN_ID").ok()?;
+    let id = match report_run {
+        Some(id) => id.to_string(),
+        None => std::env::var("GITHUB_RUN_ID").ok()?,
+    };
     if !id.bytes().all(|b| b.is_ascii_digit()) || parse_repo(&repo, "").is_err() || !server.starts_with("https://") {
         return None;
     }

@@ -119,12 +119,20 @@ fn run_script(dir: &Path, script: &str, env: &[(&str, &str)]) -> std::process::O
     cmd.output().unwrap()
 }
 
+/// Step outputs as GitHub reads them: `key=value`, or `key<<DELIMITER` … `DELIMITER`.
 fn outputs(file: &Path) -> std::collections::BTreeMap<String, String> {
-    std::fs::read_to_string(file)
-        .unwrap()
-        .lines()
-        .filter_map(|l| l.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
-        .collect()
+    let text = std::fs::read_to_string(file).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    let mut lines = text.lines();
+    while let Some(l) = lines.next() {
+        if let Some((k, delim)) = l.split_once("<<") {
+            let value: Vec<&str> = lines.by_ref().take_while(|x| *x != delim).collect();
+            out.insert(k.to_string(), value.join("\n"));
+        } else if let Some((k, v)) = l.split_once('=') {
+            out.insert(k.to_string(), v.to_string());
+        }
+    }
+    out
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -138,7 +146,7 @@ async fn the_action_scripts_run_the_gates_and_post_to_github() {
         run_script(
             &dd,
             "gates.sh",
-            &[("GITHUB_OUTPUT", o.as_str()), ("INPUT_COMMANDS", "check, score"), ("INPUT_OUT", "reports")],
+            &[("GITHUB_OUTPUT", o.as_str()), ("INPUT_COMMANDS", "check, score"), ("INPUT_OUT", "my reports")],
         )
     })
     .await
@@ -151,10 +159,10 @@ async fn the_action_scripts_run_the_gates_and_post_to_github() {
     assert_eq!(outs["verdict"], "fail");
     assert_eq!(outs["exit-code"], "1");
     assert!(outs["score"].parse::<f64>().is_ok(), "{outs:?}");
-    assert_eq!(outs["report-dir"], "reports");
-    assert_eq!(outs["report-md"], "reports/check/report.md");
-    assert_eq!(outs["result-dirs"], "check=reports/check score=reports/score");
-    assert!(d.join("reports/check/report.html").exists() && d.join("reports/score/results.json").exists());
+    assert_eq!(outs["report-dir"], "my reports");
+    assert_eq!(outs["report-md"], "my reports/check/report.md");
+    assert_eq!(outs["result-dirs"], "check=my reports/check\nscore=my reports/score", "a folder with a space");
+    assert!(d.join("my reports/check/report.html").exists() && d.join("my reports/score/results.json").exists());
 
     // A bad command is a clear error.
     let dd = d.clone();

@@ -320,7 +320,8 @@ async fn rate_limits_wait_briefly_or_say_when_to_retry() {
 #[tokio::test(flavor = "multi_thread")]
 async fn workflow_run_posts_to_the_pull_request_whose_head_was_tested() {
     let dir = checked(false);
-    let event = json!({"workflow_run": {"head_sha": SHA, "head_branch": "patch-1", "pull_requests": [],
+    // The pull request's run (777) holds the report; this commenting run is 42.
+    let event = json!({"workflow_run": {"id": 777, "head_sha": SHA, "head_branch": "patch-1", "pull_requests": [],
                         "head_repository": {"owner": {"login": "outsider"}}}});
     write(dir.path(), "event.json", &event.to_string());
     let server = MockServer::start().await;
@@ -349,7 +350,7 @@ async fn workflow_run_posts_to_the_pull_request_whose_head_was_tested() {
     Mock::given(method("POST"))
         .and(path(format!("/repos/acme/churn/statuses/{SHA}")))
         .and(body_partial_json(
-            json!({"state": "success", "target_url": "https://github.com/acme/churn/actions/runs/42"}),
+            json!({"state": "success", "target_url": "https://github.com/acme/churn/actions/runs/777"}),
         ))
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({})))
         .expect(1)
@@ -362,7 +363,10 @@ async fn workflow_run_posts_to_the_pull_request_whose_head_was_tested() {
     assert!(stdout(&out).contains("acme/churn#12"), "{}", stdout(&out));
     let body =
         bodies(&server, "POST", "/repos/acme/churn/issues/12/comments").await[0]["body"].as_str().unwrap().to_string();
-    assert!(body.contains("(https://github.com/acme/churn/actions/runs/42)"), "links the artifacts: {body}");
+    assert!(
+        body.contains("(https://github.com/acme/churn/actions/runs/777)"),
+        "links the run holding the report: {body}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
