@@ -6,7 +6,7 @@ mod common;
 mod gate;
 mod init;
 mod profile;
-mod report;
+pub mod report;
 mod schema;
 mod score;
 

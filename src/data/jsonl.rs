@@ -20,11 +20,13 @@ pub fn check_depth(path: &Path, shown: &str) -> Result<()> {
     let f = std::fs::File::open(path).map_err(|e| user(format!("cannot read {}: {e}", quoted(shown))))?;
     let mut reader = BufReader::with_capacity(1 << 20, f);
     let (mut depth, mut line, mut in_string, mut escaped) = (0usize, 1usize, false, false);
+    // The integer literal being read (digits and a sign), and whether a float is.
+    let (mut number, mut in_float) = (Vec::<u8>::new(), false);
     let mut buf = [0u8; 1 << 16];
     loop {
         let n = reader.read(&mut buf).map_err(|e| user(format!("cannot read {}: {e}", quoted(shown))))?;
         if n == 0 {
-            return Ok(());
+            return check_integer(&number, shown, line);
         }
         for &b in &buf[..n] {
             if in_string {
@@ -38,6 +40,28 @@ pub fn check_depth(path: &Path, shown: &str) -> Result<()> {
                     line += 1;
                 }
                 continue;
+            }
+            if in_float {
+                if b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E') {
+                    continue;
+                }
+                in_float = false;
+            }
+            if b.is_ascii_digit() || b == b'-' {
+                number.push(b);
+                continue;
+            }
+            if !number.is_empty() {
+                let float = matches!(b, b'.' | b'e' | b'E');
+                if !float {
+                    check_integer(&number, shown, line)?;
+                }
+                number.clear();
+                if float {
+                    // A float: any size is fine.
+                    in_float = true;
+                    continue;
+                }
             }
             match b {
                 b'"' => in_string = true,
@@ -60,6 +84,27 @@ pub fn check_depth(path: &Path, shown: &str) -> Result<()> {
             }
         }
     }
+}
+
+/// An integer literal (of a record, outside strings) must fit 64 bits: polars panics on a
+/// larger one ("Int128 not supported"), found by fuzzing.
+fn check_integer(digits: &[u8], shown: &str, line: usize) -> Result<()> {
+    let t = std::str::from_utf8(digits).unwrap_or("");
+    let body = t.strip_prefix('-').unwrap_or(t);
+    if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(());
+    }
+    let fits = match body.trim_start_matches('0').len() {
+        0..=18 => true,
+        19..=20 => t.parse::<i64>().is_ok() || t.parse::<u64>().is_ok(),
+        _ => false,
+    };
+    if fits {
+        return Ok(());
+    }
+    Err(user(format!("{shown}:{line}: the integer {} does not fit in 64 bits", crate::text::clip(t, 40)))
+        .hint("write it as a float (e.g. 1.8e19) or as a string in quotes, or drop the field")
+        .into())
 }
 
 /// An error naming the first column that holds objects or lists, and a line where it does.
@@ -105,5 +150,13 @@ mod tests {
         assert!(e.starts_with("d.jsonl:3: a record nested more than 64"), "{e}");
         std::fs::write(&p, "{\"a\":{\"b\":[1,2]}}\n{\"a\":\"{{{{[[[[\"}\n").unwrap();
         check_depth(&p, "d.jsonl").unwrap();
+        // Integers beyond 64 bits (polars panics on them); floats and strings of any size pass.
+        std::fs::write(&p, "{\"a\":18446744073709551615,\"b\":-9223372036854775808,\"c\":1e400,\"d\":\"123456789012345678901234\",\"e\":12345678901234567890.5,\"f\":1.18446744073709551616}\n").unwrap();
+        check_depth(&p, "d.jsonl").unwrap();
+        std::fs::write(&p, "{\"a\":1}\n{\"a\":18446744073709551616}\n").unwrap();
+        let e = check_depth(&p, "d.jsonl").unwrap_err().to_string();
+        assert!(e.starts_with("d.jsonl:2: the integer 18446744073709551616 does not fit in 64 bits"), "{e}");
+        std::fs::write(&p, "{\"a\":-9223372036854775809}").unwrap();
+        assert!(check_depth(&p, "d.jsonl").is_err());
     }
 }

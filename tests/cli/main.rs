@@ -8,6 +8,8 @@ mod architecture;
 mod bad_input;
 mod drift;
 mod example;
+mod fuzz;
+mod fuzz_targets;
 mod github;
 mod golden;
 mod leakage;

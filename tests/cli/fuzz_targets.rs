@@ -1,0 +1,236 @@
+//! Fuzz targets and a small mutation engine, shared by `examples/fuzz.rs` (runs each target
+//! for a while: `.ci/fuzz`) and the `fuzz` test (a fixed number of inputs per target, so the
+//! suite stays deterministic). Each target feeds one parser an input an attacker could
+//! write; a target fails when the parser panics (exit 101 in the binary) or takes over a
+//! second. Errors are fine: they are how bad input is meant to end.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// A parser under test: feeds `input` (written into `dir` when the parser reads files).
+pub type Target = fn(&[u8], &Path);
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn config(b: &[u8], dir: &Path) {
+    let p = dir.join("mlgate.toml");
+    std::fs::write(&p, b).unwrap();
+    let _ = mlgate::config::Config::load(&p);
+}
+
+fn schema(b: &[u8], _: &Path) {
+    let _ = mlgate::gates::schema::DataSchema::parse(&text(b), "schema.json");
+}
+
+fn data_file(b: &[u8], dir: &Path, name: &str) {
+    std::fs::write(dir.join(name), b).unwrap();
+    if let Ok(src) = mlgate::data::Source::new("data", name, dir, "the fuzzer") {
+        let _ = src.load();
+        let _ = mlgate::data::diagnose::locate_problem(&src.path, src.format);
+    }
+}
+
+fn csv(b: &[u8], dir: &Path) {
+    data_file(b, dir, "t.csv");
+}
+
+fn jsonl(b: &[u8], dir: &Path) {
+    data_file(b, dir, "t.jsonl");
+}
+
+fn ci(b: &[u8], _: &Path) {
+    let t = text(b);
+    let _ = mlgate::rubric::ci::parse_github(".github/workflows/ci.yml", &t);
+    let _ = mlgate::rubric::ci::parse_gitlab(".gitlab-ci.yml", &t);
+}
+
+fn results(b: &[u8], _: &Path) {
+    if let Ok(r) = mlgate::cli::report::parse_results(&text(b), "results.json") {
+        for f in mlgate::render::ReportFormat::all() {
+            let _ = mlgate::render::render_with(&r, f, &text(b));
+        }
+    }
+}
+
+/// The targets, by name.
+pub const TARGETS: &[(&str, Target)] =
+    &[("config", config), ("schema", schema), ("csv", csv), ("jsonl", jsonl), ("ci", ci), ("results", results)];
+
+/// Seed inputs of a target: real files of this repository plus hand-made edge cases.
+pub fn seeds(target: &str, root: &Path) -> Vec<Vec<u8>> {
+    let read = |p: &str| std::fs::read(root.join(p)).unwrap_or_default();
+    let mut s: Vec<Vec<u8>> = match target {
+        "config" => vec![read("examples/churn/mlgate.toml"), b"[data]\ntrain = \"t.csv\"\n[gates.drift]\nreference = \"train\"\ncurrent = \"train\"\npsi = { warn = 0.1, fail = 0.2 }\n".to_vec()],
+        "schema" => vec![read("examples/churn/schema.json"), br#"{"columns":[{"name":"a","type":"integer","min":0,"max":4}]}"#.to_vec()],
+        "csv" => vec![read("examples/churn/data/test.csv").into_iter().take(4000).collect(), b"a,b\n\"x,\ny\",2\n3,\n".to_vec()],
+        // The last seed is a finding of the fuzzer (polars panicked on an integer over 64 bits).
+        "jsonl" => vec![
+            read("examples/churn/data/serving_sample.jsonl").into_iter().take(4000).collect(),
+            b"{\"a\":1,\"b\":[1,2]}\n{\"a\":null}\n".to_vec(),
+            b"{\"a\": 18446744073709551616}\n".to_vec(),
+        ],
+        "ci" => vec![b"on: [push, pull_request]\njobs:\n  t:\n    steps:\n      - run: pytest\n      - uses: a/b@v1\nx: &a [1, *a]\n".to_vec(), b"test:\n  script:\n    - make test\n  rules:\n    - if: $CI_PIPELINE_SOURCE == \"schedule\"\n".to_vec()],
+        "results" => {
+            let snap = text(&read("tests/cli/snapshots/cli__golden__example-results-json.snap"));
+            // The snapshot's header (between `---` lines) is insta's, not results.json.
+            let body = snap.splitn(3, "---\n").nth(2).unwrap_or("").to_string();
+            vec![body.into_bytes()]
+        }
+        _ => vec![],
+    };
+    s.retain(|x| !x.is_empty());
+    s
+}
+
+/// A xorshift generator: fast, seeded, reproducible.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Fragments that break parsers more often than random bytes do.
+const TOKENS: &[&[u8]] = &[
+    b"\"",
+    b"'",
+    b"[",
+    b"]",
+    b"{",
+    b"}",
+    b",",
+    b"\n",
+    b"\r\n",
+    b":",
+    b"=",
+    b"\\",
+    b"\0",
+    b"nan",
+    b"inf",
+    b"-1",
+    b"1e309",
+    b"18446744073709551616",
+    b"&a ",
+    b"*a",
+    b"<<",
+    b"\xff\xfe",
+    b"\xe2\x80\xae",
+    b"null",
+    b"true",
+    b"#",
+    b"[[",
+    b"]]",
+    b"{\"",
+    b"\":",
+    b"---\n",
+    b"- ",
+    b"  ",
+    b"\t",
+];
+
+/// One mutation of `input`, with `others` for splicing.
+pub fn mutate(rng: &mut Rng, input: &[u8], others: &[Vec<u8>]) -> Vec<u8> {
+    let mut v = input.to_vec();
+    for _ in 0..1 + rng.below(6) {
+        let at = rng.below(v.len() + 1);
+        match rng.below(7) {
+            0 if !v.is_empty() => {
+                let i = rng.below(v.len());
+                v[i] ^= 1 << rng.below(8);
+            }
+            1 if !v.is_empty() => {
+                let end = (at + 1 + rng.below(16)).min(v.len());
+                v.drain(at.min(end)..end);
+            }
+            2 => {
+                let t = TOKENS[rng.below(TOKENS.len())];
+                v.splice(at..at, t.iter().copied());
+            }
+            3 if !v.is_empty() => {
+                let start = rng.below(v.len());
+                let end = (start + 1 + rng.below(64)).min(v.len());
+                let piece: Vec<u8> = v[start..end].to_vec();
+                let most = if rng.below(20) == 0 { 2000 } else { 3 };
+                let times = 1 + rng.below(most);
+                for _ in 0..times {
+                    v.splice(at..at, piece.iter().copied());
+                }
+            }
+            4 if !others.is_empty() => {
+                let o = &others[rng.below(others.len())];
+                let start = rng.below(o.len());
+                let end = (start + rng.below(256)).min(o.len());
+                v.splice(at..at, o[start..end].iter().copied());
+            }
+            5 => v.truncate(at),
+            _ => {
+                let b = rng.next() as u8;
+                v.insert(at, b);
+            }
+        }
+    }
+    v.truncate(1 << 20);
+    v
+}
+
+/// A failing input: what happened and where the input was saved.
+pub struct Finding {
+    pub target: String,
+    pub what: String,
+    pub saved: PathBuf,
+}
+
+/// Runs `target` on mutated seeds until `budget` inputs or `time` run out. Failing inputs
+/// are saved into `crashes`.
+pub fn run(
+    name: &str,
+    target: Target,
+    root: &Path,
+    seed: u64,
+    budget: usize,
+    time: Duration,
+    crashes: &Path,
+) -> (usize, Vec<Finding>) {
+    let seeds = seeds(name, root);
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Rng(seed | 1);
+    let mut findings = Vec::new();
+    let start = Instant::now();
+    let mut n = 0;
+    while n < budget && start.elapsed() < time {
+        let base = &seeds[rng.below(seeds.len())];
+        let input = if n < seeds.len() { seeds[n].clone() } else { mutate(&mut rng, base, &seeds) };
+        n += 1;
+        let t = Instant::now();
+        let outcome = catch_unwind(AssertUnwindSafe(|| target(&input, dir.path())));
+        let slow = t.elapsed() > Duration::from_secs(1);
+        let what = match outcome {
+            Err(p) => Some(format!(
+                "panicked: {}",
+                p.downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default()
+            )),
+            Ok(()) if slow => Some(format!("took {:.1} s", t.elapsed().as_secs_f64())),
+            Ok(()) => None,
+        };
+        if let Some(what) = what {
+            std::fs::create_dir_all(crashes).unwrap();
+            let saved = crashes.join(format!("{name}-{n}-{seed}"));
+            std::fs::write(&saved, &input).unwrap();
+            findings.push(Finding { target: name.to_string(), what, saved });
+        }
+    }
+    (n, findings)
+}
