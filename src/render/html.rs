@@ -140,11 +140,19 @@ fn embed(text: &str) -> String {
     b.as_bytes().chunks(76).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("\n")
 }
 
+/// Checks one gate's table shows in the HTML report, worst first.
+pub const MAX_CHECKS_SHOWN: usize = 1000;
+
 /// The HTML report of `r`, whose results.json text has the SHA-256 `digest`.
 pub fn render(r: &Results, results_json: &str, digest: &str) -> Result<String> {
     let mut v: View = view::build(r);
     for (gv, g) in v.gates.iter_mut().zip(&r.gates) {
         gv.charts = gate_charts(g);
+        // Worst first: what is cut is the tail of passing checks; results.json has them all.
+        if gv.checks.len() > MAX_CHECKS_SHOWN {
+            gv.hidden_checks = gv.checks.len() - MAX_CHECKS_SHOWN;
+            gv.checks.truncate(MAX_CHECKS_SHOWN);
+        }
     }
     let c = &r.verdict.check_counts;
     let counts = format!(

@@ -364,3 +364,36 @@ fn many_new_categories_keep_reports_small() {
     assert!(f["psi"].as_f64().unwrap() > 5.0, "every category counts in PSI: {}", f["psi"]);
     assert_valid("results.schema.json", &v);
 }
+
+/// A gate with more than 1,000 checks (300 columns) shows the 1,000 most severe in the HTML
+/// table and says how many more results.json holds.
+#[test]
+fn one_gate_adds_at_most_a_thousand_rows_to_the_html_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let header: Vec<String> = (0..300).map(|i| format!("c{i}")).collect();
+    let (mut r, mut c) = (format!("{}\n", header.join(",")), format!("{}\n", header.join(",")));
+    for row in 0..200 {
+        let vals: Vec<String> = (0..300).map(|i| ((row * 7 + i) % 13).to_string()).collect();
+        r.push_str(&format!("{}\n", vals.join(",")));
+        c.push_str(&format!("{}\n", vals.join(",")));
+    }
+    write(d, "ref.csv", &r);
+    write(d, "cur.csv", &c);
+    write(
+        d,
+        "mlgate.toml",
+        "[data]\nref = \"ref.csv\"\ncur = \"cur.csv\"\n\n[gates.drift]\nreference = \"ref\"\ncurrent = \"cur\"\n",
+    );
+    mlgate(d).args(["check", "--out", "rep"]).assert().code(0);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("rep/results.json")).unwrap()).unwrap();
+    let total = v["gates"][0]["checks"].as_array().unwrap().len();
+    assert!(total > 1000, "{total} checks");
+    let html = std::fs::read_to_string(d.join("rep/report.html")).unwrap();
+    // Every row with a status pill: the gate's summary row (all checks pass, so no
+    // "needs attention" rows) and the checks table.
+    let rows = html.matches("<tr><td><span class=\"pill").count();
+    assert_eq!(rows, 1 + 1000);
+    assert!(html.contains(&format!("{} more checks, the least severe", total - 1000)), "the cut is stated");
+}
