@@ -53,6 +53,20 @@ pub fn inside(root: &Path, path: &Path, given: &str, origin: &str) -> Result<()>
         .into())
 }
 
+/// Checks a folder a configuration names for writing (`[report].out`): relative, without
+/// `..`, so the reports land inside the working tree. It need not exist yet.
+pub fn relative_inside(given: &str, origin: &str) -> Result<()> {
+    use std::path::Component;
+    let p = Path::new(given);
+    let leaves = p.is_absolute() || p.components().any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)));
+    if outside_allowed() || !leaves {
+        return Ok(());
+    }
+    Err(user(format!("{} (given in {origin}) leaves the repository", quoted(given)))
+        .hint("give a folder inside the repository, such as \"mlgate-report\"; --out DIR on the command line may point anywhere")
+        .into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,6 +80,9 @@ mod tests {
         std::fs::write(other.path().join("secret.csv"), "x\n").unwrap();
         inside(&root, &repo.path().join("a.csv"), "a.csv", "here").unwrap();
         inside(&root, &repo.path().join("missing.csv"), "missing.csv", "here").unwrap();
+        relative_inside("reports/mlgate", "[report].out").unwrap();
+        assert!(relative_inside("../../.ssh", "[report].out").is_err());
+        assert!(relative_inside("/etc", "[report].out").is_err());
         let e = inside(&root, &other.path().join("secret.csv"), "/x/secret.csv", "[data].train").unwrap_err();
         assert!(e.to_string().contains("points outside the repository"), "{e}");
         #[cfg(unix)]

@@ -57,6 +57,9 @@ fn in_pull_request() -> bool {
 
 pub fn run(args: CheckArgs, ui: &Ui) -> Result<i32> {
     let cfg = Config::load(&args.config)?;
+    if let (Some(out), None) = (&cfg.raw.report.out, &args.report.out) {
+        crate::paths::relative_inside(out, &format!("[report].out in {}", args.config.display()))?;
+    }
     let mut approvals = Vec::new();
     for a in &args.approve {
         approvals.push(review::parse_approval(a)?);

@@ -238,6 +238,20 @@ fn configured_paths_stay_inside_the_repository() {
     let secret = outside.path().join("secret.csv").display().to_string();
     assert_usage_error(&cfg(&secret), &[], &["points outside the repository", "--allow-outside-repo"]);
     assert_usage_error(&cfg("../secret.csv"), &[], &["../secret.csv"]);
+    // The output folder a configuration names stays inside too (`--out` on the command line is free).
+    let sandbox = tempfile::tempdir().unwrap();
+    let repo = sandbox.path().join("repo");
+    write(&repo, "t.csv", "a,b\n1,0.5\n");
+    write(&repo, "schema.json", SCHEMA);
+    write(&repo, "mlgate.toml", &format!("[report]\nout = \"../elsewhere\"\n\n{}", cfg("t.csv")));
+    let out = mlgate(&repo).arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("[report].out") && stderr(&out).contains("leaves the repository"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!sandbox.path().join("elsewhere").exists(), "nothing written outside");
 
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
