@@ -2,6 +2,7 @@
 //! tested against independently computed values (scipy, numpy, scikit-learn), recorded in
 //! the tests with the call that produced them.
 
+pub mod agreement;
 pub mod chi2;
 pub mod ecdf;
 pub mod exact;
