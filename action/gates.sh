@@ -42,7 +42,7 @@ for cmd in "${commands[@]}"; do
   if [ "${#commands[@]}" -gt 1 ]; then dir="$out_root/$cmd"; else dir="$out_root"; fi
   args=(--out "$dir")
   if [ -n "${INPUT_FAIL_ON:-}" ]; then args+=(--fail-on "$INPUT_FAIL_ON"); fi
-  if [ "${INPUT_ALLOW_OUTSIDE_REPO:-false}" = true ]; then args+=(--allow-outside-repo); fi
+  if [ "${INPUT_ALLOW_OUTSIDE_REPO:-false}" = true ] && [ "$cmd" != score ]; then args+=(--allow-outside-repo); fi
   case "$cmd" in
     check)
       args+=(--config "${INPUT_CONFIG:-mlgate.toml}")

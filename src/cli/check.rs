@@ -33,6 +33,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "WHO: WHY")]
     pub approve: Vec<String>,
 
+    /// Let paths named in mlgate.toml (data, schemas, profiles) point outside the
+    /// repository, or through symbolic links that leave it. Off by default: a pull request
+    /// writes that file.
+    #[arg(long)]
+    pub allow_outside_repo: bool,
+
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -56,6 +62,7 @@ fn in_pull_request() -> bool {
 }
 
 pub fn run(args: CheckArgs, ui: &Ui) -> Result<i32> {
+    crate::paths::allow_outside(args.allow_outside_repo);
     let cfg = Config::load(&args.config)?;
     if let (Some(out), None) = (&cfg.raw.report.out, &args.report.out) {
         crate::paths::relative_inside(out, &format!("[report].out in {}", args.config.display()))?;

@@ -52,12 +52,6 @@ pub struct Cli {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
-    /// Let paths named in mlgate.toml (data, schemas, profiles) point outside the
-    /// repository, or through symbolic links that leave it. Off by default: a pull request
-    /// writes that file.
-    #[arg(long, global = true)]
-    pub allow_outside_repo: bool,
-
     #[command(subcommand)]
     pub command: Command,
 }
@@ -151,7 +145,6 @@ pub struct ReportArgs {
 pub fn run(cli: Cli) -> Result<i32> {
     let color = crate::ui::use_color(cli.color);
     let ui = common::Ui { color, quiet: cli.quiet };
-    crate::paths::allow_outside(cli.allow_outside_repo);
     match cli.command {
         Command::Init(a) => init::run(a, &ui),
         Command::Check(a) => check::run(a, &ui),

@@ -47,6 +47,12 @@ pub struct AuditArgs {
     #[command(flatten)]
     pub score: ScoreArgs,
 
+    /// Let paths named in mlgate.toml (data, schemas, profiles) point outside the
+    /// repository, or through symbolic links that leave it. Off by default: a pull request
+    /// writes that file.
+    #[arg(long)]
+    pub allow_outside_repo: bool,
+
     /// Folder of dated audit snapshots, committed with the repository.
     #[arg(long, value_name = "DIR", default_value = "mlgate-audits")]
     pub history: PathBuf,
@@ -155,6 +161,7 @@ fn read_history(dir: &Path, today: &str, notes: &mut Vec<String>) -> Vec<History
 }
 
 pub fn audit(a: AuditArgs, ui: &Ui) -> Result<i32> {
+    crate::paths::allow_outside(a.allow_outside_repo);
     let s = run_score(&a.score, ui)?;
     let mut ctx = RunCtx::default();
     let gates = match &s.config {
