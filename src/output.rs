@@ -129,10 +129,16 @@ fn remove_stale_staging(dir: &Path) {
     }
 }
 
-/// Writes a new file with the permissions reports are read with (not a temp file's 0600).
+/// Writes a new file.
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut f = std::fs::File::create(path).with_context(|| format!("writing {}", path.display()))?;
-    f.write_all(bytes).with_context(|| format!("writing {}", path.display()))?;
+    fill(&mut f, path, bytes)
+}
+
+/// Writes `bytes` (of the report at `shown`) into `f`, synced, with the permissions reports
+/// are read (and archived) with by others: not a temporary file's 0600.
+fn fill(f: &mut std::fs::File, shown: &Path, bytes: &[u8]) -> Result<()> {
+    f.write_all(bytes).with_context(|| format!("writing {}", shown.display()))?;
     f.sync_all().ok();
     #[cfg(unix)]
     {
@@ -150,14 +156,7 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<()> {
         .prefix(".mlgate-")
         .tempfile_in(dir)
         .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
-    tmp.write_all(bytes).with_context(|| format!("writing {}", target.display()))?;
-    tmp.as_file().sync_all().ok();
-    // Reports are meant to be read (and archived) by others: not the temp file's 0600.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
-    }
+    fill(tmp.as_file_mut(), target, bytes)?;
     tmp.persist(target)
         .map_err(|e| e.error)
         .with_context(|| format!("moving the report into place at {}", target.display()))?;

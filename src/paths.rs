@@ -45,8 +45,8 @@ pub fn inside(root: &Path, path: &Path, given: &str, origin: &str) -> Result<()>
     if real.starts_with(root) {
         return Ok(());
     }
-    let via_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
-        || path.ancestors().any(|a| std::fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink()));
+    // `ancestors` starts with the path itself.
+    let via_link = path.ancestors().any(|a| std::fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink()));
     let how = if via_link { "through a symbolic link " } else { "" };
     Err(user(format!("{} (given in {origin}) points {how}outside the repository {}", quoted(given), root.display()))
         .hint("keep data, schemas and profiles inside the repository; a run that must read elsewhere passes --allow-outside-repo (check, audit)")

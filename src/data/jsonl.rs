@@ -17,14 +17,15 @@ pub const MAX_DEPTH: usize = 64;
 
 /// An error naming the first line nested deeper than [`MAX_DEPTH`], if any.
 pub fn check_depth(path: &Path, shown: &str) -> Result<()> {
-    let f = std::fs::File::open(path).map_err(|e| user(format!("cannot read {}: {e}", quoted(shown))))?;
+    let unreadable = |e: std::io::Error| user(format!("cannot read {}: {e}", quoted(shown)));
+    let f = std::fs::File::open(path).map_err(unreadable)?;
     let mut reader = BufReader::with_capacity(1 << 20, f);
     let (mut depth, mut line, mut in_string, mut escaped) = (0usize, 1usize, false, false);
     // The integer literal being read (digits and a sign), and whether a float is.
     let (mut number, mut in_float) = (Vec::<u8>::new(), false);
     let mut buf = [0u8; 1 << 16];
     loop {
-        let n = reader.read(&mut buf).map_err(|e| user(format!("cannot read {}: {e}", quoted(shown))))?;
+        let n = reader.read(&mut buf).map_err(unreadable)?;
         if n == 0 {
             return check_integer(&number, shown, line);
         }

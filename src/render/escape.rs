@@ -42,33 +42,27 @@ fn joiner_after(prev: &[char], c: char, next: Option<char>) -> bool {
 ///   ([`joiner_after`]); bidirectional and zero-width characters are shown ([`invisible`]);
 /// - line breaks become spaces, so a value cannot end a table row or open a block.
 pub fn md_text(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len() + 8);
-    for (i, &ch) in chars.iter().enumerate() {
-        match ch {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '$' | '#' | '!' | '{' | '}' => {
-                out.push('\\');
-                out.push(ch);
-            }
-            '&' => out.push_str("&amp;"),
-            '\n' | '\r' | '\u{2028}' | '\u{2029}' => out.push(' '),
-            c if c.is_control() => out.push('\u{FFFD}'),
-            c => match invisible(c) {
-                Some(shown) => out.push_str(&shown),
-                None => out.push(c),
-            },
+    on_one_line(s, |c, out| match c {
+        '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '$' | '#' | '!' | '{' | '}' => {
+            out.push('\\');
+            out.push(c);
         }
-        if joiner_after(&chars[..i], ch, chars.get(i + 1).copied()) {
-            out.push('\u{2060}');
-        }
-    }
-    out
+        '&' => out.push_str("&amp;"),
+        c => out.push(c),
+    })
 }
 
 /// Escapes text inside an HTML block of a Markdown document (such as `<summary>`), where
 /// Markdown escapes mean nothing: HTML escaping, on one line (a blank line would end the
 /// block), with the same word joiners and visible characters as [`md_text`].
 pub fn md_html(s: &str) -> String {
+    on_one_line(s, html_char)
+}
+
+/// What [`md_text`] and [`md_html`] share: line breaks become spaces, control characters
+/// U+FFFD, invisible ones their code points ([`invisible`]), word joiners go after mentions,
+/// references and URLs ([`joiner_after`]); every other character is `escape`d.
+fn on_one_line(s: &str, escape: impl Fn(char, &mut String)) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len() + 8);
     for (i, &ch) in chars.iter().enumerate() {
@@ -77,7 +71,7 @@ pub fn md_html(s: &str) -> String {
             c if c.is_control() => out.push('\u{FFFD}'),
             c => match invisible(c) {
                 Some(shown) => out.push_str(&shown),
-                None => out.push_str(&html(&c.to_string())),
+                None => escape(c, &mut out),
             },
         }
         if joiner_after(&chars[..i], ch, chars.get(i + 1).copied()) {
@@ -125,17 +119,22 @@ pub fn md_code(s: &str) -> String {
 pub fn html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            '/' => out.push_str("&#x2f;"),
-            c => out.push(c),
-        }
+        html_char(ch, &mut out);
     }
     out
+}
+
+/// One character of [`html`].
+fn html_char(ch: char, out: &mut String) {
+    match ch {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        '\'' => out.push_str("&#x27;"),
+        '/' => out.push_str("&#x2f;"),
+        c => out.push(c),
+    }
 }
 
 /// Escapes text for XML (JUnit) content and attributes; drops characters XML 1.0 forbids.
