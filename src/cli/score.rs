@@ -101,7 +101,10 @@ fn run_score(a: &ScoreArgs, ui: &Ui) -> Result<Scored> {
     progress.step("scanning the repository");
     let index = RepoIndex::build(&a.repo);
     progress.step("scoring");
-    let mut r = score::score(&rubric, &score::Inputs { index: &index, gates, claims, allow_na: a.allow_na })?;
+    let mut r = score::score(
+        &rubric,
+        &score::Inputs { index: &index, gates, seen: Default::default(), claims, allow_na: a.allow_na },
+    )?;
     r.min_score = a.min_score;
     progress.finish();
     if !ui.quiet {

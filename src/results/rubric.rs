@@ -129,6 +129,20 @@ pub struct RubricResult {
     pub min_score: Option<f64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<HistoryPoint>,
+    /// The MLOps maturity level the automation shows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maturity: Option<Maturity>,
+}
+
+/// The Google MLOps maturity level (0 manual, 1 ML pipeline automation, 2 CI/CD pipeline
+/// automation) and what places the repository there.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Maturity {
+    pub level: u8,
+    pub name: String,
+    pub evidence: Vec<String>,
+    /// What the next level needs.
+    pub missing: Vec<String>,
 }
 
 impl RubricResult {

@@ -6,6 +6,10 @@
 
 pub mod ci;
 pub mod deps;
+pub mod detect;
+pub mod evidence;
+pub mod graph;
+pub mod maturity;
 pub mod scan;
 pub mod score;
 pub mod yaml;
@@ -105,6 +109,43 @@ pub struct Detector {
     /// `ci`: counts only when the test also has manual evidence.
     #[serde(default)]
     pub requires_manual: bool,
+    /// `code` / `files` (automated): only files the automation graph reaches, by any
+    /// automatic start (`any`), a change (`change`: push, pull request …) or a clock
+    /// (`schedule`). The evidence names the chain.
+    #[serde(default)]
+    pub reached: Option<Reached>,
+    /// With `reached`: not through a test runner (the code itself runs, not only its tests).
+    #[serde(default)]
+    pub direct: bool,
+    /// Automated evidence earns the full point only with a pass/fail criterion in the same
+    /// file (a metric compared with a threshold that raises, exits or stops a pipeline
+    /// step, an assertion); without one it earns half ("automated, but nothing fails").
+    #[serde(default)]
+    pub criterion: bool,
+    /// Automated evidence earns the full point only when one of these patterns also matches
+    /// somewhere in the repository's code (an alarm, an alert route); half otherwise.
+    #[serde(default)]
+    pub criteria: Vec<String>,
+    /// Automated evidence that covers only part of the test: it earns half, and this says
+    /// which part is missing.
+    #[serde(default)]
+    pub partial: Option<String>,
+    /// An automated `code` detector whose match in a file no automation reaches still
+    /// counts as manual evidence (half).
+    #[serde(default)]
+    pub also_manual: bool,
+    /// `primitive`: the evidence primitive (see [`score::PRIMITIVES`]).
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// Which automatic starts a `reached` detector accepts.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Reached {
+    Any,
+    Change,
+    Schedule,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash)]
@@ -114,6 +155,7 @@ pub enum DetectorKind {
     Code,
     Ci,
     Gate,
+    Primitive,
 }
 
 /// A validated rubric.
@@ -225,7 +267,19 @@ impl Rubric {
                             (!d.patterns.is_empty() || d.gate.is_some()).then_some(()).ok_or("patterns or gate")
                         }
                         DetectorKind::Gate => d.gate.is_some().then_some(()).ok_or("gate"),
+                        DetectorKind::Primitive => match &d.name {
+                            Some(n) if score::PRIMITIVES.contains(&n.as_str()) => Ok(()),
+                            _ => Err("a name, one of the primitives listed in the README"),
+                        },
                     };
+                    for re in &d.criteria {
+                        if score::build_pattern(re).is_err() {
+                            p.push(format!("{at}: criteria pattern {} does not compile", quoted(re)));
+                        }
+                    }
+                    if d.reached.is_some() && !matches!(d.kind, DetectorKind::Code | DetectorKind::Files) {
+                        p.push(format!("{at}: `reached` applies to code and files detectors"));
+                    }
                     if let Err(what) = needs {
                         p.push(format!("{at}: a {:?} detector needs {what}", d.kind).to_lowercase());
                     }

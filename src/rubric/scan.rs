@@ -7,10 +7,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use super::ci::{self, Job};
 
 /// Bytes read from any one file.
 pub const MAX_READ: u64 = 256 * 1024;
+/// Bytes read from a notebook (committed outputs make them large).
+pub const MAX_NOTEBOOK: u64 = 16 * 1024 * 1024;
+/// Hidden folders that hold CI definitions, read although hidden.
+pub const HIDDEN_CI: &[&str] =
+    &[".github", ".azure-pipelines", ".pipelines", ".circleci", ".buildkite", ".gitlab", ".azuredevops"];
 /// Files indexed at most (a guard against pathological trees).
 pub const MAX_FILES: usize = 500_000;
 /// Dependency manifests read at most.
@@ -28,6 +35,8 @@ pub struct RepoIndex {
     pub root: PathBuf,
     pub files: Vec<FileEntry>,
     pub jobs: Vec<Job>,
+    /// Folders skipped as project templates (cookiecutter / copier placeholders in the name).
+    pub templates: Vec<String>,
     /// Packages declared in dependency manifests (leads, never evidence).
     pub deps: super::deps::Declared,
     /// Things the reader should know (unreadable folders, malformed workflows, caps hit).
@@ -76,10 +85,8 @@ impl RepoIndex {
             .require_git(false)
             .filter_entry(|e| {
                 let name = e.file_name().to_string_lossy();
-                !(e.depth() > 0
-                    && e.file_type().is_some_and(|t| t.is_dir())
-                    && name.starts_with('.')
-                    && name != ".github")
+                let dir = e.file_type().is_some_and(|t| t.is_dir());
+                !(e.depth() > 0 && dir && name.starts_with('.') && !HIDDEN_CI.contains(&name.as_ref()))
                     && name != "node_modules"
             })
             .build_parallel();
@@ -115,23 +122,25 @@ impl RepoIndex {
         if files.len() >= MAX_FILES {
             notes.push(format!("stopped indexing at {MAX_FILES} files"));
         }
-        let mut jobs = Vec::new();
-        for f in &files {
-            let is_gh = f.rel.starts_with(".github/workflows/") && matches!(extension(&f.rel).as_str(), "yml" | "yaml");
-            let is_gl = f.rel == ".gitlab-ci.yml";
-            if !(is_gh || is_gl) {
-                continue;
+        // Project templates (`{{ cookiecutter.name }}/…`) are not the project: they earn nothing.
+        let mut templates: Vec<String> = Vec::new();
+        files.retain(|f| match template_root(&f.rel) {
+            Some(t) => {
+                if templates.last() != Some(&t) && !templates.contains(&t) {
+                    templates.push(t);
+                }
+                false
             }
-            let Some(text) = read_text(&root.join(&f.rel)) else {
-                notes.push(format!("{}: unreadable or binary; not parsed", f.rel));
-                continue;
-            };
-            let parsed = if is_gh { ci::parse_github(&f.rel, &text) } else { ci::parse_gitlab(&f.rel, &text) };
-            match parsed {
-                Ok(j) => jobs.extend(j),
-                Err(msg) => notes.push(msg),
-            }
+            None => true,
+        });
+        if !templates.is_empty() {
+            notes.push(format!(
+                "skipped {} as a project template (placeholders in the folder name): templates earn nothing",
+                templates.iter().take(3).map(|t| format!("{t}/")).collect::<Vec<_>>().join(", ")
+            ));
         }
+        let (jobs, job_notes) = find_jobs(root, &files);
+        notes.extend(job_notes);
         let mut deps = super::deps::Declared::new();
         for f in files.iter().filter(|f| super::deps::is_manifest(&f.rel)).take(MAX_MANIFESTS) {
             if let Some(text) = read_text(&root.join(&f.rel)) {
@@ -140,7 +149,15 @@ impl RepoIndex {
                 }
             }
         }
-        RepoIndex { root: root.to_path_buf(), files, jobs, deps, notes, elapsed_ms: start.elapsed().as_millis() }
+        RepoIndex {
+            root: root.to_path_buf(),
+            files,
+            jobs,
+            templates,
+            deps,
+            notes,
+            elapsed_ms: start.elapsed().as_millis(),
+        }
     }
 
     /// Relative paths matching a glob set.
@@ -149,15 +166,73 @@ impl RepoIndex {
     }
 }
 
-/// Up to [`MAX_READ`] bytes of a file as text; `None` for binary (a NUL byte) or unreadable.
-pub fn read_text(path: &Path) -> Option<String> {
+/// The template folder a path lies in (`{{ cookiecutter.x }}`, `{% … %}` in a folder name).
+fn template_root(rel: &str) -> Option<String> {
+    let mut at = 0;
+    for part in rel.split('/') {
+        if part.contains("{{") || part.contains("{%") {
+            return Some(rel[..at + part.len()].to_string());
+        }
+        at += part.len() + 1;
+    }
+    None
+}
+
+/// Jobs of every CI system, and schedules written in code, with notes on files that could
+/// not be parsed.
+fn find_jobs(root: &Path, files: &[FileEntry]) -> (Vec<Job>, Vec<String>) {
+    let found: Vec<(Vec<Job>, Option<String>)> = files
+        .par_iter()
+        .filter_map(|f| {
+            let system = ci::system_of(&f.rel);
+            let ext = extension(&f.rel);
+            let maybe_sched = matches!(ext.as_str(), "py" | "yml" | "yaml") && !is_test(&f.rel);
+            if system.is_none() && !maybe_sched {
+                return None;
+            }
+            let Some(text) = read_text(&root.join(&f.rel)) else {
+                return system.map(|_| (vec![], Some(format!("{}: unreadable or binary; not parsed", f.rel))));
+            };
+            if let Some(s) = system {
+                return Some(match ci::parse(s, &f.rel, &text) {
+                    Ok(j) => (j, None),
+                    Err(msg) => (vec![], Some(msg)),
+                });
+            }
+            let code = if ext == "py" { code_of(&f.rel, &text).0 } else { text };
+            ci::sched::parse(&f.rel, &code).map(|j| (vec![j], None))
+        })
+        .collect();
+    let mut jobs = Vec::new();
+    let mut notes = Vec::new();
+    for (j, n) in found {
+        jobs.extend(j);
+        notes.extend(n);
+    }
+    (jobs, notes)
+}
+
+/// A notebook's text, up to [`MAX_NOTEBOOK`] bytes.
+pub fn read_notebook(path: &Path) -> Option<String> {
+    read_capped(path, MAX_NOTEBOOK)
+}
+
+fn read_capped(path: &Path, cap: u64) -> Option<String> {
     let f = std::fs::File::open(path).ok()?;
     let mut buf = Vec::new();
-    f.take(MAX_READ).read_to_end(&mut buf).ok()?;
+    f.take(cap).read_to_end(&mut buf).ok()?;
     if buf.iter().take(8192).any(|&b| b == 0) {
         return None;
     }
     Some(String::from_utf8_lossy(&buf).into_owned())
+}
+
+/// Up to [`MAX_READ`] bytes of a file as text; `None` for binary (a NUL byte) or unreadable.
+pub fn read_text(path: &Path) -> Option<String> {
+    if extension(&path.to_string_lossy()) == "ipynb" {
+        return read_notebook(path);
+    }
+    read_capped(path, MAX_READ)
 }
 
 /// The code of a file as detectors see it: comments dropped, notebooks reduced to their

@@ -2,17 +2,18 @@
 //! section sums → final score (the minimum section), with the paper's band and the
 //! cheapest next steps.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use anyhow::Result;
-use rayon::prelude::*;
 use serde::Deserialize;
 
+use super::detect::{self, Context, GateSeen, Grade};
 use super::scan::{self, RepoIndex};
-use super::{Detector, DetectorKind, Rubric, TestSpec};
+use super::{Rubric, TestSpec};
 use crate::error::{quoted, user};
 
+pub use super::detect::PRIMITIVES;
 pub use crate::results::rubric::{
     Evidence, HistoryPoint, Judged, Level, RubricResult, SectionResult, Source, TestResult,
 };
@@ -52,149 +53,17 @@ pub struct Inputs<'a> {
     pub index: &'a RepoIndex,
     /// Gates configured (and enabled) in mlgate.toml.
     pub gates: BTreeSet<String>,
+    /// Gates whose outcome is known: run in this `check` / `audit`, or recorded in committed
+    /// results. Configuration alone earns nothing.
+    pub seen: BTreeMap<String, GateSeen>,
     pub claims: BTreeMap<String, Claim>,
     pub allow_na: bool,
-}
-
-struct CodeDetector<'a> {
-    key: (usize, bool, usize),
-    det: &'a Detector,
-    globs: Option<globset::GlobSet>,
-    regexes: Vec<regex::Regex>,
-}
-
-fn glob_set(globs: &[String]) -> Option<globset::GlobSet> {
-    if globs.is_empty() {
-        return None;
-    }
-    let mut b = globset::GlobSetBuilder::new();
-    for g in globs {
-        if let Ok(g) = globset::GlobBuilder::new(g).literal_separator(false).build() {
-            b.add(g);
-        }
-    }
-    b.build().ok()
 }
 
 /// A rubric pattern as the scorer runs it; [`super::Rubric`]'s validation compiles every
 /// pattern with this same builder, so a pattern that loads also compiles here.
 pub fn build_pattern(p: &str) -> Result<regex::Regex, regex::Error> {
     regex::RegexBuilder::new(p).multi_line(true).size_limit(1 << 22).build()
-}
-
-fn compile(p: &str) -> regex::Regex {
-    build_pattern(p).expect("validated on load with the same builder")
-}
-
-/// Finds the first code match of every `code` detector, reading each candidate file once.
-fn code_matches(rubric: &Rubric, index: &RepoIndex) -> HashMap<(usize, bool, usize), Evidence> {
-    let mut dets = Vec::new();
-    for (ti, t) in rubric.tests.iter().enumerate() {
-        for (auto, list) in [(false, &t.manual), (true, &t.automated)] {
-            for (di, d) in list.iter().enumerate() {
-                if d.kind == DetectorKind::Code {
-                    dets.push(CodeDetector {
-                        key: (ti, auto, di),
-                        det: d,
-                        globs: glob_set(&d.globs),
-                        regexes: d.patterns.iter().map(|p| compile(p)).collect(),
-                    });
-                }
-            }
-        }
-    }
-    let candidates: Vec<&scan::FileEntry> = index
-        .files
-        .iter()
-        .filter(|f| !scan::is_doc(&f.rel))
-        .filter(|f| {
-            dets.iter().any(|d| match &d.globs {
-                Some(g) => g.is_match(&f.rel),
-                None => scan::CODE_EXTENSIONS.contains(&scan::extension(&f.rel).as_str()),
-            })
-        })
-        .collect();
-    let found: Vec<((usize, bool, usize), Evidence, String)> = candidates
-        .par_iter()
-        .flat_map_iter(|f| {
-            let mut hits = Vec::new();
-            let Some(text) = scan::read_text(&index.root.join(&f.rel)) else { return hits };
-            let (code, _) = scan::code_of(&f.rel, &text);
-            let test_file = scan::is_test(&f.rel);
-            for d in &dets {
-                let applies = match &d.globs {
-                    Some(g) => g.is_match(&f.rel),
-                    None => scan::CODE_EXTENSIONS.contains(&scan::extension(&f.rel).as_str()),
-                };
-                if !applies || (d.det.tests_only && !test_file) {
-                    continue;
-                }
-                if let Some(m) = d.regexes.iter().find_map(|r| r.find(&code)) {
-                    let line = code[..m.start()].matches('\n').count() + 1;
-                    let snippet: String = m.as_str().chars().take(60).collect();
-                    hits.push((
-                        d.key,
-                        Evidence { kind: "code".into(), detail: format!("{}:{line} `{}`", f.rel, snippet.trim()) },
-                        f.rel.clone(),
-                    ));
-                }
-            }
-            hits
-        })
-        .collect();
-    let mut best: HashMap<(usize, bool, usize), (Evidence, String)> = HashMap::new();
-    for (k, e, rel) in found {
-        match best.get(&k) {
-            Some((_, r)) if *r <= rel => {}
-            _ => {
-                best.insert(k, (e, rel));
-            }
-        }
-    }
-    best.into_iter().map(|(k, (e, _))| (k, e)).collect()
-}
-
-fn files_match(index: &RepoIndex, globs: &[String]) -> Option<Evidence> {
-    let set = glob_set(globs)?;
-    index.matching(&set).find_map(|f| {
-        let text = scan::read_text(&index.root.join(&f.rel))?;
-        scan::has_substance(&text).then(|| Evidence { kind: "file".into(), detail: f.rel.clone() })
-    })
-}
-
-fn mlgate_runs(gate: &str) -> regex::Regex {
-    compile(&format!(r"\bmlgate\s+(check|audit|gate\s+{gate})\b|uses:\s*\S*mlgate"))
-}
-
-/// (evidence found automatically, evidence found only in manual-dispatch jobs).
-fn ci_match(index: &RepoIndex, d: &Detector, gates: &BTreeSet<String>) -> (Option<Evidence>, Option<Evidence>) {
-    let res: Vec<regex::Regex> = match &d.gate {
-        Some(g) => {
-            if !gates.contains(g) {
-                return (None, None);
-            }
-            vec![mlgate_runs(g)]
-        }
-        None => d.patterns.iter().map(|p| compile(p)).collect(),
-    };
-    let mut manual = None;
-    for j in &index.jobs {
-        let Some(cmd) = res.iter().find_map(|r| j.runs(r)) else { continue };
-        let what = match &d.gate {
-            Some(g) => format!("{} runs `{}` with [gates.{g}] configured", j.id, crate::text::clip(cmd, 60)),
-            None => format!("{} runs `{}`", j.id, crate::text::clip(cmd, 60)),
-        };
-        if j.automatic() && (!d.schedule || j.scheduled()) {
-            let trig: Vec<&str> =
-                j.triggers.iter().map(String::as_str).filter(|t| super::ci::AUTOMATIC.contains(t)).collect();
-            return (Some(Evidence { kind: "ci-job".into(), detail: format!("{what} on {}", trig.join(", ")) }), None);
-        }
-        if manual.is_none() {
-            let why = if j.automatic() { "not on a schedule" } else { "only when started by hand" };
-            manual = Some(Evidence { kind: "ci-job".into(), detail: format!("{what} ({why})") });
-        }
-    }
-    (None, manual)
 }
 
 /// Checks a claim's link: a file inside the repository with real content, or a URL.
@@ -239,12 +108,31 @@ pub fn score(rubric: &Rubric, inp: &Inputs<'_>) -> Result<RubricResult> {
             .into());
         }
     }
-    let code = code_matches(rubric, inp.index);
+    let reach = super::graph::build(inp.index);
+    if std::env::var_os("MLGATE_DEBUG_GRAPH").is_some() {
+        for j in &inp.index.jobs {
+            eprintln!("JOB {} {:?} {:?}", j.id, j.triggers, j.commands.iter().map(|c| &c.text).collect::<Vec<_>>());
+        }
+        for (f, r) in &reach.files {
+            for x in r {
+                eprintln!("FILE {f} {:?} {} {:?}", x.starts, x.describe(), x.ignored);
+            }
+        }
+    }
+    let ctx = Context {
+        index: inp.index,
+        reach: &reach,
+        gates: &inp.gates,
+        seen: &inp.seen,
+        code: detect::code_matches(rubric, inp.index),
+    };
     let mut notes: Vec<String> = inp.index.notes.clone();
+    notes.extend(reach.notes.iter().cloned());
     let mut tests = Vec::new();
     for (ti, t) in rubric.tests.iter().enumerate() {
-        tests.push(score_test(ti, t, inp, &code, &mut notes));
+        tests.push(score_test(ti, t, inp, &ctx, &mut notes));
     }
+    let maturity = super::maturity::assess(&ctx);
     let mut sections = Vec::new();
     for s in &rubric.sections {
         let score: f64 = tests.iter().filter(|t| t.section == s.id).map(|t| t.points).sum();
@@ -314,81 +202,63 @@ pub fn score(rubric: &Rubric, inp: &Inputs<'_>) -> Result<RubricResult> {
         allow_na: inp.allow_na,
         min_score: None,
         history: vec![],
+        maturity: Some(maturity),
     })
 }
 
-fn score_test(
-    ti: usize,
-    t: &TestSpec,
-    inp: &Inputs<'_>,
-    code: &HashMap<(usize, bool, usize), Evidence>,
-    notes: &mut Vec<String>,
-) -> TestResult {
-    let mut manual_ev: Vec<Evidence> = Vec::new();
-    let mut auto_ev: Vec<Evidence> = Vec::new();
+fn score_test(ti: usize, t: &TestSpec, inp: &Inputs<'_>, ctx: &Context<'_>, notes: &mut Vec<String>) -> TestResult {
     let mut hints = Vec::new();
-    let detect =
-        |auto: bool, di: usize, d: &Detector, hints: &mut Vec<String>| -> (Option<Evidence>, Option<Evidence>) {
-            match d.kind {
-                DetectorKind::Files => (files_match(inp.index, &d.globs), None),
-                DetectorKind::Code => (code.get(&(ti, auto, di)).cloned(), None),
-                DetectorKind::Gate => (
-                    d.gate
-                        .as_ref()
-                        .filter(|g| inp.gates.contains(*g))
-                        .map(|g| Evidence { kind: "gate".into(), detail: format!("[gates.{g}] in mlgate.toml") }),
-                    None,
-                ),
-                DetectorKind::Ci => {
-                    let (a, m) = ci_match(inp.index, d, &inp.gates);
-                    if a.is_none()
-                        && let Some(g) = &d.gate
-                        && inp.gates.contains(g)
-                        && m.is_none()
-                    {
-                        hints.push(format!(
-                            "[gates.{g}] is configured but no CI job{} runs mlgate",
-                            if d.schedule { " on a schedule" } else { "" }
-                        ));
-                    }
-                    (a, m)
-                }
-            }
-        };
+    let mut manual = Vec::new();
     for (di, d) in t.manual.iter().enumerate() {
-        if let (Some(e), _) = detect(false, di, d, &mut hints) {
-            manual_ev.push(e);
+        if let Some(h) = detect::detect(ctx, (ti, false, di, false), d, &mut hints) {
+            manual.push(h);
         }
     }
+    let (mut full, mut half) = (Vec::new(), Vec::new());
     for (di, d) in t.automated.iter().enumerate() {
-        let (a, m) = detect(true, di, d, &mut hints);
-        if d.requires_manual && manual_ev.is_empty() && inp.claims.get(&t.id).is_none_or(|c| c.status == "na") {
-            if a.is_some() {
-                hints.push("CI runs the right kind of job, but nothing shows the test itself exists".into());
-            }
+        let Some(h) = detect::detect(ctx, (ti, true, di, false), d, &mut hints) else { continue };
+        if d.requires_manual && manual.is_empty() && inp.claims.get(&t.id).is_none_or(|c| c.status == "na") {
+            hints.push("CI runs the right kind of job, but nothing shows the test itself exists".into());
             continue;
         }
-        if let Some(e) = a {
-            auto_ev.push(e);
-        } else if let Some(m) = m {
-            manual_ev.push(m);
+        match &h.grade {
+            Grade::Full => full.push(h),
+            Grade::Half(_) => half.push(h),
+            Grade::Manual => manual.push(h),
         }
     }
-    let (mut points, mut level, mut source, mut evidence, mut reason) = if !auto_ev.is_empty() {
-        let r = format!("automated: {}", auto_ev[0].detail);
-        (1.0, Level::Automated, Source::Repository, [auto_ev.clone(), manual_ev.clone()].concat(), r)
-    } else if !manual_ev.is_empty() {
-        let r = format!("done by hand or not wired to an automatic trigger: {}", manual_ev[0].detail);
-        (0.5, Level::Manual, Source::Repository, manual_ev.clone(), r)
+    let ev = |v: &[detect::Hit]| v.iter().map(|h| h.evidence.clone()).collect::<Vec<_>>();
+    let (points, level, source, evidence, reason) = if let Some(h) = full.first() {
+        let e = [ev(&full), ev(&half), ev(&manual)].concat();
+        (
+            1.0,
+            Level::Automated,
+            Source::Repository,
+            e,
+            format!("automated with a pass/fail criterion: {}", h.evidence.detail),
+        )
+    } else if let Some(h) = half.first() {
+        let Grade::Half(why) = &h.grade else { unreachable!("half holds Half grades") };
+        hints.insert(0, format!("not a full point: {why}"));
+        let e = [ev(&half), ev(&manual)].concat();
+        (0.5, Level::Manual, Source::Repository, e, format!("{why}: {}", h.evidence.detail))
+    } else if let Some(h) = manual.first() {
+        hints.insert(0, "not a full point: nothing runs it without a person".into());
+        (
+            0.5,
+            Level::Manual,
+            Source::Repository,
+            ev(&manual),
+            format!("done by hand or not wired to an automatic trigger: {}", h.evidence.detail),
+        )
     } else {
         (0.0, Level::None, Source::None, Vec::new(), "no evidence in the repository".to_string())
     };
+    let mut v = Verdict { points, level, source, evidence, reason };
     if let Some(c) = inp.claims.get(&t.id) {
-        let mut v = Verdict { points, level, source, evidence, reason };
         apply_claim(t, c, inp, &mut v, notes, &mut hints);
-        (points, level, source, evidence, reason) = (v.points, v.level, v.source, v.evidence, v.reason);
     }
-    if points < 1.0 {
+    if v.points < 1.0 {
         for p in &t.packages {
             if let Some(files) = inp.index.deps.get(&super::deps::normalize(p)) {
                 let shown: Vec<&str> = files.iter().take(3).map(String::as_str).collect();
@@ -399,16 +269,17 @@ fn score_test(
             }
         }
     }
-    hints.dedup();
+    let mut seen = BTreeSet::new();
+    hints.retain(|h| seen.insert(h.clone()));
     TestResult {
         id: t.id.clone(),
         section: t.section.clone(),
         title: t.title.clone(),
-        points,
-        level,
-        source,
-        evidence,
-        reason,
+        points: v.points,
+        level: v.level,
+        source: v.source,
+        evidence: v.evidence,
+        reason: v.reason,
         hints,
     }
 }
