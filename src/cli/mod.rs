@@ -3,6 +3,7 @@
 mod check;
 mod comment;
 mod common;
+mod explain;
 mod gate;
 mod init;
 mod profile;

@@ -12,6 +12,7 @@ use super::common::{self, Origin, Ui};
 use crate::config::Config;
 use crate::error::user;
 use crate::rubric::Rubric;
+use crate::rubric::detect::GateSeen;
 use crate::rubric::scan::RepoIndex;
 use crate::rubric::score::{self, Claim, HistoryPoint, RubricResult};
 use crate::run::RunCtx;
@@ -38,6 +39,13 @@ pub struct ScoreArgs {
     #[arg(long)]
     pub allow_na: bool,
 
+    /// Print how one test was scored instead of the report: its level, the evidence (file
+    /// and line, and the chain from a trigger), why it is not higher and the cheapest step
+    /// up (`--explain data.1`). `--explain automation` prints the automation graph: every
+    /// CI job and schedule found, and each file they reach with its chain.
+    #[arg(long, value_name = "TEST|automation")]
+    pub explain: Option<String>,
+
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -61,14 +69,25 @@ pub struct AuditArgs {
 struct Scored {
     config: Option<Config>,
     rubric: RubricResult,
+    spec: Rubric,
+    index: RepoIndex,
 }
 
-fn run_score(a: &ScoreArgs, ui: &Ui) -> Result<Scored> {
-    if !a.repo.is_dir() {
-        return Err(user(format!("{} is not a folder", a.repo.display()))
-            .hint("pass --repo DIR, the repository to score")
-            .into());
+/// The configuration `score` and `audit` read: `--config`, or REPO/mlgate.toml when present.
+fn config_of(a: &ScoreArgs) -> Result<Option<Config>> {
+    let config_path =
+        a.config.clone().or_else(|| Some(a.repo.join(crate::config::DEFAULT_CONFIG)).filter(|p| p.is_file()));
+    config_path.as_deref().map(Config::load).transpose()
+}
+
+fn repo_dir(a: &ScoreArgs) -> Result<()> {
+    if a.repo.is_dir() {
+        return Ok(());
     }
+    Err(user(format!("{} is not a folder", a.repo.display())).hint("pass --repo DIR, the repository to score").into())
+}
+
+fn run_score(a: &ScoreArgs, ui: &Ui, config: Option<Config>, seen: BTreeMap<String, GateSeen>) -> Result<Scored> {
     if let Some(m) = a.min_score
         && !(0.0..=7.0).contains(&m)
     {
@@ -82,9 +101,6 @@ fn run_score(a: &ScoreArgs, ui: &Ui) -> Result<Scored> {
             Rubric::from_text(&text, &p.display().to_string())?
         }
     };
-    let config_path =
-        a.config.clone().or_else(|| Some(a.repo.join(crate::config::DEFAULT_CONFIG)).filter(|p| p.is_file()));
-    let config = config_path.as_deref().map(Config::load).transpose()?;
     let mut gates = BTreeSet::new();
     let mut claims = BTreeMap::new();
     if let Some(c) = &config {
@@ -101,10 +117,7 @@ fn run_score(a: &ScoreArgs, ui: &Ui) -> Result<Scored> {
     progress.step("scanning the repository");
     let index = RepoIndex::build(&a.repo);
     progress.step("scoring");
-    let mut r = score::score(
-        &rubric,
-        &score::Inputs { index: &index, gates, seen: Default::default(), claims, allow_na: a.allow_na },
-    )?;
+    let mut r = score::score(&rubric, &score::Inputs { index: &index, gates, seen, claims, allow_na: a.allow_na })?;
     r.min_score = a.min_score;
     progress.finish();
     if !ui.quiet {
@@ -117,11 +130,29 @@ fn run_score(a: &ScoreArgs, ui: &Ui) -> Result<Scored> {
             index.elapsed_ms
         );
     }
-    Ok(Scored { config, rubric: r })
+    Ok(Scored { config, rubric: r, spec: rubric, index })
+}
+
+/// Prints `--explain` and says so, or leaves the run to the report.
+fn explained(a: &ScoreArgs, s: &Scored) -> Result<bool> {
+    let Some(what) = &a.explain else { return Ok(false) };
+    let text = if what == "automation" {
+        super::explain::automation(&s.index, &crate::rubric::graph::build(&s.index))
+    } else {
+        super::explain::test(what, &s.spec, &s.rubric)?
+    };
+    use std::io::Write;
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(true)
 }
 
 pub fn score(a: ScoreArgs, ui: &Ui) -> Result<i32> {
-    let s = run_score(&a, ui)?;
+    repo_dir(&a)?;
+    let seen = crate::rubric::recorded::gates(&a.repo);
+    let s = run_score(&a, ui, config_of(&a)?, seen)?;
+    if explained(&a, &s)? {
+        return Ok(crate::exit::SUCCESS);
+    }
     let results = common::assemble_with_rubric(
         Origin { command: "score".into(), git_dir: &a.repo, config: s.config.as_ref() },
         RunCtx::default(),
@@ -165,9 +196,11 @@ fn read_history(dir: &Path, today: &str, notes: &mut Vec<String>) -> Vec<History
 
 pub fn audit(a: AuditArgs, ui: &Ui) -> Result<i32> {
     crate::paths::allow_outside(a.allow_outside_repo);
-    let s = run_score(&a.score, ui)?;
+    repo_dir(&a.score)?;
+    // The gates run first, so the rubric credits what they found, not that they are configured.
+    let config = config_of(&a.score)?;
     let mut ctx = RunCtx::default();
-    let gates = match &s.config {
+    let gates = match &config {
         Some(cfg) if cfg.raw.gates.any() => {
             let progress = ui.progress();
             let mut g = crate::run::configured(cfg, &mut ctx, &progress)?;
@@ -179,6 +212,12 @@ pub fn audit(a: AuditArgs, ui: &Ui) -> Result<i32> {
         }
         _ => vec![],
     };
+    let mut seen = crate::rubric::recorded::gates(&a.score.repo);
+    seen.extend(crate::rubric::recorded::from_run(&gates, "audit"));
+    let s = run_score(&a.score, ui, config, seen)?;
+    if explained(&a.score, &s)? {
+        return Ok(crate::exit::SUCCESS);
+    }
     let timestamp = crate::provenance::timestamp()?;
     let today = date_of(&timestamp);
     let history_dir = if a.history.is_absolute() { a.history.clone() } else { a.score.repo.join(&a.history) };

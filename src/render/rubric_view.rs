@@ -19,6 +19,16 @@ pub struct RubricView {
     pub judged: String,
     /// SVG, built and escaped by the chart module.
     pub charts: Vec<String>,
+    pub maturity: Option<MaturityView>,
+}
+
+/// The MLOps maturity level, for the reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct MaturityView {
+    pub level: String,
+    pub name: String,
+    pub evidence: Vec<String>,
+    pub missing: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -47,6 +57,12 @@ pub fn build(v: &RubricResult) -> RubricView {
         version: v.version.clone(),
         final_score: text::num(v.final_score),
         band: v.band.clone(),
+        maturity: v.maturity.as_ref().map(|m| MaturityView {
+            level: m.level.to_string(),
+            name: m.name.clone(),
+            evidence: m.evidence.clone(),
+            missing: m.missing.clone(),
+        }),
         ..Default::default()
     };
     let max = v.section_max();

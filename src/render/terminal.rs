@@ -59,6 +59,12 @@ pub fn summary(r: &Results, color: bool, written: &[String]) -> String {
             ));
         }
         out.push_str(&format!("  {}\n", rv.judged));
+        if let Some(m) = &rv.maturity {
+            out.push_str(&format!("  MLOps maturity level {} ({})\n", m.level, safe(&m.name)));
+            if let Some(next) = m.missing.first() {
+                out.push_str(&format!("    next level needs: {}\n", safe(next)));
+            }
+        }
         if !rv.next_steps.is_empty() {
             out.push_str(&format!("{}\n", bold(color, "Next steps:")));
             for n in &rv.next_steps {

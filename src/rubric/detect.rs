@@ -330,7 +330,7 @@ fn ci(ctx: &Context<'_>, key: Key, d: &Detector, hints: &mut Vec<String>) -> Opt
         };
         let detail = format!("`{cmd}` with [gates.{g}] configured, {}", via(r));
         return match ctx.seen.get(g) {
-            Some(s) if s.status != "fail" && s.status != "error" => Some(Hit {
+            Some(s) if s.status == "pass" || s.status == "warn" => Some(Hit {
                 grade: Grade::Full,
                 evidence: Evidence {
                     kind: "ci-job".into(),

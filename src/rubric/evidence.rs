@@ -143,7 +143,8 @@ pub fn conda_pinned(text: &str) -> bool {
         .map(str::trim)
         .filter(|d| !d.ends_with(':') && !d.is_empty() && *d != "pip")
         .collect();
-    let pinned = deps.iter().filter(|d| Regex::new(r"^[\w.-]+\s*==?\s*\d").expect("valid").is_match(d)).count();
+    static PIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\w.-]+\s*==?\s*\d").expect("valid"));
+    let pinned = deps.iter().filter(|d| PIN.is_match(d)).count();
     mostly(pinned, deps.len())
 }
 

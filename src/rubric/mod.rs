@@ -10,6 +10,7 @@ pub mod detect;
 pub mod evidence;
 pub mod graph;
 pub mod maturity;
+pub mod recorded;
 pub mod scan;
 pub mod score;
 pub mod yaml;

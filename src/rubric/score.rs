@@ -66,6 +66,19 @@ pub fn build_pattern(p: &str) -> Result<regex::Regex, regex::Error> {
     regex::RegexBuilder::new(p).multi_line(true).size_limit(1 << 22).build()
 }
 
+fn judged_of(tests: &[TestResult]) -> Judged {
+    let mut judged = Judged::default();
+    for t in tests {
+        match t.source {
+            Source::Repository => judged.repository += 1,
+            Source::Claim if t.level == Level::Na => judged.na += 1,
+            Source::Claim => judged.claims += 1,
+            Source::None => judged.none += 1,
+        }
+    }
+    judged
+}
+
 /// Checks a claim's link: a file inside the repository with real content, or a URL.
 fn check_link(root: &Path, link: &str) -> std::result::Result<String, String> {
     if link.starts_with("https://") || link.starts_with("http://") {
@@ -109,16 +122,6 @@ pub fn score(rubric: &Rubric, inp: &Inputs<'_>) -> Result<RubricResult> {
         }
     }
     let reach = super::graph::build(inp.index);
-    if std::env::var_os("MLGATE_DEBUG_GRAPH").is_some() {
-        for j in &inp.index.jobs {
-            eprintln!("JOB {} {:?} {:?}", j.id, j.triggers, j.commands.iter().map(|c| &c.text).collect::<Vec<_>>());
-        }
-        for (f, r) in &reach.files {
-            for x in r {
-                eprintln!("FILE {f} {:?} {} {:?}", x.starts, x.describe(), x.ignored);
-            }
-        }
-    }
     let ctx = Context {
         index: inp.index,
         reach: &reach,
@@ -144,15 +147,7 @@ pub fn score(rubric: &Rubric, inp: &Inputs<'_>) -> Result<RubricResult> {
     for s in &mut sections {
         s.weakest = s.score == final_score;
     }
-    let mut judged = Judged::default();
-    for t in &tests {
-        match t.source {
-            Source::Repository => judged.repository += 1,
-            Source::Claim if t.level == Level::Na => judged.na += 1,
-            Source::Claim => judged.claims += 1,
-            Source::None => judged.none += 1,
-        }
-    }
+    let judged = judged_of(&tests);
     // Next steps: the cheapest tests that raise the weakest section(s).
     let weakest: BTreeSet<&str> = sections.iter().filter(|s| s.weakest).map(|s| s.id.as_str()).collect();
     let mut candidates: Vec<(&TestSpec, &TestResult)> = rubric

@@ -41,10 +41,44 @@ fn jsonl(b: &[u8], dir: &Path) {
     data_file(b, dir, "t.jsonl");
 }
 
+/// Every CI system's parser, and the schedule finder, on the same input.
 fn ci(b: &[u8], _: &Path) {
+    use mlgate::rubric::ci;
     let t = text(b);
-    let _ = mlgate::rubric::ci::parse_github(".github/workflows/ci.yml", &t);
-    let _ = mlgate::rubric::ci::parse_gitlab(".gitlab-ci.yml", &t);
+    for rel in [
+        ".github/workflows/ci.yml",
+        ".gitlab-ci.yml",
+        "azure-pipelines.yml",
+        "cloudbuild.yaml",
+        ".circleci/config.yml",
+        "bitbucket-pipelines.yml",
+        ".buildkite/pipeline.yml",
+        "buildspec.yml",
+        ".pre-commit-config.yaml",
+        "Jenkinsfile",
+    ] {
+        if let Some(system) = ci::system_of(rel) {
+            let _ = ci::parse(system, rel, &t);
+        }
+    }
+    let _ = ci::sched::parse("dags/d.py", &t);
+    let _ = ci::sched::parse("deploy.yaml", &t);
+    let _ = ci::github::parse_action("action.yml", &t);
+}
+
+/// The automation graph over a repository whose script, Makefile, tox.ini, module and
+/// template are all the input, called from a workflow (loops and self-calls included).
+fn automation(b: &[u8], dir: &Path) {
+    let repo = dir.join("repo");
+    let _ = std::fs::remove_dir_all(&repo);
+    std::fs::create_dir_all(repo.join(".github/workflows")).unwrap();
+    let wf = "on: push\njobs:\n  a:\n    steps:\n      - run: bash s.sh && make && tox && python -m m && dvc repro\n      - uses: ./.github/workflows/ci.yml\n";
+    std::fs::write(repo.join(".github/workflows/ci.yml"), wf).unwrap();
+    for f in ["s.sh", "Makefile", "tox.ini", "m.py", "dvc.yaml", "t.yml", "Jenkinsfile"] {
+        std::fs::write(repo.join(f), b).unwrap();
+    }
+    let index = mlgate::rubric::scan::RepoIndex::build(&repo);
+    let _ = mlgate::rubric::graph::build(&index);
 }
 
 fn results(b: &[u8], _: &Path) {
@@ -56,8 +90,15 @@ fn results(b: &[u8], _: &Path) {
 }
 
 /// The targets, by name.
-pub const TARGETS: &[(&str, Target)] =
-    &[("config", config), ("schema", schema), ("csv", csv), ("jsonl", jsonl), ("ci", ci), ("results", results)];
+pub const TARGETS: &[(&str, Target)] = &[
+    ("config", config),
+    ("schema", schema),
+    ("csv", csv),
+    ("jsonl", jsonl),
+    ("ci", ci),
+    ("automation", automation),
+    ("results", results),
+];
 
 /// Seed inputs of a target: real files of this repository plus hand-made edge cases.
 pub fn seeds(target: &str, root: &Path) -> Vec<Vec<u8>> {
@@ -71,6 +112,12 @@ pub fn seeds(target: &str, root: &Path) -> Vec<Vec<u8>> {
             read("examples/churn/data/serving_sample.jsonl").into_iter().take(4000).collect(),
             b"{\"a\":1,\"b\":[1,2]}\n{\"a\":null}\n".to_vec(),
             b"{\"a\": 18446744073709551616}\n".to_vec(),
+        ],
+        "automation" => vec![
+            b"all: all t\n\tbash s.sh\n\tmake all\nt:\n\tpython -m m\n\ttox -e py\n".to_vec(),
+            b"import m\nfrom . import m\nos.system('bash s.sh')\nx = 't.yml'\n".to_vec(),
+            b"[testenv]\ncommands =\n    bash s.sh\n    make\nstages:\n  a:\n    cmd: python m.py\n".to_vec(),
+            b"steps:\n- template: t.yml\n- script: bash s.sh\n".to_vec(),
         ],
         "ci" => vec![b"on: [push, pull_request]\njobs:\n  t:\n    steps:\n      - run: pytest\n      - uses: a/b@v1\nx: &a [1, *a]\n".to_vec(), b"test:\n  script:\n    - make test\n  rules:\n    - if: $CI_PIPELINE_SOURCE == \"schedule\"\n".to_vec()],
         "results" => {

@@ -5,6 +5,7 @@ mod common;
 
 mod action;
 mod architecture;
+mod automation;
 mod bad_input;
 mod drift;
 mod example;

@@ -65,23 +65,47 @@ fn ml_repo(d: &Path) {
     );
 }
 
+/// A results.json as CI would commit it: the example's, with the gate statuses given.
+fn recorded_results(d: &Path, statuses: &[(&str, &str)]) {
+    let snap = std::fs::read_to_string(repo_root().join("tests/cli/snapshots/cli__golden__example-results-json.snap"))
+        .unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(snap.splitn(3, "---\n").nth(2).unwrap()).unwrap();
+    for g in v["gates"].as_array_mut().unwrap() {
+        let kind = g["kind"].as_str().unwrap().to_string();
+        if let Some((_, s)) = statuses.iter().find(|(k, _)| *k == kind) {
+            g["status"] = serde_json::Value::from(*s);
+        }
+    }
+    write(d, "mlgate-report/results.json", &serde_json::to_string(&v).unwrap());
+}
+
 #[test]
 fn real_evidence_earns_points_and_every_point_names_it() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     ml_repo(d);
+    // Gates configured and wired into CI, but never seen running: half a point at most.
+    let (code, v, err) = score_json(d, &[]);
+    assert_eq!(code, 0, "{err}");
+    for id in ["data.1", "model.5", "model.6", "infra.4", "monitoring.2"] {
+        assert_eq!(points(&v, id), 0.5, "{id}: {}", test_of(&v, id));
+        let hints = test_of(&v, id)["hints"].to_string();
+        assert!(hints.contains("no result of it was seen"), "{id}: {hints}");
+    }
+    // The results CI recorded: passing gates earn the point, a failing one does not.
+    recorded_results(d, &[("schema", "pass"), ("slices", "pass"), ("baseline", "warn"), ("drift", "fail")]);
     let (code, v, err) = score_json(d, &[]);
     assert_eq!(code, 0, "{err}");
     assert_valid("results.schema.json", &v);
     for (id, want) in [
-        ("data.1", 1.0),  // schema gate + CI job running mlgate
-        ("data.7", 1.0),  // feature tests + pytest on pull requests
+        ("data.1", 1.0),  // schema gate run by a CI job, last result pass
+        ("data.7", 1.0),  // feature tests reached by pytest on pull requests
         ("model.3", 0.5), // GridSearchCV, not in a pipeline
-        ("model.5", 1.0), // baseline gate in CI
+        ("model.5", 1.0), // baseline gate in CI, last result warn
         ("model.6", 1.0), // slices gate in CI
         ("infra.4", 1.0),
         ("monitoring.1", 1.0), // dependabot
-        ("monitoring.2", 1.0), // scheduled mlgate with schema/drift
+        ("monitoring.2", 1.0), // scheduled mlgate: the schema gate passes (drift fails)
         ("monitoring.7", 1.0), // scheduled slices/baseline beats the manual claim
         ("data.5", 0.5),       // claim with an external link
         ("infra.7", 0.0),      // a TODO runbook earns nothing
@@ -93,7 +117,12 @@ fn real_evidence_earns_points_and_every_point_names_it() {
             assert!(!test_of(&v, id)["evidence"].as_array().unwrap().is_empty(), "{id} names its evidence");
         }
     }
-    assert!(test_of(&v, "data.7")["reason"].as_str().unwrap().contains("pull_request"), "{}", test_of(&v, "data.7"));
+    let data7 = test_of(&v, "data.7")["reason"].as_str().unwrap();
+    assert!(
+        data7.contains("pull_request, push → .github/workflows/ci.yml job test → `pip install -e . && pytest tests/` → pytest tests/test_features.py"),
+        "{data7}"
+    );
+    assert!(test_of(&v, "monitoring.2")["evidence"].to_string().contains("recorded in mlgate-report/results.json"));
     let notes: Vec<&str> = v["rubric"]["notes"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
     assert!(notes.iter().any(|n| n.contains("monitoring.4") && n.contains("does not exist")), "{notes:?}");
     assert!(notes.iter().any(|n| n.contains("infra.7") && n.contains("unfilled template")), "{notes:?}");
@@ -103,6 +132,11 @@ fn real_evidence_earns_points_and_every_point_names_it() {
     assert_eq!(v["rubric"]["final"].as_f64().unwrap(), min);
     assert!(v["rubric"]["band"].as_str().unwrap().starts_with('('), "a band is stated");
     assert_eq!(v["rubric"]["next_steps"].as_array().unwrap().len(), 3);
+    // A failing recorded gate earns nothing and says so.
+    recorded_results(d, &[("schema", "fail"), ("slices", "pass"), ("baseline", "warn"), ("drift", "fail")]);
+    let (_, v, _) = score_json(d, &[]);
+    assert_eq!(points(&v, "data.1"), 0.5, "{}", test_of(&v, "data.1"));
+    assert!(test_of(&v, "data.1")["hints"].to_string().contains("last result is fail"));
 }
 
 #[test]

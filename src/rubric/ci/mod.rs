@@ -236,10 +236,10 @@ fn walk(y: &Yaml, key: Option<&str>, out: &mut Vec<Cmd>, refs: &mut Vec<String>,
             }
             for (k, v) in h {
                 let k = k.as_str();
-                if matches!(k, Some("template" | "local" | "extends")) {
-                    if let Some(s) = v.as_str() {
-                        refs.push(s.to_string());
-                    }
+                if matches!(k, Some("template" | "local" | "extends"))
+                    && let Some(s) = v.as_str()
+                {
+                    refs.push(s.to_string());
                 }
                 walk(v, k, out, refs, budget);
             }
@@ -249,11 +249,7 @@ fn walk(y: &Yaml, key: Option<&str>, out: &mut Vec<Cmd>, refs: &mut Vec<String>,
                 walk(v, key, out, refs, budget);
             }
         }
-        Yaml::String(s) => {
-            if key.is_some_and(|k| COMMAND_KEYS.contains(&k)) {
-                push_lines(s, out);
-            }
-        }
+        Yaml::String(s) if key.is_some_and(|k| COMMAND_KEYS.contains(&k)) => push_lines(s, out),
         _ => {}
     }
 }

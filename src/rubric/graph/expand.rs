@@ -141,11 +141,7 @@ fn python(index: &RepoIndex, names: &HashSet<&str>, rel: &str, code: &str, out: 
     for c in SHELL_CALL.captures_iter(code).take(MAX_IMPORTS) {
         let mut text = c[2].to_string();
         if let Some(rest) = c.get(3) {
-            let extra: Vec<String> = Regex::new(r#"["']([^"']*)["']"#)
-                .expect("valid")
-                .captures_iter(rest.as_str())
-                .map(|m| m[1].to_string())
-                .collect();
+            let extra: Vec<String> = QUOTED.captures_iter(rest.as_str()).map(|m| m[1].to_string()).collect();
             if !extra.is_empty() {
                 text = format!("{text} {}", extra.join(" "));
             }
@@ -196,6 +192,7 @@ fn yaml(index: &RepoIndex, names: &HashSet<&str>, rel: &str, out: &mut Succ) {
     resolve::commands_succ(&cmds, dir, rel, out);
 }
 
+static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"["']([^"']*)["']"#).expect("valid"));
 static LITERAL_DIR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"["']([\w.-]+/[\w./-]*\w)["']"#).expect("valid"));
 
 /// The files directly inside folder `dir` (the index is sorted by path).
@@ -220,14 +217,12 @@ fn tox_commands(text: &str) -> Vec<Cmd> {
     let mut inside = false;
     for line in text.lines() {
         let t = line.trim();
-        if let Some(rest) = t.strip_prefix("commands") {
-            if let Some(v) = rest.trim_start().strip_prefix('=') {
-                inside = true;
-                if !v.trim().is_empty() {
-                    out.push(Cmd::new(v.trim()));
-                }
-                continue;
+        if let Some(v) = t.strip_prefix("commands").and_then(|r| r.trim_start().strip_prefix('=')) {
+            inside = true;
+            if !v.trim().is_empty() {
+                out.push(Cmd::new(v.trim()));
             }
+            continue;
         }
         if inside && (line.starts_with(' ') || line.starts_with('\t')) && !t.is_empty() {
             out.push(Cmd::new(t));

@@ -141,7 +141,8 @@ fn walk_job(
     for c in &job.commands {
         let cwd = c.cwd.clone().unwrap_or_default();
         let node = Node::Command { text: c.text.clone(), cwd, origin: job.file.clone(), ignored: c.ignored.clone() };
-        queue.push_back((node, vec![head.clone()], false, c.ignored.clone()));
+        let step = format!("`{}`", crate::text::clip(&c.text, 60));
+        queue.push_back((node, vec![head.clone(), step], false, c.ignored.clone()));
     }
     let mut seen: HashSet<Node> = HashSet::new();
     let mut visits = 0usize;

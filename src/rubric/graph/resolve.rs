@@ -75,8 +75,13 @@ pub fn find(index: &RepoIndex, names: &HashSet<&str>, bases: &[&str], token: &st
 
 /// Template expressions (`${{ inputs.x }}`, `$(X)`, `${X}`, `$X`) inside a token become `*`.
 fn templated(token: &str) -> String {
-    let re = regex::Regex::new(r"\$\{\{[^}]*\}\}|\$\([^)]*\)|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*").expect("valid");
-    re.replace_all(token, "*").into_owned()
+    static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\$\{\{[^}]*\}\}|\$\([^)]*\)|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*").expect("valid")
+    });
+    if !token.contains('$') {
+        return token.to_string();
+    }
+    RE.replace_all(token, "*").into_owned()
 }
 
 fn is_code_file(rel: &str) -> bool {
@@ -94,10 +99,10 @@ pub fn command(index: &RepoIndex, names: &HashSet<&str>, text: &str, cwd: &str, 
     for part in text.split(['\n', ';', '|', '&']).map(str::trim).filter(|p| !p.is_empty()) {
         let mut words: Vec<String> = shell_words(part);
         if words.first().is_some_and(|w| w == "cd") {
-            if let Some(d) = words.get(1).and_then(|d| join(&cwd, &templated(d))) {
-                if !d.contains('*') {
-                    cwd = d;
-                }
+            if let Some(d) = words.get(1).and_then(|d| join(&cwd, &templated(d)))
+                && !d.contains('*')
+            {
+                cwd = d;
             }
             continue;
         }
@@ -155,23 +160,7 @@ fn one(index: &RepoIndex, names: &HashSet<&str>, words: &[String], cwd: &str, or
     let args: Vec<String> = words[1..].iter().map(|w| templated(w)).collect();
     let positional: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
     match prog.as_str() {
-        "uses:" | "template:" | "file:" => {
-            let target = args.first().map(String::as_str).unwrap_or("");
-            if prog == "file:" {
-                file_succ(out, find(index, names, &[""], target), "", false);
-            } else if prog == "template:" {
-                let t = target.split('@').next().unwrap_or(target);
-                file_succ(out, find(index, names, &[odir, ""], t), "template ", false);
-            } else if let Some(local) = target.strip_prefix("./") {
-                let mut files = find(index, names, &[""], local);
-                if files.is_empty() {
-                    for a in ["action.yml", "action.yaml"] {
-                        files.extend(find(index, names, &[local], a));
-                    }
-                }
-                file_succ(out, files, "uses ", false);
-            }
-        }
+        "uses:" | "template:" | "file:" => reference(index, names, &prog, &args, odir, out),
         "ml-pipelines" => {
             let defs: Vec<String> = index
                 .files
@@ -196,31 +185,7 @@ fn one(index: &RepoIndex, names: &HashSet<&str>, words: &[String], cwd: &str, or
             let file = if prog == "tox" { "tox.ini" } else { "noxfile.py" };
             file_succ(out, find(index, names, &[cwd, ""], file), "", false);
         }
-        "npm" | "yarn" | "pnpm" => {
-            let script =
-                if args.first().is_some_and(|a| a == "run" || a == "run-script") { args.get(1) } else { args.first() };
-            if let Some(s) = script {
-                for pj in find(index, names, &[cwd, ""], "package.json") {
-                    out.push((
-                        Node::Command {
-                            text: format!("npm-script {s}"),
-                            cwd: dir_of(&pj).into(),
-                            origin: pj.clone(),
-                            ignored: None,
-                        },
-                        format!("{pj} script {s}"),
-                        false,
-                    ));
-                }
-            }
-        }
-        "npm-script" => {
-            if let Some(s) = args.first() {
-                for c in super::expand::npm_script(index, origin, s) {
-                    out.push((cmd(&c, cwd, origin), c.text.clone(), false));
-                }
-            }
-        }
+        "npm" | "yarn" | "pnpm" | "npm-script" => npm(index, names, &prog, &args, cwd, origin, out),
         "pytest" | "py.test" => pytest(index, names, &positional, &bases, out),
         "dvc" => {
             if args.first().is_some_and(|a| a == "repro" || a == "exp") {
@@ -234,45 +199,9 @@ fn one(index: &RepoIndex, names: &HashSet<&str>, words: &[String], cwd: &str, or
                 file_succ(out, dvc, "dvc repro: ", false);
             }
         }
-        "cdk" => {
-            if positional.first().is_some_and(|a| *a == "synth" || *a == "deploy") {
-                for cj in find(index, names, &[cwd, ""], "cdk.json") {
-                    if let Some(app) = super::expand::cdk_app(index, &cj) {
-                        out.push((
-                            Node::Command {
-                                text: app.clone(),
-                                cwd: dir_of(&cj).into(),
-                                origin: cj.clone(),
-                                ignored: None,
-                            },
-                            format!("{cj} app `{app}`"),
-                            false,
-                        ));
-                    }
-                }
-            }
-        }
+        "cdk" => cdk(index, names, &positional, cwd, out),
         p if p.starts_with("python") || p == "py" || p == "ipython" => {
-            if let Some(i) = args.iter().position(|a| a == "-m") {
-                let Some(m) = args.get(i + 1) else { return };
-                match m.as_str() {
-                    "pytest" => {
-                        let rest: Vec<&String> = args[i + 2..].iter().filter(|a| !a.starts_with('-')).collect();
-                        pytest(index, names, &rest, &bases, out)
-                    }
-                    "unittest" => pytest(index, names, &[], &bases, out),
-                    _ => {
-                        let path = m.replace('.', "/");
-                        let mut f = find(index, names, &bases, &format!("{path}.py"));
-                        if f.is_empty() {
-                            f = find(index, names, &bases, &format!("{path}/__main__.py"));
-                        }
-                        file_succ(out, f, &format!("python -m {m} → "), false);
-                    }
-                }
-            } else if let Some(f) = positional.first() {
-                file_succ(out, find(index, names, &bases, f), "", false);
-            }
+            python(index, names, &args, &positional, &bases, out)
         }
         _ => {
             // Any word naming a script or config file of the repository (`./run.sh`,
@@ -283,6 +212,95 @@ fn one(index: &RepoIndex, names: &HashSet<&str>, words: &[String], cwd: &str, or
                     file_succ(out, find(index, names, &bases, w), "", false);
                 }
             }
+        }
+    }
+}
+
+/// `npm run X` (and yarn, pnpm): the script from package.json.
+fn npm(index: &RepoIndex, names: &HashSet<&str>, prog: &str, args: &[String], cwd: &str, origin: &str, out: &mut Succ) {
+    if prog == "npm-script" {
+        if let Some(s) = args.first() {
+            for c in super::expand::npm_script(index, origin, s) {
+                out.push((cmd(&c, cwd, origin), c.text.clone(), false));
+            }
+        }
+        return;
+    }
+    let script = if args.first().is_some_and(|a| a == "run" || a == "run-script") { args.get(1) } else { args.first() };
+    let Some(s) = script else { return };
+    for pj in find(index, names, &[cwd, ""], "package.json") {
+        let node = Node::Command {
+            text: format!("npm-script {s}"),
+            cwd: dir_of(&pj).into(),
+            origin: pj.clone(),
+            ignored: None,
+        };
+        out.push((node, format!("{pj} script {s}"), false));
+    }
+}
+
+/// `cdk synth` / `cdk deploy`: the app command of cdk.json.
+fn cdk(index: &RepoIndex, names: &HashSet<&str>, positional: &[&String], cwd: &str, out: &mut Succ) {
+    if !positional.first().is_some_and(|a| *a == "synth" || *a == "deploy") {
+        return;
+    }
+    for cj in find(index, names, &[cwd, ""], "cdk.json") {
+        if let Some(app) = super::expand::cdk_app(index, &cj) {
+            let node = Node::Command { text: app.clone(), cwd: dir_of(&cj).into(), origin: cj.clone(), ignored: None };
+            out.push((node, format!("{cj} app `{app}`"), false));
+        }
+    }
+}
+
+/// `uses: ./…` (a reusable workflow or a composite action), `template: …` (a pipeline
+/// template, relative to the including file), `file: …` (a file a schedule defines).
+fn reference(index: &RepoIndex, names: &HashSet<&str>, prog: &str, args: &[String], odir: &str, out: &mut Succ) {
+    let target = args.first().map(String::as_str).unwrap_or("");
+    if prog == "file:" {
+        file_succ(out, find(index, names, &[""], target), "", false);
+    } else if prog == "template:" {
+        let t = target.split('@').next().unwrap_or(target);
+        file_succ(out, find(index, names, &[odir, ""], t), "template ", false);
+    } else if let Some(local) = target.strip_prefix("./") {
+        let mut files = find(index, names, &[""], local);
+        if files.is_empty() {
+            for a in ["action.yml", "action.yaml"] {
+                files.extend(find(index, names, &[local], a));
+            }
+        }
+        file_succ(out, files, "uses ", false);
+    }
+}
+
+/// `python -m module`, `python -m pytest …`, `python script.py`.
+fn python(
+    index: &RepoIndex,
+    names: &HashSet<&str>,
+    args: &[String],
+    positional: &[&String],
+    bases: &[&str],
+    out: &mut Succ,
+) {
+    let Some(i) = args.iter().position(|a| a == "-m") else {
+        if let Some(f) = positional.first() {
+            file_succ(out, find(index, names, bases, f), "", false);
+        }
+        return;
+    };
+    let Some(m) = args.get(i + 1) else { return };
+    match m.as_str() {
+        "pytest" => {
+            let rest: Vec<&String> = args[i + 2..].iter().filter(|a| !a.starts_with('-')).collect();
+            pytest(index, names, &rest, bases, out)
+        }
+        "unittest" => pytest(index, names, &[], bases, out),
+        _ => {
+            let path = m.replace('.', "/");
+            let mut f = find(index, names, bases, &format!("{path}.py"));
+            if f.is_empty() {
+                f = find(index, names, bases, &format!("{path}/__main__.py"));
+            }
+            file_succ(out, f, &format!("python -m {m} → "), false);
         }
     }
 }
