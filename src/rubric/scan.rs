@@ -44,10 +44,12 @@ pub struct RepoIndex {
     pub elapsed_ms: u128,
 }
 
-/// Source-code extensions read by `code` detectors without explicit globs. Documentation
-/// (Markdown, reStructuredText, plain text, HTML) is never read as code.
-pub const CODE_EXTENSIONS: &[&str] =
-    &["py", "ipynb", "r", "scala", "java", "kt", "go", "rs", "js", "ts", "jl", "sql", "sh", "cfg", "ini"];
+/// Source-code extensions read by `code` detectors without explicit globs: the languages ML
+/// code is written in (the rubric's patterns name their APIs), plus shell and config.
+/// Documentation (Markdown, reStructuredText, plain text, HTML) is never read as code, and
+/// neither is application code in other languages, where a `.fit(` or a Python snippet in a
+/// test string means nothing about ML.
+pub const CODE_EXTENSIONS: &[&str] = &["py", "ipynb", "r", "scala", "jl", "sql", "sh", "cfg", "ini"];
 
 const DOC_EXTENSIONS: &[&str] = &["md", "markdown", "rst", "txt", "adoc", "html", "htm", "pdf"];
 
@@ -195,6 +197,12 @@ fn find_jobs(root: &Path, files: &[FileEntry]) -> (Vec<Job>, Vec<String>) {
             };
             if let Some(s) = system {
                 return Some(match ci::parse(s, &f.rel, &text) {
+                    Ok(j) => (j, None),
+                    Err(msg) => (vec![], Some(msg)),
+                });
+            }
+            if ext != "py" && ci::looks_like_cloud_build(&text) {
+                return Some(match ci::parse("Cloud Build", &f.rel, &text) {
                     Ok(j) => (j, None),
                     Err(msg) => (vec![], Some(msg)),
                 });

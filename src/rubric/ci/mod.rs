@@ -175,6 +175,15 @@ pub fn system_of(rel: &str) -> Option<&'static str> {
     }
 }
 
+/// Whether a YAML file under another name is a Cloud Build config (`gcloud builds submit
+/// --config build/deploy.yaml`): top-level `steps:` whose steps name builder images.
+pub fn looks_like_cloud_build(text: &str) -> bool {
+    static BUILDER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?m)^\s*-?\s*name:\s*['"]?(gcr\.io/|[\w-]+-docker\.pkg\.dev/|\$_)"#).expect("valid")
+    });
+    text.lines().any(|l| l.starts_with("steps:")) && BUILDER.is_match(text)
+}
+
 /// Parses one CI file of a system [`system_of`] named.
 pub fn parse(system: &'static str, rel: &str, text: &str) -> Result<Vec<Job>, String> {
     match system {
@@ -302,6 +311,12 @@ mod tests {
         ] {
             assert_eq!(system_of(p), s, "{p}");
         }
+    }
+
+    #[test]
+    fn cloud_build_configs_under_any_name() {
+        assert!(looks_like_cloud_build("steps:\n- name: 'gcr.io/cloud-builders/git'\n  args: ['clone']\n"));
+        assert!(!looks_like_cloud_build("steps:\n  - name: build\n    run: make\n"));
     }
 
     #[test]
