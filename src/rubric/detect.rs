@@ -266,11 +266,10 @@ fn code(ctx: &Context<'_>, key: Key, d: &Detector, hints: &mut Vec<String>) -> O
                 evidence: Evidence { kind: "chain".into(), detail: format!("{} {}{crit}", at(m), via(r)) },
             })
         }
-        None if d.also_manual => {
-            hints.push(format!("{} is not run by any automatic trigger", usable[0].rel));
-            Some(Hit { grade: Grade::Manual, evidence: Evidence { kind: "code".into(), detail: at(usable[0]) } })
+        None => {
+            hints.push(format!("{} matches, but no automatic trigger reaches it", usable[0].rel));
+            None
         }
-        None => None,
     }
 }
 

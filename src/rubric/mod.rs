@@ -131,10 +131,6 @@ pub struct Detector {
     /// which part is missing.
     #[serde(default)]
     pub partial: Option<String>,
-    /// An automated `code` detector whose match in a file no automation reaches still
-    /// counts as manual evidence (half).
-    #[serde(default)]
-    pub also_manual: bool,
     /// `primitive`: the evidence primitive (see [`score::PRIMITIVES`]).
     #[serde(default)]
     pub name: Option<String>,
