@@ -13,6 +13,7 @@ mod fuzz;
 mod fuzz_targets;
 mod github;
 mod golden;
+mod install;
 mod leakage;
 mod model_gates;
 mod readme;
