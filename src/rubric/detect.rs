@@ -267,7 +267,14 @@ fn code(ctx: &Context<'_>, key: Key, d: &Detector, hints: &mut Vec<String>) -> O
             })
         }
         None => {
-            hints.push(format!("{} matches, but no automatic trigger reaches it", usable[0].rel));
+            let m = &usable[0].rel;
+            let why = match (ctx.reach.route(m, None, false), d.reached) {
+                (Some(r), _) if d.direct && r.via_test => "is reached only through its tests, not run itself",
+                (Some(_), Some(Reached::Change)) => "is not run on a change (push, pull request)",
+                (Some(_), Some(Reached::Schedule)) => "is not run on a schedule",
+                _ => "is not run by any automatic trigger",
+            };
+            hints.push(format!("{m} matches, but {why}"));
             None
         }
     }

@@ -254,3 +254,38 @@ fn malformed_ci_loops_binaries_and_links_out_of_the_tree_are_skipped() {
     let text = stdout(&out);
     assert!(!text.contains("evil.sh ←") && !text.contains("passwd"), "nothing outside the tree is followed: {text}");
 }
+
+#[test]
+fn hostile_file_names_on_a_chain_are_escaped_in_every_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let evil = "<img src=x onerror=alert(1)>";
+    write(
+        d,
+        ".github/workflows/ci.yml",
+        "on: pull_request\njobs:\n  t:\n    steps:\n      - run: pytest tests && kubectl apply -f k8s.yaml\n",
+    );
+    write(
+        d,
+        &format!("tests/test_{evil}.py"),
+        "from sklearn.linear_model import LogisticRegression\n\ndef test_fit():\n    assert LogisticRegression().fit([[0], [1]], [0, 1]).predict([[1]])[0] == 1\n",
+    );
+    write(
+        d,
+        "flows/retrain.py",
+        &format!(
+            "import importlib\nx = 'tests/test_{evil}.py'\nDeployment.build_from_flow(flow=f, schedule=CronSchedule(cron='0 3 * * *'))\n"
+        ),
+    );
+    let out = mlgate(d).args(["score", "--format", "html,md,json", "--out", "r"]).output().unwrap();
+    assert!(out.status.code().is_some_and(|c| c < 2), "{}", stderr(&out));
+    let json = std::fs::read_to_string(d.join("r/results.json")).unwrap();
+    assert!(json.contains("maturity") && json.contains("onerror"), "the name is in the results: {json}");
+    let html = std::fs::read_to_string(d.join("r/report.html")).unwrap();
+    assert!(!html.contains("<img src=x"), "HTML escapes it");
+    let md = std::fs::read_to_string(d.join("r/report.md")).unwrap();
+    let raw = regex::Regex::new(r"(^|[^\\])<img").unwrap();
+    assert!(!raw.is_match(&strip_code_spans(&md)), "Markdown escapes it");
+    let explain = mlgate(d).args(["score", "--explain", "automation"]).output().unwrap();
+    assert!(stdout(&explain).contains("onerror"), "the terminal shows it, made safe");
+}
