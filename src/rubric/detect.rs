@@ -266,6 +266,19 @@ fn code(ctx: &Context<'_>, key: Key, d: &Detector, hints: &mut Vec<String>) -> O
                 evidence: Evidence { kind: "chain".into(), detail: format!("{} {}{crit}", at(m), via(r)) },
             })
         }
+        None if d.covered => match usable.iter().find_map(|m| gated(ctx, &m.rel).map(|j| (m, j))) {
+            Some((m, (job, cmd))) => Some(Hit {
+                grade: Grade::Full,
+                evidence: Evidence {
+                    kind: "ci-job".into(),
+                    detail: format!("{} is checked on every change to it: {job} runs `{cmd}`", at(m)),
+                },
+            }),
+            None => {
+                hints.push(format!("{} matches, but no CI job runs on changes to it", usable[0].rel));
+                None
+            }
+        },
         None => {
             let m = &usable[0].rel;
             let why = match (ctx.reach.route(m, None, false), d.reached) {
@@ -278,6 +291,29 @@ fn code(ctx: &Context<'_>, key: Key, d: &Detector, hints: &mut Vec<String>) -> O
             None
         }
     }
+}
+
+/// A CI job (not a local commit hook) that starts on changes to `rel` and checks code,
+/// with the command that checks; a command run in a folder covers that folder only.
+fn gated(ctx: &Context<'_>, rel: &str) -> Option<(String, String)> {
+    static CHECKS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        compile(
+            r"\b(flake8|ruff|pylint|black|isort|mypy|pyright|pytest|tox|nox|make|pre-commit\s+run|python3?\s+-m\s+(pytest|unittest|build|pip\s+install\s+-e)|pip\s+install\s+(-e\s+)?\.|poetry\s+(install|build)|uv\s+(sync|build)|docker\s+build)\b",
+        )
+    });
+    ctx.index.jobs.iter().filter(|j| j.system != "pre-commit" && j.starts().contains(&Start::Change)).find_map(|j| {
+        if !j.paths.is_empty() {
+            let set = glob_set(&j.paths.iter().filter(|p| !p.starts_with('!')).cloned().collect::<Vec<_>>())?;
+            if !set.is_match(rel) {
+                return None;
+            }
+        }
+        let c = j.commands.iter().find(|c| {
+            CHECKS.is_match(&c.text)
+                && c.cwd.as_deref().is_none_or(|d| d.is_empty() || d == "." || rel.starts_with(&format!("{d}/")))
+        })?;
+        Some((j.id.clone(), crate::text::clip(&c.text, 60)))
+    })
 }
 
 fn files(ctx: &Context<'_>, key: Key, d: &Detector) -> Option<Hit> {

@@ -115,6 +115,11 @@ pub struct Detector {
     /// (`schedule`). The evidence names the chain.
     #[serde(default)]
     pub reached: Option<Reached>,
+    /// With `reached = "change"`: a file also counts when a CI job that runs on changes to it
+    /// (its path filters match, or it has none) checks code (lint, type check, tests, build),
+    /// even if the job does not run that file: a gate on every change to it.
+    #[serde(default)]
+    pub covered: bool,
     /// With `reached`: not through a test runner (the code itself runs, not only its tests).
     #[serde(default)]
     pub direct: bool,
@@ -273,6 +278,9 @@ impl Rubric {
                         if score::build_pattern(re).is_err() {
                             p.push(format!("{at}: criteria pattern {} does not compile", quoted(re)));
                         }
+                    }
+                    if d.covered && d.reached != Some(Reached::Change) {
+                        p.push(format!("{at}: `covered` needs reached = \"change\""));
                     }
                     if d.reached.is_some() && !matches!(d.kind, DetectorKind::Code | DetectorKind::Files) {
                         p.push(format!("{at}: `reached` applies to code and files detectors"));

@@ -289,3 +289,37 @@ fn hostile_file_names_on_a_chain_are_escaped_in_every_report() {
     let explain = mlgate(d).args(["score", "--explain", "automation"]).output().unwrap();
     assert!(stdout(&explain).contains("onerror"), "the terminal shows it, made safe");
 }
+
+#[test]
+fn a_ci_check_on_every_change_to_the_model_code_is_a_gate_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "training/train.py",
+        "from sklearn.linear_model import LogisticRegression\nLogisticRegression().fit(X, y)\n",
+    );
+    write(d, ".pre-commit-config.yaml", "repos:\n- repo: local\n  hooks:\n  - id: lint\n    entry: ruff check .\n");
+    let (_, v, _) = score(d, &[]);
+    assert_eq!(points(&v, "model.1"), 0.5, "a commit hook is not a review gate: {}", test(&v, "model.1"));
+    write(
+        d,
+        ".github/workflows/lint.yml",
+        "on:\n  pull_request:\n    paths: ['serving/**']\njobs:\n  lint:\n    steps:\n      - run: ruff check .\n",
+    );
+    let (_, v, _) = score(d, &[]);
+    assert_eq!(points(&v, "model.1"), 0.5, "the filter leaves training out: {}", test(&v, "model.1"));
+    write(
+        d,
+        ".github/workflows/lint.yml",
+        "on:\n  pull_request:\n    paths: ['training/**']\njobs:\n  lint:\n    steps:\n      - run: ruff check .\n",
+    );
+    let (_, v, _) = score(d, &[]);
+    assert_eq!(points(&v, "model.1"), 1.0, "{}", test(&v, "model.1"));
+    assert!(
+        test(&v, "model.1")["reason"]
+            .as_str()
+            .unwrap()
+            .contains("is checked on every change to it: .github/workflows/lint.yml#lint runs `ruff check .`")
+    );
+}
