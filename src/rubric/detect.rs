@@ -85,6 +85,7 @@ struct CodeDetector {
     key: Key,
     globs: Option<globset::GlobSet>,
     tests_only: bool,
+    no_tests: bool,
     regexes: Vec<regex::Regex>,
 }
 
@@ -100,6 +101,7 @@ pub fn code_matches(rubric: &Rubric, index: &RepoIndex) -> HashMap<Key, Vec<Matc
                         key: (ti, auto, di, false),
                         globs: glob_set(&d.globs),
                         tests_only: d.tests_only,
+                        no_tests: d.no_tests,
                         regexes: d.patterns.iter().map(|p| compile(p)).collect(),
                     });
                 }
@@ -108,6 +110,7 @@ pub fn code_matches(rubric: &Rubric, index: &RepoIndex) -> HashMap<Key, Vec<Matc
                         key: (ti, auto, di, true),
                         globs: None,
                         tests_only: false,
+                        no_tests: false,
                         regexes: d.criteria.iter().map(|p| compile(p)).collect(),
                     });
                 }
@@ -134,7 +137,7 @@ pub fn code_matches(rubric: &Rubric, index: &RepoIndex) -> HashMap<Key, Vec<Matc
             let test_file = scan::is_test(&f.rel);
             let mut facts: Option<(Option<(usize, String)>, usize)> = None;
             for d in &dets {
-                if !applies(d, &f.rel) || (d.tests_only && !test_file) {
+                if !applies(d, &f.rel) || (d.tests_only && !test_file) || (d.no_tests && test_file) {
                     continue;
                 }
                 if let Some(m) = d.regexes.iter().find_map(|r| r.find(&code)) {

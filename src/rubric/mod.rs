@@ -101,6 +101,9 @@ pub struct Detector {
     /// `code`: only test files.
     #[serde(default)]
     pub tests_only: bool,
+    /// `code`: never test files (fixtures and test helpers are not the system under test).
+    #[serde(default)]
+    pub no_tests: bool,
     /// `ci`: needs a scheduled trigger.
     #[serde(default)]
     pub schedule: bool,
