@@ -6,6 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
+# Its own target folder: maturin's build environment differs from cargo's, and sharing one
+# folder made each invalidate the other's dependency builds on every CI run.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/mlgate-target}/wheel"
+
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
