@@ -87,7 +87,9 @@ fn repo_dir(a: &ScoreArgs) -> Result<()> {
     Err(user(format!("{} is not a folder", a.repo.display())).hint("pass --repo DIR, the repository to score").into())
 }
 
-fn run_score(a: &ScoreArgs, ui: &Ui, config: Option<Config>, seen: BTreeMap<String, GateSeen>) -> Result<Scored> {
+/// Scores the repository; `from_run` holds the outcomes of gates an `audit` has just run,
+/// which take precedence over results recorded in the repository.
+fn run_score(a: &ScoreArgs, ui: &Ui, config: Option<Config>, from_run: BTreeMap<String, GateSeen>) -> Result<Scored> {
     if let Some(m) = a.min_score
         && !(0.0..=7.0).contains(&m)
     {
@@ -116,6 +118,8 @@ fn run_score(a: &ScoreArgs, ui: &Ui, config: Option<Config>, seen: BTreeMap<Stri
     let progress = ui.progress();
     progress.step("scanning the repository");
     let index = RepoIndex::build(&a.repo);
+    let mut seen = crate::rubric::recorded::gates(&index);
+    seen.extend(from_run);
     progress.step("scoring");
     let mut r = score::score(&rubric, &score::Inputs { index: &index, gates, seen, claims, allow_na: a.allow_na })?;
     r.min_score = a.min_score;
@@ -148,8 +152,7 @@ fn explained(a: &ScoreArgs, s: &Scored) -> Result<bool> {
 
 pub fn score(a: ScoreArgs, ui: &Ui) -> Result<i32> {
     repo_dir(&a)?;
-    let seen = crate::rubric::recorded::gates(&a.repo);
-    let s = run_score(&a, ui, config_of(&a)?, seen)?;
+    let s = run_score(&a, ui, config_of(&a)?, BTreeMap::new())?;
     if explained(&a, &s)? {
         return Ok(crate::exit::SUCCESS);
     }
@@ -212,9 +215,7 @@ pub fn audit(a: AuditArgs, ui: &Ui) -> Result<i32> {
         }
         _ => vec![],
     };
-    let mut seen = crate::rubric::recorded::gates(&a.score.repo);
-    seen.extend(crate::rubric::recorded::from_run(&gates, "audit"));
-    let s = run_score(&a.score, ui, config, seen)?;
+    let s = run_score(&a.score, ui, config, crate::rubric::recorded::from_run(&gates, "audit"))?;
     if explained(&a.score, &s)? {
         return Ok(crate::exit::SUCCESS);
     }

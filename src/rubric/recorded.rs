@@ -5,9 +5,9 @@
 //! anywhere earns nothing.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use super::detect::GateSeen;
+use super::scan::RepoIndex;
 use crate::results::Results;
 
 /// Result files read at most.
@@ -15,29 +15,26 @@ const MAX_FILES: usize = 50;
 /// Bytes of one result file at most.
 const MAX_BYTES: u64 = 8 * 1024 * 1024;
 
-fn candidates(root: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let walker = ignore::WalkBuilder::new(root).follow_links(false).hidden(true).max_depth(Some(6)).build();
-    for e in walker.flatten() {
-        if out.len() >= MAX_FILES {
-            break;
-        }
-        let p = e.path();
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let in_audits = p.parent().and_then(|d| d.file_name()).and_then(|n| n.to_str()) == Some("mlgate-audits");
-        if e.file_type().is_some_and(|t| t.is_file())
-            && (name == "results.json" || (in_audits && name.ends_with(".json")))
-        {
-            out.push(p.to_path_buf());
-        }
-    }
-    out
+/// Result files among the files the scan indexed (so `.gitignore`d report folders, which
+/// are not committed, are not read).
+fn candidates(index: &RepoIndex) -> impl Iterator<Item = &str> {
+    index
+        .files
+        .iter()
+        .map(|f| f.rel.as_str())
+        .filter(|rel| {
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let in_audits = rel.rsplit('/').nth(1) == Some("mlgate-audits");
+            name == "results.json" || (in_audits && name.ends_with(".json"))
+        })
+        .take(MAX_FILES)
 }
 
 /// The newest recorded outcome of each gate kind, with the file it comes from.
-pub fn gates(root: &Path) -> BTreeMap<String, GateSeen> {
+pub fn gates(index: &RepoIndex) -> BTreeMap<String, GateSeen> {
     let mut best: BTreeMap<String, (String, GateSeen)> = BTreeMap::new();
-    for p in candidates(root) {
+    for rel in candidates(index) {
+        let p = index.root.join(rel);
         if std::fs::metadata(&p).map(|m| m.len() > MAX_BYTES).unwrap_or(true) {
             continue;
         }
@@ -47,7 +44,6 @@ pub fn gates(root: &Path) -> BTreeMap<String, GateSeen> {
         if r.tool.name != "mlgate" {
             continue;
         }
-        let rel = p.strip_prefix(root).unwrap_or(&p).to_string_lossy().replace('\\', "/");
         let source = format!("recorded in {rel} at {}", r.run.timestamp);
         for (kind, status) in worst_per_kind(&r.gates) {
             if best.get(&kind).is_none_or(|(t, _)| r.run.timestamp > *t) {
