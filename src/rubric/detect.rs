@@ -305,11 +305,8 @@ fn gated(ctx: &Context<'_>, rel: &str) -> Option<(String, String)> {
         )
     });
     ctx.index.jobs.iter().filter(|j| j.system != "pre-commit" && j.starts().contains(&Start::Change)).find_map(|j| {
-        if !j.paths.is_empty() {
-            let set = glob_set(&j.paths.iter().filter(|p| !p.starts_with('!')).cloned().collect::<Vec<_>>())?;
-            if !set.is_match(rel) {
-                return None;
-            }
+        if j.path_filter().is_some_and(|f| !f.matches(rel)) {
+            return None;
         }
         let c = j.commands.iter().find(|c| {
             CHECKS.is_match(&c.text)

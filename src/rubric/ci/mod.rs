@@ -145,6 +145,43 @@ impl Job {
     }
 }
 
+/// A job's path filters, compiled: a change to a file starts the job when an include
+/// pattern matches it and no `!` pattern does.
+pub struct PathFilter {
+    include: globset::GlobSet,
+    exclude: globset::GlobSet,
+}
+
+impl PathFilter {
+    pub fn matches(&self, rel: &str) -> bool {
+        self.include.is_match(rel) && !self.exclude.is_match(rel)
+    }
+}
+
+impl Job {
+    /// The compiled path filters; `None` when every change starts the job.
+    pub fn path_filter(&self) -> Option<PathFilter> {
+        if self.paths.is_empty() {
+            return None;
+        }
+        let (mut inc, mut exc) = (globset::GlobSetBuilder::new(), globset::GlobSetBuilder::new());
+        for p in &self.paths {
+            let (set, pat) = match p.strip_prefix('!') {
+                Some(rest) => (&mut exc, rest),
+                None => (&mut inc, p.as_str()),
+            };
+            if let Ok(g) = globset::GlobBuilder::new(pat).literal_separator(false).build() {
+                set.add(g);
+            }
+        }
+        let empty = || globset::GlobSet::empty();
+        Some(PathFilter {
+            include: inc.build().unwrap_or_else(|_| empty()),
+            exclude: exc.build().unwrap_or_else(|_| empty()),
+        })
+    }
+}
+
 /// Which parser reads a file, by its path; `None` for files that define no CI.
 pub fn system_of(rel: &str) -> Option<&'static str> {
     let name = rel.rsplit('/').next().unwrap_or(rel);
@@ -311,6 +348,17 @@ mod tests {
         ] {
             assert_eq!(system_of(p), s, "{p}");
         }
+    }
+
+    #[test]
+    fn path_filters_include_and_exclude() {
+        let mut j = Job::new("w.yml", "a", "GitHub Actions", vec!["push".into()]);
+        assert!(j.path_filter().is_none(), "no filter: every change");
+        j.paths = vec!["src/**".into(), "!src/docs/**".into()];
+        let f = j.path_filter().unwrap();
+        assert!(f.matches("src/train.py") && !f.matches("src/docs/a.md") && !f.matches("README.md"));
+        j.paths = vec!["!docs/**".into()];
+        assert!(!j.path_filter().unwrap().matches("src/train.py"), "negations alone include nothing");
     }
 
     #[test]

@@ -111,20 +111,6 @@ pub fn build(index: &RepoIndex) -> Reach {
     reach
 }
 
-fn path_filter(job: &Job) -> Option<globset::GlobSet> {
-    if job.paths.is_empty() {
-        return None;
-    }
-    let mut b = globset::GlobSetBuilder::new();
-    for p in &job.paths {
-        let p = p.trim_start_matches('!');
-        if let Ok(g) = globset::GlobBuilder::new(p).literal_separator(false).build() {
-            b.add(g);
-        }
-    }
-    b.build().ok()
-}
-
 /// Walks one job breadth-first; true when the visit cap stopped it.
 fn walk_job(
     index: &RepoIndex,
@@ -134,7 +120,7 @@ fn walk_job(
     cache: &mut HashMap<Node, Succ>,
     reach: &mut Reach,
 ) -> bool {
-    let filter = path_filter(job);
+    let filter = job.path_filter();
     let trigger = job.automatic_triggers().join(", ");
     let head = format!("{} job {}", job.file, job.id.rsplit('#').next().unwrap_or("?"));
     let mut queue: VecDeque<(Node, Vec<String>, bool, Option<String>)> = VecDeque::new();
@@ -157,7 +143,7 @@ fn walk_job(
         let route = |chain: &Vec<String>, file: Option<&str>| {
             let mut s = starts.to_vec();
             if let (Some(f), Some(g)) = (file, &filter)
-                && !g.is_match(f)
+                && !g.matches(f)
             {
                 s.retain(|k| *k != Start::Change);
             }
