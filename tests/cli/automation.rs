@@ -282,6 +282,11 @@ fn hostile_file_names_on_a_chain_are_escaped_in_every_report() {
     let json = std::fs::read_to_string(d.join("r/results.json")).unwrap();
     assert!(json.contains("maturity") && json.contains("onerror"), "the name is in the results: {json}");
     let html = std::fs::read_to_string(d.join("r/report.html")).unwrap();
+    let md0 = std::fs::read_to_string(d.join("r/report.md")).unwrap();
+    assert!(
+        html.contains("MLOps maturity level 2") && md0.contains("**MLOps maturity level 2**"),
+        "every report states the level"
+    );
     assert!(!html.contains("<img src=x"), "HTML escapes it");
     let md = std::fs::read_to_string(d.join("r/report.md")).unwrap();
     let raw = regex::Regex::new(r"(^|[^\\])<img").unwrap();
