@@ -23,7 +23,7 @@ use crate::diag::{self, Problem, Problems, closest};
 use crate::error::{quoted, user};
 use crate::gates::cfg::Cx;
 use crate::gates::columns::Columns;
-use crate::gates::{GateSpec, baseline, drift, leakage, schema, slices};
+use crate::gates::{GateSpec, baseline, drift, leakage, schema, skew, slices};
 use crate::results::GateKind;
 
 /// The configuration file name looked for by default.
@@ -95,6 +95,7 @@ pub struct Gates {
     pub leakage: Option<leakage::cfg::Raw>,
     pub slices: Option<slices::cfg::Raw>,
     pub baseline: Option<baseline::cfg::Raw>,
+    pub skew: Option<skew::cfg::Raw>,
 }
 
 impl Gates {
@@ -125,6 +126,9 @@ impl Gates {
         if let Some(g) = &self.drift {
             run(drift::cfg::TABLE, g.enabled, &|p| GateSpec::Drift(g.validate(cx, p)));
         }
+        if let Some(g) = &self.skew {
+            run(skew::cfg::TABLE, g.enabled, &|p| GateSpec::Skew(g.validate(cx, p)));
+        }
         specs
     }
 
@@ -135,6 +139,7 @@ impl Gates {
             || self.leakage.is_some()
             || self.slices.is_some()
             || self.baseline.is_some()
+            || self.skew.is_some()
     }
 
     /// Which gate kinds have an enabled table.
@@ -145,6 +150,7 @@ impl Gates {
             (GateKind::Slices, self.slices.as_ref().map(|g| g.enabled)),
             (GateKind::Baseline, self.baseline.as_ref().map(|g| g.enabled)),
             (GateKind::Drift, self.drift.as_ref().map(|g| g.enabled)),
+            (GateKind::Skew, self.skew.as_ref().map(|g| g.enabled)),
         ];
         on.into_iter().filter(|(_, e)| *e == Some(true)).map(|(k, _)| k).collect()
     }

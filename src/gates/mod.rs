@@ -21,6 +21,7 @@ pub mod leakage;
 pub mod model;
 pub mod model_codes;
 pub mod schema;
+pub mod skew;
 pub mod slices;
 
 use crate::codes::{CheckCode, listing};
@@ -37,6 +38,7 @@ pub enum GateSpec {
     Slices(slices::cfg::Spec),
     Baseline(baseline::cfg::Spec),
     Drift(drift::cfg::Spec),
+    Skew(skew::cfg::Spec),
 }
 
 impl GateSpec {
@@ -47,6 +49,7 @@ impl GateSpec {
             GateSpec::Slices(_) => GateKind::Slices,
             GateSpec::Baseline(_) => GateKind::Baseline,
             GateSpec::Drift(_) => GateKind::Drift,
+            GateSpec::Skew(_) => GateKind::Skew,
         }
     }
 
@@ -58,6 +61,7 @@ impl GateSpec {
             GateSpec::Slices(s) => knobs::with_defaults(s.knobs(), &slices::Settings::default().knobs()),
             GateSpec::Baseline(s) => knobs::with_defaults(s.knobs(), &baseline::Settings::default().knobs()),
             GateSpec::Drift(s) => knobs::with_defaults(s.knobs(), &drift::Settings::default().knobs()),
+            GateSpec::Skew(s) => knobs::with_defaults(s.knobs(), &skew::Settings::default().knobs()),
         }
     }
 }
@@ -70,6 +74,7 @@ pub fn codes() -> Vec<(&'static str, &'static str)> {
     out.extend(listing::<leakage::codes::Code>());
     out.extend(listing::<slices::codes::Code>());
     out.extend(listing::<baseline::codes::Code>());
+    out.extend(listing::<skew::codes::Code>());
     out.extend(listing::<model_codes::Code>());
     out
 }
@@ -85,6 +90,7 @@ pub fn code_of_kind(kind: GateKind, code: &str) -> bool {
         GateKind::Leakage => has::<leakage::codes::Code>(code),
         GateKind::Slices => has::<slices::codes::Code>(code) || has::<model_codes::Code>(code),
         GateKind::Baseline => has::<baseline::codes::Code>(code) || has::<model_codes::Code>(code),
+        GateKind::Skew => has::<skew::codes::Code>(code),
         GateKind::Thresholds => false,
     }
 }
@@ -93,11 +99,12 @@ pub fn code_of_kind(kind: GateKind, code: &str) -> bool {
 /// test keeps the two equal). Keys that repeat per metric are folded into one row.
 pub fn defaults_table() -> String {
     use knobs::{KnobValue, Looser};
-    let gates: [(GateKind, Vec<Knob>); 4] = [
+    let gates: [(GateKind, Vec<Knob>); 5] = [
         (GateKind::Leakage, leakage::Settings::default().knobs()),
         (GateKind::Slices, slices::Settings::default().knobs()),
         (GateKind::Baseline, baseline::Settings::default().knobs()),
         (GateKind::Drift, drift::Settings::default().knobs()),
+        (GateKind::Skew, skew::Settings::default().knobs()),
     ];
     let mut out = String::from("| gate | key | default | looser when |\n|---|---|---|---|\n");
     for (kind, knobs) in gates {
@@ -159,9 +166,10 @@ mod tests {
         let text = "[data]\nt = \"t.csv\"\n[columns]\nlabel = \"y\"\n\
                     [gates.schema]\nschema = \"s.json\"\n[gates.drift]\nreference = \"t\"\ncurrent = \"t\"\n\
                     [gates.leakage]\ntrain = \"t\"\n[gates.slices]\npredictions = \"t\"\nby = [\"a\"]\n\
-                    [gates.baseline]\ncandidate = \"t\"\nbaseline = \"trivial\"\n";
+                    [gates.baseline]\ncandidate = \"t\"\nbaseline = \"trivial\"\n\
+                    [gates.skew]\noffline = \"t\"\nonline = \"t\"\nkey = \"id\"\n";
         let specs = crate::config::gates_of_text(text).unwrap();
-        assert_eq!(specs.len(), 5);
+        assert_eq!(specs.len(), 6);
         for (kind, spec) in specs {
             let knobs = spec.unwrap().knobs();
             let mut keys = std::collections::HashSet::new();

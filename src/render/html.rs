@@ -5,7 +5,7 @@ use base64::Engine;
 
 use super::charts;
 use super::view::{self, View};
-use crate::results::series::{BaselineSeries, DriftSeries, FeatureRow, LeakageSeries, SlicesSeries};
+use crate::results::series::{BaselineSeries, DriftSeries, FeatureRow, LeakageSeries, SkewSeries, SlicesSeries};
 use crate::results::{GateResult, GateSeries, Results, Status};
 use crate::text;
 
@@ -16,6 +16,7 @@ fn gate_charts(g: &GateResult) -> Vec<String> {
         Some(GateSeries::Slices(s)) => slices_charts(s),
         Some(GateSeries::Baseline(b)) => baseline_charts(b),
         Some(GateSeries::Leakage(l)) => leakage_charts(l),
+        Some(GateSeries::Skew(s)) => skew_charts(s),
         None => Vec::new(),
     }
 }
@@ -116,6 +117,27 @@ fn baseline_charts(b: &BaselineSeries) -> Vec<String> {
         &data,
         &[(0.0, "no change", "#555")],
     )]
+}
+
+fn skew_charts(s: &SkewSeries) -> Vec<String> {
+    if s.mode != "join" {
+        return Vec::new();
+    }
+    let mut bars: Vec<(String, f64, Status)> =
+        s.features.iter().filter_map(|r| Some((r.feature.clone(), r.value?, r.status))).collect();
+    bars.sort_by(|a, b| b.1.total_cmp(&a.1));
+    bars.truncate(25);
+    if bars.iter().all(|b| b.1 == 0.0) {
+        return Vec::new();
+    }
+    let mut lines = Vec::new();
+    if let Some(w) = s.max_mismatch.warn {
+        lines.push((w, "warn", "#b26a00"));
+    }
+    if let Some(f) = s.max_mismatch.fail {
+        lines.push((f, "fail", "#c62828"));
+    }
+    vec![charts::hbars("Share of joined rows that differ, per feature", "mismatch share", &bars, &lines)]
 }
 
 fn leakage_charts(l: &LeakageSeries) -> Vec<String> {

@@ -10,6 +10,7 @@ pub mod escape;
 pub mod html;
 pub mod junit;
 pub mod rubric_view;
+pub mod tables;
 pub mod terminal;
 pub mod view;
 

@@ -47,6 +47,8 @@ pub struct GateView {
     pub method: Vec<(String, String)>,
     /// SVG charts (HTML only), built and escaped by the chart module.
     pub charts: Vec<String>,
+    /// A table the gate kind adds (the skew gate's features), from its series.
+    pub table: Option<super::tables::TableView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -198,6 +200,7 @@ fn gate_view(g: &GateResult) -> GateView {
             })
             .collect(),
         charts: Vec::new(),
+        table: super::tables::of(g),
     }
 }
 

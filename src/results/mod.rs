@@ -76,14 +76,16 @@ pub enum GateKind {
     Drift,
     Slices,
     Baseline,
+    /// Training–serving skew: offline features against what serving computed.
+    Skew,
     /// The review of threshold changes against a base commit (`check --base`).
     Thresholds,
 }
 
 impl GateKind {
     /// The gates configured in `[gates.*]` tables, in report order.
-    pub const CONFIGURED: [GateKind; 5] =
-        [GateKind::Schema, GateKind::Leakage, GateKind::Slices, GateKind::Baseline, GateKind::Drift];
+    pub const CONFIGURED: [GateKind; 6] =
+        [GateKind::Schema, GateKind::Leakage, GateKind::Slices, GateKind::Baseline, GateKind::Drift, GateKind::Skew];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -92,6 +94,7 @@ impl GateKind {
             GateKind::Drift => "drift",
             GateKind::Slices => "slices",
             GateKind::Baseline => "baseline",
+            GateKind::Skew => "skew",
             GateKind::Thresholds => "thresholds",
         }
     }

@@ -17,6 +17,7 @@ pub enum GateSeries {
     Slices(SlicesSeries),
     Baseline(BaselineSeries),
     Leakage(LeakageSeries),
+    Skew(SkewSeries),
 }
 
 impl GateSeries {
@@ -28,6 +29,7 @@ impl GateSeries {
             K::Slices => Some(GateSeries::Slices(serde_json::from_value(v)?)),
             K::Baseline => Some(GateSeries::Baseline(serde_json::from_value(v)?)),
             K::Leakage => Some(GateSeries::Leakage(serde_json::from_value(v)?)),
+            K::Skew => Some(GateSeries::Skew(serde_json::from_value(v)?)),
             K::Schema | K::Thresholds => None,
         })
     }
@@ -225,6 +227,68 @@ pub struct TargetRow {
     pub feature: String,
     pub value: f64,
     pub status: Status,
+}
+
+/// Training–serving skew: how the rows paired, and each feature's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkewSeries {
+    /// `join` (row by row on a key) or `distribution` (no key: weaker evidence).
+    pub mode: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<SkewCoverage>,
+    pub features: Vec<SkewRow>,
+    /// The gate-level mismatch levels (per-feature levels are in each feature's check).
+    pub max_mismatch: Levels,
+}
+
+/// How many rows of each side paired.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkewCoverage {
+    pub offline_rows: u64,
+    pub online_rows: u64,
+    pub joined: u64,
+    pub unmatched_offline: u64,
+    pub unmatched_online: u64,
+    pub ambiguous_offline: u64,
+    pub ambiguous_online: u64,
+}
+
+/// One feature of the skew gate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkewRow {
+    pub feature: String,
+    /// `number`, `text`, `time`, or `-` when the feature could not be compared.
+    pub kind: String,
+    pub status: Status,
+    /// Joined rows compared (join mode) or rows on both sides (distribution mode).
+    pub compared: u64,
+    pub mismatches: u64,
+    pub null_offline_only: u64,
+    pub null_online_only: u64,
+    /// Mismatch share (join) or the distance (distribution).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    /// `mismatch_share`, `linf` or `js_distance`.
+    pub statistic: String,
+    /// The diagnosed cause's code (`timezone`, `units`, …) and evidence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub causes: Vec<SkewCause>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<SkewExample>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkewCause {
+    pub code: String,
+    pub evidence: String,
+}
+
+/// A differing pair: the key and both values, as text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkewExample {
+    pub key: String,
+    pub offline: String,
+    pub online: String,
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod leakage;
 pub mod model;
 pub mod resolve;
 pub mod schema;
+pub mod skew;
 
 use anyhow::Result;
 use polars::prelude::Schema;
@@ -35,6 +36,7 @@ pub fn gate(spec: &GateSpec, resolve: &dyn Resolve, ctx: &mut RunCtx) -> Result<
         GateSpec::Slices(s) => vec![model::slices(s, resolve, ctx)?],
         GateSpec::Baseline(s) => vec![model::baseline(s, resolve, ctx)?],
         GateSpec::Drift(s) => vec![drift::run(s, resolve, ctx)?],
+        GateSpec::Skew(s) => vec![skew::run(s, resolve, ctx)?],
     })
 }
 

@@ -12,7 +12,7 @@ use super::defs::*;
 use crate::error::user;
 use crate::gates::columns::{Columns, flag};
 use crate::gates::drift::settings::Stat;
-use crate::gates::{baseline, drift, leakage, schema, slices};
+use crate::gates::{baseline, drift, leakage, schema, skew, slices};
 use crate::results::Levels;
 
 fn some(v: &Option<String>) -> Option<Spanned<String>> {
@@ -153,6 +153,39 @@ pub fn leakage(a: &LeakageGateArgs) -> Result<(leakage::cfg::Raw, Columns)> {
     Ok((raw, columns))
 }
 
+pub fn skew(a: &SkewGateArgs) -> Result<skew::cfg::Raw> {
+    use skew::cfg::{FeatureRaw, LevelsOrShare, Names};
+    let mut raw = skew::cfg::Raw::new(flag("offline".to_string()), flag("online".to_string()));
+    if !a.key.is_empty() {
+        raw.key = Some(Names::Many(a.key.iter().cloned().map(flag).collect()));
+    }
+    raw.time = some(&a.time);
+    raw.within = some(&a.within);
+    raw.timezone = some(&a.timezone);
+    raw.epoch_unit = Some(a.epoch_unit);
+    for r in &a.rename {
+        let (from, to) = key_value("--rename", r)?;
+        raw.rename.insert(from.to_string(), flag(to.to_string()));
+    }
+    raw.columns = a.columns.as_ref().map(|c| c.iter().cloned().map(flag).collect());
+    raw.exclude = a.exclude.iter().cloned().map(flag).collect();
+    raw.max_mismatch = Some(flag(LevelsOrShare::Share(a.max_mismatch)));
+    raw.abs = Some(flag(a.abs));
+    raw.rel = Some(flag(a.rel));
+    raw.max_unmatched_online = Some(flag(LevelsOrShare::Share(a.max_unmatched_online)));
+    raw.max_duplicates = Some(flag(LevelsOrShare::Share(a.max_duplicates)));
+    for f in &a.feature_max_mismatch {
+        let (feature, v) = key_value("--feature-max-mismatch", f)?;
+        let v: f64 = v.parse().map_err(|_| {
+            user(format!("--feature-max-mismatch {f:?}: the share must be a number"))
+                .hint("for example --feature-max-mismatch discount=0.01")
+        })?;
+        let entry = raw.features.entry(feature.to_string()).or_insert_with(FeatureRaw::default);
+        entry.max_mismatch = Some(flag(LevelsOrShare::Share(v)));
+    }
+    Ok(raw)
+}
+
 /// `--threshold STAT=WARN,FAIL`: either level may be empty, and an empty one keeps its
 /// default, as a TOML table that sets one level does.
 fn threshold(t: &str, raw: &mut drift::cfg::Raw) -> Result<()> {
@@ -231,6 +264,7 @@ pub fn flag_of(table: &str, key: &str) -> String {
         ("[gates.drift]", "features") => "--threshold".into(),
         ("[columns]", "ignore") => "--exclude".into(),
         ("[gates.slices]", "by") => "--by/--cross".into(),
+        ("[gates.skew]", "features") => "--feature-max-mismatch".into(),
         (_, k) => format!("--{}", k.replace('_', "-")),
     }
 }

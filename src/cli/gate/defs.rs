@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 
 use crate::cli::ReportArgs;
 use crate::gates::model::PredSpec;
-use crate::gates::{baseline, drift, leakage, slices};
+use crate::gates::{baseline, drift, leakage, skew, slices};
 
 /// Bytes in a MiB, for `--exact-max-mib`.
 pub const MIB: u64 = 1024 * 1024;
@@ -41,6 +41,13 @@ Examples:
   mlgate gate slices --predictions preds.csv --label churned --score score --by region,plan --metric roc_auc --max-gap 0.05
   mlgate gate slices --predictions preds.parquet --label y --score p --cross region,plan --quantiles income=4 --min 0.7";
 
+const SKEW_EXAMPLES: &str = "\
+Examples:
+  mlgate gate skew --offline features.parquet --online serving_log.jsonl --key request_id
+  mlgate gate skew --offline features.csv --online log.jsonl --key customer_id --time scored_at --within 2s \\
+      --rename served_at=scored_at --feature-max-mismatch discount=0.01
+  mlgate gate skew --offline train_features.parquet --online serving.parquet   # no key: distributions only";
+
 const BASELINE_EXAMPLES: &str = "\
 Examples:
   mlgate gate baseline --candidate new.csv --baseline old.parquet --label churned --score score --entity customer_id
@@ -70,6 +77,86 @@ pub enum GateKind {
     /// zero improvement), not merely not worse.
     #[command(after_long_help = BASELINE_EXAMPLES)]
     Baseline(BaselineGateArgs),
+
+    /// Training–serving skew: offline features joined to what serving computed, row by row.
+    ///
+    /// With --key, each online row is paired with the offline row of the same key (and, with
+    /// --time, a time within --within); every feature's differing rows are counted and their
+    /// cause named (timezone, units, precision, imputation, normalisation, date boundary,
+    /// encoding). Without --key the two sides are compared as distributions, which is weaker
+    /// evidence.
+    #[command(after_long_help = SKEW_EXAMPLES)]
+    Skew(SkewGateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SkewGateArgs {
+    /// The training pipeline's feature table (csv, tsv, parquet, jsonl).
+    #[arg(long, value_name = "FILE")]
+    pub offline: PathBuf,
+
+    /// The serving log of the features the service used.
+    #[arg(long, value_name = "FILE")]
+    pub online: PathBuf,
+
+    /// Column(s) joined exactly: a request or event id, or the entity with --time.
+    #[arg(long, value_delimiter = ',', value_name = "COL,…")]
+    pub key: Vec<String>,
+
+    /// A timestamp column joined within --within (the key then names the entity).
+    #[arg(long, value_name = "COL", requires = "key")]
+    pub time: Option<String>,
+
+    /// Largest time difference of a joined pair (e.g. 2s, 5m).
+    #[arg(long, value_name = "DURATION", requires = "time")]
+    pub within: Option<String>,
+
+    /// Offset of naive timestamps (UTC or e.g. +02:00).
+    #[arg(long, value_name = "OFFSET")]
+    pub timezone: Option<String>,
+
+    /// Unit of numeric timestamps.
+    #[arg(long, value_enum, default_value_t = skew::Settings::default().time_options.epoch_unit)]
+    pub epoch_unit: crate::data::time::EpochUnit,
+
+    /// ONLINE=OFFLINE: an online column that holds the offline column's feature; repeatable.
+    #[arg(long, value_name = "ONLINE=OFFLINE")]
+    pub rename: Vec<String>,
+
+    /// Features to compare (default: every column both sides have).
+    #[arg(long, value_delimiter = ',', value_name = "A,B,…")]
+    pub columns: Option<Vec<String>>,
+
+    /// Columns never compared.
+    #[arg(long, value_delimiter = ',', value_name = "A,B,…")]
+    pub exclude: Vec<String>,
+
+    /// Largest share of joined rows whose value may differ (the fail level).
+    #[arg(long, default_value_t = skew::Settings::default().tolerance.max_mismatch.fail.unwrap_or(0.0), value_name = "SHARE")]
+    pub max_mismatch: f64,
+
+    /// FEATURE=SHARE: one feature's own fail level; repeatable.
+    #[arg(long, value_name = "FEATURE=SHARE")]
+    pub feature_max_mismatch: Vec<String>,
+
+    /// Numbers are equal when |offline − online| ≤ abs + rel × max(|offline|, |online|).
+    #[arg(long, default_value_t = skew::Settings::default().tolerance.abs, value_name = "X")]
+    pub abs: f64,
+
+    /// Relative tolerance (the default accepts float32 round trips).
+    #[arg(long, default_value_t = skew::Settings::default().tolerance.rel, value_name = "X")]
+    pub rel: f64,
+
+    /// Largest share of online rows without an offline partner (the fail level).
+    #[arg(long, default_value_t = skew::Settings::default().max_unmatched_online.fail.unwrap_or(0.0), value_name = "SHARE")]
+    pub max_unmatched_online: f64,
+
+    /// Largest share of rows left out for an ambiguous key (the fail level).
+    #[arg(long, default_value_t = skew::Settings::default().max_duplicates.fail.unwrap_or(0.0), value_name = "SHARE")]
+    pub max_duplicates: f64,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 /// Column flags shared by the model gates.

@@ -18,7 +18,7 @@ use crate::gates::GateSpec;
 use crate::gates::cfg::Cx;
 use crate::gates::columns::Columns;
 use crate::gates::{baseline::cfg as baseline, drift::cfg as drift, leakage::cfg as leakage};
-use crate::gates::{schema::cfg as schema, slices::cfg as slices};
+use crate::gates::{schema::cfg as schema, skew::cfg as skew, slices::cfg as slices};
 use crate::run::{FlagResolver, RunCtx};
 pub use defs::{GateArgs, GateKind};
 
@@ -57,6 +57,16 @@ pub fn run(args: GateArgs, ui: &Ui) -> Result<i32> {
             let (raw, columns) = convert::slices(a)?;
             let spec = validated(slices::TABLE, |cx, p| GateSpec::Slices(raw.validate(cx, p)), &columns)?;
             ("slices", spec, vec![("predictions".to_string(), (a.predictions.clone(), "--predictions"))], &a.report)
+        }
+        GateKind::Skew(a) => {
+            let raw = convert::skew(a)?;
+            let columns = Columns::default();
+            let spec = validated(skew::TABLE, |cx, p| GateSpec::Skew(raw.validate(cx, p)), &columns)?;
+            let files = vec![
+                ("offline".to_string(), (a.offline.clone(), "--offline")),
+                ("online".to_string(), (a.online.clone(), "--online")),
+            ];
+            ("skew", spec, files, &a.report)
         }
         GateKind::Baseline(a) => {
             let (raw, columns) = convert::baseline(a)?;

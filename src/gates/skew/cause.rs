@@ -1,0 +1,482 @@
+//! Why a feature differs: each rule states a cause the differing pairs fit (a timezone, a
+//! unit, a precision, an imputation, a normalisation, a date boundary, an encoding table),
+//! with the share of pairs it explains. A rule is named only when it explains at least
+//! [`FIT`] of the pairs; otherwise the report says no single cause fits.
+
+use std::collections::BTreeMap;
+
+use super::compare::{DiffSet, Diffs};
+use crate::text;
+
+/// Share of the differing pairs a cause must explain to be named.
+pub const FIT: f64 = 0.9;
+
+/// One diagnosed cause with its evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cause {
+    /// `timezone`, `units`, `precision`, `imputation`, `normalisation`, `date-boundary`,
+    /// `encoding`, `offset`, `none`.
+    pub code: &'static str,
+    /// The evidence, in a sentence.
+    pub text: String,
+    /// How many differing pairs the cause explains, of how many.
+    pub fits: u64,
+    pub of: u64,
+}
+
+impl Cause {
+    fn new(code: &'static str, text: String, fits: usize, of: usize) -> Cause {
+        Cause { code, text, fits: fits as u64, of: of as u64 }
+    }
+
+    /// "on 412 of 412 differing rows" / "on 95% of 412 differing rows".
+    fn on(fits: usize, of: usize) -> String {
+        if fits == of {
+            format!("on all {} differing rows", text::int(of as u64))
+        } else {
+            format!("on {} of {} differing rows", text::pct(fits as f64 / of as f64), text::int(of as u64))
+        }
+    }
+}
+
+/// The causes of a feature's value differences and of its one-sided nulls.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Diagnosis {
+    pub values: Option<Cause>,
+    pub nulls: Option<Cause>,
+}
+
+/// Diagnoses a feature named `feature` from its differing pairs. `offline_center` is the
+/// (mean, median) of the offline values, for naming an imputed mean or median.
+pub fn diagnose(feature: &str, diffs: &DiffSet, offline_center: Option<(f64, f64)>) -> Diagnosis {
+    match diffs {
+        DiffSet::Num(d) => Diagnosis { values: numeric(feature, &d.values), nulls: imputed_num(d, offline_center) },
+        DiffSet::Text(d) => Diagnosis { values: textual(&d.values), nulls: imputed_text(d) },
+        DiffSet::Time(d) => Diagnosis {
+            values: times(&d.values),
+            nulls: one_sided(d.online_where_offline_null.len(), d.offline_where_online_null.len()),
+        },
+    }
+}
+
+/// The most common value of `keys` and how often it occurs (ties: the smallest key).
+fn dominant<K: Ord + Clone>(keys: impl Iterator<Item = K>) -> Option<(K, usize)> {
+    let mut counts: BTreeMap<K, usize> = BTreeMap::new();
+    for k in keys {
+        *counts.entry(k).or_insert(0) += 1;
+    }
+    counts.into_iter().fold(None, |best: Option<(K, usize)>, (k, n)| match best {
+        Some((_, bn)) if bn >= n => best,
+        _ => Some((k, n)),
+    })
+}
+
+fn fits(n: usize, of: usize) -> bool {
+    of > 0 && n as f64 >= FIT * of as f64
+}
+
+fn is_int(x: f64) -> bool {
+    x.is_finite() && x == x.trunc()
+}
+
+/// A cycle (hours of a day, days of a week): values are whole numbers in 0..period (or
+/// 1..=period), the difference is the same modulo the period, and either some pairs wrap
+/// around or the name says what the cycle is.
+fn cyclic(feature: &str, pairs: &[(f64, f64)], period: i64, names: &[&str]) -> Option<(i64, usize, bool)> {
+    let top = if period == 24 { 23.0 } else { period as f64 };
+    let in_cycle = pairs.iter().all(|&(a, b)| [a, b].iter().all(|&x| is_int(x) && (0.0..=top).contains(&x)));
+    if !in_cycle {
+        return None;
+    }
+    let p = period;
+    let (k, n) = dominant(pairs.iter().map(|&(a, b)| ((b - a) as i64).rem_euclid(p)))?;
+    let wrapped = pairs.iter().any(|&(a, b)| ((b - a) as i64).rem_euclid(p) == k && (b - a) as i64 != k);
+    let lower = feature.to_ascii_lowercase();
+    let named = names.iter().any(|w| lower.contains(w));
+    (k != 0 && fits(n, pairs.len()) && (wrapped || named)).then_some((k, n, wrapped))
+}
+
+fn numeric(feature: &str, pairs: &[(f64, f64)]) -> Option<Cause> {
+    let of = pairs.len();
+    if of == 0 {
+        return None;
+    }
+    if let Some((k, n, _)) = cyclic(feature, pairs, 24, &["hour", "hr"]) {
+        let signed = if k > 12 { k - 24 } else { k };
+        return Some(Cause::new(
+            "timezone",
+            format!(
+                "online = offline {} h (mod 24) {}: one side computes the hour in another time zone (UTC{:+} against UTC, or local time against UTC)",
+                signed_text(signed as f64),
+                Cause::on(n, of),
+                signed
+            ),
+            n,
+            of,
+        ));
+    }
+    if let Some((k, n, _)) = cyclic(feature, pairs, 7, &["dow", "weekday", "day_of_week"])
+        && (k == 1 || k == 6)
+    {
+        let dir = if k == 1 { "one day later" } else { "one day earlier" };
+        return Some(Cause::new(
+            "date-boundary",
+            format!(
+                "the online day is {dir} {}: the day is cut at a different midnight (time zone) on one side",
+                Cause::on(n, of)
+            ),
+            n,
+            of,
+        ));
+    }
+    epoch(pairs)
+        .or_else(|| units(pairs))
+        .or_else(|| precision(pairs))
+        .or_else(|| offset(pairs))
+        .or_else(|| encoding_num(pairs))
+}
+
+fn signed_text(x: f64) -> String {
+    if x < 0.0 { format!("− {}", text::num(-x)) } else { format!("+ {}", text::num(x)) }
+}
+
+/// Epoch seconds (or milliseconds) that differ by whole hours or by one day.
+fn epoch(pairs: &[(f64, f64)]) -> Option<Cause> {
+    let of = pairs.len();
+    let epochish = pairs.iter().all(|&(a, b)| a.abs() > 1e8 && b.abs() > 1e8 && is_int(a) && is_int(b));
+    if !epochish {
+        return None;
+    }
+    let ms = pairs.iter().all(|&(a, _)| a.abs() > 1e11);
+    let unit = if ms { 1000.0 } else { 1.0 };
+    let (d, n) = dominant(pairs.iter().map(|&(a, b)| ((b - a) / unit) as i64))?;
+    if !fits(n, of) {
+        return None;
+    }
+    shift_cause(d * 1_000_000, n, of)
+}
+
+/// A time difference of whole quarter hours up to 14 h is a time zone; exactly one day
+/// is a date boundary.
+fn shift_cause(d_us: i64, n: usize, of: usize) -> Option<Cause> {
+    const H: i64 = 3_600_000_000;
+    if d_us.abs() == 24 * H {
+        let dir = if d_us > 0 { "one day later" } else { "one day earlier" };
+        return Some(Cause::new(
+            "date-boundary",
+            format!(
+                "online is exactly {dir} than offline {}: a date cut at a different midnight, or a day added on one side",
+                Cause::on(n, of)
+            ),
+            n,
+            of,
+        ));
+    }
+    if d_us != 0 && d_us % (H / 4) == 0 && d_us.abs() <= 14 * H {
+        let h = d_us as f64 / H as f64;
+        return Some(Cause::new(
+            "timezone",
+            format!(
+                "online = offline {} h {}: the same instant read in another time zone (a naive local time taken as UTC, or the reverse)",
+                signed_text(h),
+                Cause::on(n, of)
+            ),
+            n,
+            of,
+        ));
+    }
+    None
+}
+
+/// Factors that are units: 10^k, 60, 3600, 24 and their inverses.
+const FACTORS: &[(f64, &str)] = &[
+    (100.0, "percent online, a fraction offline"),
+    (0.01, "a fraction online, percent offline"),
+    (1000.0, "a unit 1000 times smaller online (milliseconds against seconds, grams against kilograms)"),
+    (0.001, "a unit 1000 times larger online (seconds against milliseconds, kilograms against grams)"),
+    (60.0, "a unit 60 times smaller online (seconds against minutes, minutes against hours)"),
+    (1.0 / 60.0, "a unit 60 times larger online (minutes against seconds, hours against minutes)"),
+    (3600.0, "seconds online, hours offline"),
+    (1.0 / 3600.0, "hours online, seconds offline"),
+    (24.0, "hours online, days offline"),
+    (1.0 / 24.0, "days online, hours offline"),
+    (10.0, "a factor of 10 (a unit or a misplaced decimal point)"),
+    (0.1, "a factor of 1/10 (a unit or a misplaced decimal point)"),
+    (1e6, "a factor of 10⁶ (micro- against base units)"),
+    (1e-6, "a factor of 10⁻⁶ (base against micro- units)"),
+];
+
+fn units(pairs: &[(f64, f64)]) -> Option<Cause> {
+    let of = pairs.len();
+    let factor_of = |a: f64, b: f64| {
+        FACTORS.iter().position(|&(f, _)| a != 0.0 && (b - f * a).abs() <= 1e-6 * (f * a).abs().max(1e-12))
+    };
+    let (i, n) = dominant(pairs.iter().filter_map(|&(a, b)| factor_of(a, b)))?;
+    if !fits(n, of) {
+        return None;
+    }
+    let (f, what) = FACTORS[i];
+    let shown = if f >= 1.0 { format!("× {}", text::num(f)) } else { format!("÷ {}", text::num(1.0 / f)) };
+    Some(Cause::new("units", format!("online = offline {shown} {}: {what}", Cause::on(n, of)), n, of))
+}
+
+/// Float32 storage, or rounding to a number of decimals, on one side.
+fn precision(pairs: &[(f64, f64)]) -> Option<Cause> {
+    let of = pairs.len();
+    let f32_side = |x: f64, y: f64| ((y as f32) as f64 == x) || ((x as f32) as f64 == y);
+    let n = pairs.iter().filter(|&&(a, b)| f32_side(a, b)).count();
+    if fits(n, of) {
+        return Some(Cause::new(
+            "precision",
+            format!(
+                "one side holds the other as a float32 {}: a lossy cast between the pipelines (rel = 1e-6 accepts it)",
+                Cause::on(n, of)
+            ),
+            n,
+            of,
+        ));
+    }
+    for k in 0..=6 {
+        let scale = 10f64.powi(k);
+        let rounded = |x: f64| ((x * scale).round() / scale - x).abs() <= 1e-9 * x.abs().max(1.0);
+        let close = |a: f64, b: f64| (a - b).abs() <= 0.5 / scale * (1.0 + 1e-9) + 1e-12;
+        let on_rounded = pairs.iter().filter(|&&(a, b)| rounded(b) && close(a, b)).count();
+        let off_rounded = pairs.iter().filter(|&&(a, b)| rounded(a) && close(a, b)).count();
+        let (side, n) = if on_rounded >= off_rounded { ("online", on_rounded) } else { ("offline", off_rounded) };
+        if fits(n, of) {
+            return Some(Cause::new(
+                "precision",
+                format!(
+                    "the values agree to {} {}; {side} keeps only {} (rounded or truncated)",
+                    text::plural(k as u64, "decimal", "decimals"),
+                    Cause::on(n, of),
+                    text::plural(k as u64, "decimal", "decimals")
+                ),
+                n,
+                of,
+            ));
+        }
+    }
+    None
+}
+
+fn offset(pairs: &[(f64, f64)]) -> Option<Cause> {
+    let of = pairs.len();
+    let (d, n) = dominant(pairs.iter().map(|&(a, b)| ordered(b - a)))?;
+    let d = f64::from_bits(d);
+    // A difference of a few float ulps is not an offset.
+    let n = pairs.iter().filter(|&&(a, b)| ((b - a) - d).abs() <= 1e-9 * d.abs().max(1e-12)).count().max(n);
+    if !fits(n, of) || d == 0.0 {
+        return None;
+    }
+    let hint = if d.abs() == 1.0 {
+        ": an off-by-one (a count or an index starting at 0 on one side and 1 on the other)"
+    } else {
+        ""
+    };
+    Some(Cause::new("offset", format!("online = offline {} {}{hint}", signed_text(d), Cause::on(n, of)), n, of))
+}
+
+/// Floats as sortable keys (the bits of a rounded value).
+fn ordered(x: f64) -> u64 {
+    let r = (x * 1e9).round() / 1e9;
+    r.to_bits()
+}
+
+/// A consistent one-to-one renaming of a few whole-number codes.
+fn encoding_num(pairs: &[(f64, f64)]) -> Option<Cause> {
+    if !pairs.iter().all(|&(a, b)| is_int(a) && is_int(b)) {
+        return None;
+    }
+    let as_text: Vec<(String, String)> = pairs.iter().map(|&(a, b)| (text::num(a), text::num(b))).collect();
+    encoding(&as_text)
+}
+
+/// Offline → online is a function and one-to-one over the differing pairs, with few
+/// distinct values: the sides use different encoding tables.
+pub fn encoding(pairs: &[(String, String)]) -> Option<Cause> {
+    let of = pairs.len();
+    let mut map: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for (a, b) in pairs {
+        *map.entry(a.as_str()).or_default().entry(b.as_str()).or_insert(0) += 1;
+    }
+    if map.len() > 100 {
+        return None;
+    }
+    let chosen: Vec<(&str, &str, usize)> = map
+        .iter()
+        .map(|(a, targets)| {
+            let (b, n) = targets.iter().fold(("", 0), |best, (b, n)| if *n > best.1 { (*b, *n) } else { best });
+            (*a, b, n)
+        })
+        .collect();
+    let mut targets: Vec<&str> = chosen.iter().map(|c| c.1).collect();
+    targets.sort_unstable();
+    targets.dedup();
+    let n: usize = chosen.iter().map(|c| c.2).sum();
+    if targets.len() != chosen.len() || !fits(n, of) {
+        return None;
+    }
+    let shown: Vec<String> = chosen.iter().take(5).map(|(a, b, _)| format!("{a} → {b}")).collect();
+    let more = if chosen.len() > 5 { format!(", and {} more", chosen.len() - 5) } else { String::new() };
+    Some(Cause::new(
+        "encoding",
+        format!(
+            "a consistent one-to-one renaming ({}{more}) {}: the two sides use different encoding tables",
+            shown.join(", "),
+            Cause::on(n, of)
+        ),
+        n,
+        of,
+    ))
+}
+
+fn textual(pairs: &[(String, String)]) -> Option<Cause> {
+    let of = pairs.len();
+    if of == 0 {
+        return None;
+    }
+    type Norm = fn(&str) -> String;
+    let rules: [(&str, Norm); 4] = [
+        ("trimming whitespace", |s| s.trim().to_string()),
+        ("folding case", |s| s.to_lowercase()),
+        ("trimming whitespace and folding case", |s| s.trim().to_lowercase()),
+        ("folding case and treating spaces, '-', '_' and '.' alike", |s| {
+            s.trim().to_lowercase().chars().map(|c| if " -_.".contains(c) { ' ' } else { c }).collect::<String>()
+        }),
+    ];
+    for (what, norm) in rules {
+        let n = pairs.iter().filter(|(a, b)| norm(a) == norm(b)).count();
+        if fits(n, of) {
+            return Some(Cause::new(
+                "normalisation",
+                format!(
+                    "the values agree after {what} {}: one side normalises text the other does not",
+                    Cause::on(n, of)
+                ),
+                n,
+                of,
+            ));
+        }
+    }
+    let parsed = |s: &str| s.trim().parse::<f64>().ok();
+    let n = pairs.iter().filter(|(a, b)| matches!((parsed(a), parsed(b)), (Some(x), Some(y)) if x == y)).count();
+    if fits(n, of) {
+        return Some(Cause::new(
+            "normalisation",
+            format!("the same numbers written differently {} (e.g. \"1\" against \"1.0\")", Cause::on(n, of)),
+            n,
+            of,
+        ));
+    }
+    encoding(pairs)
+}
+
+fn times(pairs: &[(i64, i64)]) -> Option<Cause> {
+    let of = pairs.len();
+    let (d, n) = dominant(pairs.iter().map(|&(a, b)| b - a))?;
+    if fits(n, of)
+        && let Some(c) = shift_cause(d, n, of)
+    {
+        return Some(c);
+    }
+    for (unit, name) in [(86_400_000_000i64, "whole days"), (1_000_000, "whole seconds"), (1_000, "whole milliseconds")]
+    {
+        for (side, pick) in [("online", 1usize), ("offline", 0)] {
+            let n = pairs.iter().filter(|&&(a, b)| {
+                let (kept, other) = if pick == 1 { (b, a) } else { (a, b) };
+                kept % unit == 0 && (kept - other).abs() < unit
+            });
+            let n = n.count();
+            if fits(n, of) {
+                return Some(Cause::new("precision", format!("{side} keeps only {name} {}", Cause::on(n, of)), n, of));
+            }
+        }
+    }
+    if fits(n, of) && d != 0 {
+        let secs = d as f64 / 1e6;
+        return Some(Cause::new(
+            "offset",
+            format!("online = offline {} s {}", signed_text(secs), Cause::on(n, of)),
+            n,
+            of,
+        ));
+    }
+    None
+}
+
+/// The value that fills one side's missing values on the other.
+fn imputed_num(d: &Diffs<f64>, center: Option<(f64, f64)>) -> Option<Cause> {
+    let name = |v: f64| -> String {
+        let mut s = text::num(v);
+        if let Some((mean, median)) = center {
+            let near = |c: f64| (v - c).abs() <= 1e-6 * c.abs().max(1.0) || text::num(v) == text::num(c);
+            if near(mean) {
+                s.push_str(", the offline mean");
+            } else if near(median) {
+                s.push_str(", the offline median");
+            }
+        }
+        s
+    };
+    imputed(&d.online_where_offline_null, &d.offline_where_online_null, |v| ordered(*v), |k| name(f64::from_bits(k)))
+}
+
+fn imputed_text(d: &Diffs<String>) -> Option<Cause> {
+    imputed(&d.online_where_offline_null, &d.offline_where_online_null, |v| v.clone(), |k| format!("{k:?}"))
+}
+
+fn imputed<T, K: Ord + Clone>(
+    online_fill: &[T],
+    offline_fill: &[T],
+    key: impl Fn(&T) -> K,
+    name: impl Fn(K) -> String,
+) -> Option<Cause> {
+    let mut best: Option<Cause> = None;
+    for (vals, filled, missing) in [(online_fill, "online", "offline"), (offline_fill, "offline", "online")] {
+        if vals.is_empty() {
+            continue;
+        }
+        let Some((k, n)) = dominant(vals.iter().map(&key)) else { continue };
+        let of = vals.len();
+        let c = if fits(n, of) && (n > 1 || of == 1) {
+            Cause::new(
+                "imputation",
+                format!(
+                    "{} missing {missing} are {} {filled} ({}): {filled} fills missing values, {missing} leaves them missing",
+                    text::plural(of as u64, "value", "values"),
+                    name(k),
+                    if n == of {
+                        "every one".to_string()
+                    } else {
+                        format!("{} of them", text::pct(n as f64 / of as f64))
+                    }
+                ),
+                n,
+                of,
+            )
+        } else {
+            continue;
+        };
+        if best.as_ref().is_none_or(|b| c.of > b.of) {
+            best = Some(c);
+        }
+    }
+    best.or_else(|| one_sided(online_fill.len(), offline_fill.len()))
+}
+
+fn one_sided(online_fill: usize, offline_fill: usize) -> Option<Cause> {
+    if online_fill + offline_fill == 0 {
+        return None;
+    }
+    Some(Cause {
+        code: "none",
+        text: format!(
+            "values missing on one side only ({} offline, {} online) with no single fill value",
+            text::int(online_fill as u64),
+            text::int(offline_fill as u64)
+        ),
+        fits: 0,
+        of: (online_fill + offline_fill) as u64,
+    })
+}

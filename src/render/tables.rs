@@ -1,0 +1,100 @@
+//! Tables a gate kind adds to its section, built from its typed series: text only, every
+//! value already formatted, so the Markdown and HTML templates lay out the same cells.
+
+use serde::Serialize;
+
+use crate::results::series::{SkewRow, SkewSeries};
+use crate::results::{GateResult, GateSeries, Status};
+use crate::text;
+
+/// A captioned table of text cells.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TableView {
+    pub caption: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The table of a gate, when its kind has one.
+pub fn of(g: &GateResult) -> Option<TableView> {
+    match &g.series {
+        Some(GateSeries::Skew(s)) => Some(skew(s)),
+        _ => None,
+    }
+}
+
+fn examples(r: &SkewRow) -> String {
+    r.examples
+        .iter()
+        .take(3)
+        .map(|e| format!("{}: {} → {}", text::clip(&e.key, 48), text::clip(&e.offline, 32), text::clip(&e.online, 32)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn skew(s: &SkewSeries) -> TableView {
+    let mut rows: Vec<&SkewRow> = s.features.iter().collect();
+    // Worst first; within a status, the larger share first; then the gate's order.
+    rows.sort_by(|a, b| b.status.cmp(&a.status).then(b.value.unwrap_or(0.0).total_cmp(&a.value.unwrap_or(0.0))));
+    if s.mode != "join" {
+        let caption = "Distribution-level skew (no key: weaker evidence than a join)".to_string();
+        let headers = ["", "Feature", "Kind", "Statistic", "Value"].map(String::from).to_vec();
+        let rows = rows
+            .iter()
+            .map(|r| {
+                let stat = match r.statistic.as_str() {
+                    "linf" => "L∞ of category shares",
+                    "js_distance" => "Jensen–Shannon distance",
+                    other => other,
+                };
+                vec![
+                    r.status.symbol().into(),
+                    r.feature.clone(),
+                    r.kind.clone(),
+                    stat.into(),
+                    r.value.map(text::num).unwrap_or_default(),
+                ]
+            })
+            .collect();
+        return TableView { caption, headers, rows };
+    }
+    let caption = match &s.coverage {
+        Some(c) => format!(
+            "Training–serving skew: {} of {} online rows joined to {} offline rows ({} unmatched online, {} ambiguous)",
+            text::int(c.joined),
+            text::int(c.online_rows),
+            text::int(c.offline_rows),
+            text::int(c.unmatched_online),
+            text::int(c.ambiguous_online + c.ambiguous_offline)
+        ),
+        None => "Training–serving skew".into(),
+    };
+    let headers = ["", "Feature", "Kind", "Differ", "Share", "Cause", "Example pairs (offline → online)"]
+        .map(String::from)
+        .to_vec();
+    let rows = rows
+        .iter()
+        .map(|r| {
+            let cause = if r.causes.is_empty() && r.mismatches > 0 {
+                "no single cause fits".to_string()
+            } else {
+                r.causes.iter().map(|c| format!("{}: {}", c.code, c.evidence)).collect::<Vec<_>>().join(" · ")
+            };
+            let differ = if r.status == Status::Skipped && r.compared == 0 {
+                String::new()
+            } else {
+                format!("{} / {}", text::int(r.mismatches), text::int(r.compared))
+            };
+            vec![
+                r.status.symbol().into(),
+                r.feature.clone(),
+                r.kind.clone(),
+                differ,
+                r.value.map(text::pct).unwrap_or_default(),
+                cause,
+                examples(r),
+            ]
+        })
+        .collect();
+    TableView { caption, headers, rows }
+}
