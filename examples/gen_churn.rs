@@ -276,5 +276,101 @@ fn main() {
     let mut text = serde_json::to_string_pretty(&schema).unwrap();
     text.push('\n');
     std::fs::write(root.join("schema.json"), text).unwrap();
+    skew_tables(&root, &test);
     println!("wrote {}", root.display());
+}
+
+/// The training pipeline's feature table for the test customers (offline) and the serving
+/// log of what the service computed for 40% of them (online), with planted skew: the hour
+/// of the last login in UTC+2 online, days since the last complaint imputed as 0 online
+/// where training leaves it missing, the discount as percent online and a fraction
+/// offline, and monthly charges stored as float32 online (a round-off that must pass).
+/// A separate generator, so the other files stay as they were.
+fn skew_tables(root: &Path, test: &[Customer]) {
+    let mut rng = Rng::new(20_261_201);
+    struct Row {
+        id: String,
+        scored_us: i64,
+        hour: i64,
+        complaint: Option<i64>,
+        discount: f64,
+    }
+    let rows: Vec<Row> = test
+        .iter()
+        .map(|c| {
+            let at =
+                date(c.day).and_hms_opt(6, 0, 0).unwrap().and_utc().timestamp_micros() + rng.int(0, 3_599) * 1_000_000;
+            Row {
+                id: c.id.clone(),
+                scored_us: at,
+                hour: rng.int(0, 23),
+                complaint: (rng.f() < 0.7).then(|| rng.int(1, 120)),
+                discount: if rng.f() < 0.5 { 0.0 } else { (rng.f() * 30.0).round() / 100.0 },
+            }
+        })
+        .collect();
+    let iso = |us: i64, millis: bool| {
+        let t = chrono::DateTime::from_timestamp_micros(us).unwrap();
+        if millis { t.format("%Y-%m-%dT%H:%M:%S%.3fZ") } else { t.format("%Y-%m-%dT%H:%M:%SZ") }.to_string()
+    };
+    let mut offline = df!(
+        "customer_id" => rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
+        "scored_at" => rows.iter().map(|r| iso(r.scored_us, false)).collect::<Vec<_>>(),
+        "tenure_months" => test.iter().map(|c| c.tenure).collect::<Vec<_>>(),
+        "monthly_charges" => test.iter().map(|c| c.charges).collect::<Vec<_>>(),
+        "plan" => test.iter().map(|c| c.plan.clone()).collect::<Vec<_>>(),
+        "region" => test.iter().map(|c| c.region.clone()).collect::<Vec<_>>(),
+        "support_calls" => test.iter().map(|c| c.calls).collect::<Vec<_>>(),
+        "last_login_hour" => rows.iter().map(|r| r.hour).collect::<Vec<_>>(),
+        "days_since_complaint" => rows.iter().map(|r| r.complaint).collect::<Vec<_>>(),
+        "discount_share" => rows.iter().map(|r| r.discount).collect::<Vec<_>>(),
+    )
+    .unwrap();
+    write_csv(&root.join("data/offline_features.csv"), &mut offline);
+    // Served: 40% of the test customers, a request 0–1.5 s after the batch's timestamp,
+    // plus three requests from customers the training pipeline never saw.
+    let served: Vec<usize> = (0..test.len()).filter(|i| i % 5 < 2).collect();
+    let mut ids: Vec<String> = served.iter().map(|&i| rows[i].id.clone()).collect();
+    let mut at: Vec<String> =
+        served.iter().map(|&i| iso(rows[i].scored_us + rng.int(0, 1_500) * 1_000, true)).collect();
+    let pick = |f: &dyn Fn(usize) -> f64| served.iter().map(|&i| f(i)).collect::<Vec<f64>>();
+    let mut tenure: Vec<Option<i64>> = served.iter().map(|&i| test[i].tenure).collect();
+    let mut charges = pick(&|i| (test[i].charges as f32) as f64);
+    let mut plan: Vec<String> = served.iter().map(|&i| test[i].plan.clone()).collect();
+    let mut region: Vec<String> = served.iter().map(|&i| test[i].region.clone()).collect();
+    let mut calls: Vec<i64> = served.iter().map(|&i| test[i].calls).collect();
+    let mut hour: Vec<i64> = served.iter().map(|&i| (rows[i].hour + 2) % 24).collect();
+    let mut complaint: Vec<i64> = served.iter().map(|&i| rows[i].complaint.unwrap_or(0)).collect();
+    let mut discount = pick(&|i| (rows[i].discount * 100.0).round());
+    for k in 0..3 {
+        ids.push(format!("C9{k:05}"));
+        at.push(iso(rows[k].scored_us, true));
+        tenure.push(Some(1));
+        charges.push(40.0);
+        plan.push("basic".into());
+        region.push("north".into());
+        calls.push(0);
+        hour.push(12);
+        complaint.push(0);
+        discount.push(0.0);
+    }
+    let n = ids.len();
+    let mut online = df!(
+        "customer_id" => ids,
+        "served_at" => at,
+        "model_version" => vec!["churn-2024-09"; n],
+        "tenure_months" => tenure,
+        "monthly_charges" => charges,
+        "plan" => plan,
+        "region" => region,
+        "support_calls" => calls,
+        "last_login_hour" => hour,
+        "days_since_complaint" => complaint,
+        "discount_share" => discount,
+    )
+    .unwrap();
+    JsonWriter::new(File::create(root.join("data/online_features.jsonl")).unwrap())
+        .with_json_format(JsonFormat::JsonLines)
+        .finish(&mut online)
+        .unwrap();
 }

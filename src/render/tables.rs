@@ -27,7 +27,7 @@ fn examples(r: &SkewRow) -> String {
     r.examples
         .iter()
         .take(3)
-        .map(|e| format!("{}: {} → {}", text::clip(&e.key, 48), text::clip(&e.offline, 32), text::clip(&e.online, 32)))
+        .map(|e| format!("{}: {} → {}", text::clip(&e.key, 64), text::clip(&e.offline, 32), text::clip(&e.online, 32)))
         .collect::<Vec<_>>()
         .join("; ")
 }

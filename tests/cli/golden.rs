@@ -18,6 +18,7 @@ const COMMANDS: &[&[&str]] = &[
     &["gate", "schema"],
     &["gate", "drift"],
     &["gate", "leakage"],
+    &["gate", "skew"],
     &["gate", "slices"],
     &["gate", "baseline"],
     &["schema"],

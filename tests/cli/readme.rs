@@ -22,7 +22,7 @@ fn the_readme_configuration_reference_runs() {
     let out = mlgate(d).arg("check").output().unwrap();
     // Exit 1: the example's planted problems; never 2 (a configuration error).
     assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
-    for gate in ["schema:current", "leakage", "slices", "baseline", "drift"] {
+    for gate in ["schema:current", "leakage", "slices", "baseline", "drift", "skew"] {
         assert!(stdout(&out).contains(gate), "{gate} ran: {}", stdout(&out));
     }
 }

@@ -157,7 +157,7 @@ pub fn skew(a: &SkewGateArgs) -> Result<skew::cfg::Raw> {
     use skew::cfg::{FeatureRaw, LevelsOrShare, Names};
     let mut raw = skew::cfg::Raw::new(flag("offline".to_string()), flag("online".to_string()));
     if !a.key.is_empty() {
-        raw.key = Some(Names::Many(a.key.iter().cloned().map(flag).collect()));
+        raw.key = Some(flag(Names::Many(a.key.clone())));
     }
     raw.time = some(&a.time);
     raw.within = some(&a.within);

@@ -44,9 +44,9 @@ Examples:
 const SKEW_EXAMPLES: &str = "\
 Examples:
   mlgate gate skew --offline features.parquet --online serving_log.jsonl --key request_id
-  mlgate gate skew --offline features.csv --online log.jsonl --key customer_id --time scored_at --within 2s \\
-      --rename served_at=scored_at --feature-max-mismatch discount=0.01
-  mlgate gate skew --offline train_features.parquet --online serving.parquet   # no key: distributions only";
+  mlgate gate skew --offline features.csv --online log.jsonl --key customer_id \\
+      --time scored_at --within 2s --rename served_at=scored_at --feature-max-mismatch discount=0.01
+  mlgate gate skew --offline train.parquet --online serving.parquet     (no key: distributions)";
 
 const BASELINE_EXAMPLES: &str = "\
 Examples:
@@ -119,7 +119,7 @@ pub struct SkewGateArgs {
     #[arg(long, value_enum, default_value_t = skew::Settings::default().time_options.epoch_unit)]
     pub epoch_unit: crate::data::time::EpochUnit,
 
-    /// ONLINE=OFFLINE: an online column that holds the offline column's feature; repeatable.
+    /// An online column that holds the offline column of another name; repeatable.
     #[arg(long, value_name = "ONLINE=OFFLINE")]
     pub rename: Vec<String>,
 

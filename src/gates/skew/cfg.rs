@@ -39,17 +39,17 @@ impl LevelsOrShare {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(untagged)]
 pub enum Names {
-    One(Spanned<String>),
-    Many(Vec<Spanned<String>>),
+    One(String),
+    Many(Vec<String>),
 }
 
-impl Names {
-    pub fn list(&self) -> Vec<&Spanned<String>> {
-        match self {
-            Names::One(n) => vec![n],
-            Names::Many(v) => v.iter().collect(),
-        }
-    }
+/// The names of a `Names` value, each with the value's span.
+pub fn names(v: &Spanned<Names>) -> Vec<Spanned<String>> {
+    let list = match v.get_ref() {
+        Names::One(n) => vec![n.clone()],
+        Names::Many(v) => v.clone(),
+    };
+    list.into_iter().map(|n| Spanned::new(v.span(), n)).collect()
 }
 
 /// `[gates.skew.features.NAME]`: one feature's own levels and tolerances.
@@ -73,7 +73,7 @@ pub struct Raw {
     /// The serving log of the features the service used (a [data] name).
     pub online: Spanned<String>,
     /// Column(s) joined exactly; without a key the sides are compared as distributions.
-    pub key: Option<Names>,
+    pub key: Option<Spanned<Names>>,
     /// A timestamp column joined within `within` (the key then names the entity).
     pub time: Option<Spanned<String>>,
     /// Largest time difference of a joined pair, e.g. "2s", "5m".
@@ -174,7 +174,7 @@ impl Raw {
         cx.check_input(p, "offline", &self.offline);
         cx.check_input(p, "online", &self.online);
         let mut s = Settings::default();
-        let key: Vec<&Spanned<String>> = self.key.as_ref().map(Names::list).unwrap_or_default();
+        let key: Vec<Spanned<String>> = self.key.as_ref().map(names).unwrap_or_default();
         for k in &key {
             if k.get_ref().trim().is_empty() {
                 p.add(span(k), "key", "a key column name cannot be empty", None);
@@ -257,7 +257,7 @@ impl Raw {
     }
 
     /// Lays the table's keys and the column roles over the defaults.
-    fn fill(&self, s: &mut Settings, cx: &Cx<'_>, key: &[&Spanned<String>]) {
+    fn fill(&self, s: &mut Settings, cx: &Cx<'_>, key: &[Spanned<String>]) {
         let d = Settings::default();
         s.key = key.iter().map(|k| k.get_ref().clone()).collect();
         s.time = self.time.as_ref().map(|t| t.get_ref().clone());
