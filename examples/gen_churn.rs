@@ -342,9 +342,9 @@ fn skew_tables(root: &Path, test: &[Customer]) {
     let mut hour: Vec<i64> = served.iter().map(|&i| (rows[i].hour + 2) % 24).collect();
     let mut complaint: Vec<i64> = served.iter().map(|&i| rows[i].complaint.unwrap_or(0)).collect();
     let mut discount = pick(&|i| (rows[i].discount * 100.0).round());
-    for k in 0..3 {
+    for (k, r) in rows.iter().take(3).enumerate() {
         ids.push(format!("C9{k:05}"));
-        at.push(iso(rows[k].scored_us, true));
+        at.push(iso(r.scored_us, true));
         tenure.push(Some(1));
         charges.push(40.0);
         plan.push("basic".into());

@@ -19,4 +19,5 @@ mod model_gates;
 mod readme;
 mod reports;
 mod rubric;
+mod skew;
 mod thresholds;

@@ -154,7 +154,7 @@ pub fn leakage(a: &LeakageGateArgs) -> Result<(leakage::cfg::Raw, Columns)> {
 }
 
 pub fn skew(a: &SkewGateArgs) -> Result<skew::cfg::Raw> {
-    use skew::cfg::{FeatureRaw, LevelsOrShare, Names};
+    use skew::cfg::{LevelsOrShare, Names};
     let mut raw = skew::cfg::Raw::new(flag("offline".to_string()), flag("online".to_string()));
     if !a.key.is_empty() {
         raw.key = Some(flag(Names::Many(a.key.clone())));
@@ -180,7 +180,7 @@ pub fn skew(a: &SkewGateArgs) -> Result<skew::cfg::Raw> {
             user(format!("--feature-max-mismatch {f:?}: the share must be a number"))
                 .hint("for example --feature-max-mismatch discount=0.01")
         })?;
-        let entry = raw.features.entry(feature.to_string()).or_insert_with(FeatureRaw::default);
+        let entry = raw.features.entry(feature.to_string()).or_default();
         entry.max_mismatch = Some(flag(LevelsOrShare::Share(v)));
     }
     Ok(raw)

@@ -480,3 +480,96 @@ fn one_sided(online_fill: usize, offline_fill: usize) -> Option<Cause> {
         of: (online_fill + offline_fill) as u64,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(pairs: &[(f64, f64)]) -> Option<Cause> {
+        numeric("x", pairs)
+    }
+
+    #[test]
+    fn an_hour_shift_is_a_timezone_only_when_it_wraps_or_the_name_says_hour() {
+        let wraps: Vec<(f64, f64)> = (0..24).map(|h| (h as f64, ((h + 3) % 24) as f64)).collect();
+        let c = num(&wraps).unwrap();
+        assert_eq!(c.code, "timezone");
+        assert!(c.text.contains("+ 3 h (mod 24)"), "{}", c.text);
+        // The same +3 on small counts that never wrap is an offset, not a time zone …
+        let counts: Vec<(f64, f64)> = (0..10).map(|h| (h as f64, (h + 3) as f64)).collect();
+        assert_eq!(num(&counts).unwrap().code, "offset");
+        // … unless the column is named for the hour.
+        assert_eq!(numeric("login_hour", &counts).unwrap().code, "timezone");
+        let minus: Vec<(f64, f64)> = (0..24).map(|h| (h as f64, ((h + 19) % 24) as f64)).collect();
+        assert!(num(&minus).unwrap().text.contains("− 5 h"), "{}", num(&minus).unwrap().text);
+    }
+
+    #[test]
+    fn a_cause_must_explain_nine_in_ten_differing_rows() {
+        let mut pairs: Vec<(f64, f64)> = (1..=85).map(|i| (i as f64 / 100.0, i as f64)).collect();
+        pairs.extend((0..15).map(|i| (i as f64 + 0.5, i as f64 + 7.25)));
+        assert!(num(&pairs).is_none(), "85% is not enough: {:?}", num(&pairs));
+        pairs.truncate(94);
+        let c = num(&pairs).unwrap();
+        assert_eq!((c.code, c.fits, c.of), ("units", 85, 94));
+        assert!(c.text.contains("on 90.4% of 94 differing rows"), "{}", c.text);
+    }
+
+    #[test]
+    fn epochs_days_and_inverse_units() {
+        let epoch: Vec<(f64, f64)> =
+            (0..20).map(|i| (1.7e9 + i as f64 * 977.0, 1.7e9 + i as f64 * 977.0 - 5.0 * 3600.0)).collect();
+        assert_eq!(num(&epoch).unwrap().code, "timezone");
+        let days: Vec<(f64, f64)> = (0..20).map(|i| (1.7e9 + i as f64, 1.7e9 + i as f64 + 86_400.0)).collect();
+        assert_eq!(num(&days).unwrap().code, "date-boundary");
+        let ms: Vec<(f64, f64)> = (1..20).map(|i| (i as f64 * 1500.0, i as f64 * 1.5)).collect();
+        let c = num(&ms).unwrap();
+        assert!(c.code == "units" && c.text.contains("÷ 1000"), "{}", c.text);
+        let weekday: Vec<(f64, f64)> = (0..7).map(|d| (d as f64, ((d + 1) % 7) as f64)).collect();
+        assert_eq!(num(&weekday).unwrap().code, "date-boundary");
+    }
+
+    #[test]
+    fn imputed_values_are_named_as_the_mean_or_median() {
+        let d = Diffs { values: vec![], online_where_offline_null: vec![42.5; 30], offline_where_online_null: vec![] };
+        let c = imputed_num(&d, Some((42.5, 40.0))).unwrap();
+        assert!(c.text.contains("42.5, the offline mean"), "{}", c.text);
+        let c = imputed_num(&d, Some((41.0, 42.5))).unwrap();
+        assert!(c.text.contains("the offline median"), "{}", c.text);
+        // Online leaves missing what training filled: named the other way round.
+        let d = Diffs { values: vec![], online_where_offline_null: vec![], offline_where_online_null: vec![-1.0; 5] };
+        let c = imputed_num(&d, None).unwrap();
+        assert!(c.text.contains("are -1 offline") && c.text.contains("offline fills missing values"), "{}", c.text);
+        // Varied values are no imputation.
+        let d = Diffs {
+            values: vec![],
+            online_where_offline_null: (0..10).map(f64::from).collect(),
+            offline_where_online_null: vec![],
+        };
+        assert_eq!(imputed_num(&d, None).unwrap().code, "none");
+    }
+
+    #[test]
+    fn text_normalisation_and_encoding_tables() {
+        let pairs = |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+        assert_eq!(
+            textual(&pairs(&[("New York", "new-york"), ("San José", "san_josé")])).unwrap().code,
+            "normalisation"
+        );
+        assert_eq!(textual(&pairs(&[("1", "1.0"), ("2.50", "2.5")])).unwrap().code, "normalisation");
+        let enc = textual(&pairs(&[("basic", "bronze"), ("basic", "bronze"), ("premium", "gold")])).unwrap();
+        assert!(enc.code == "encoding" && enc.text.contains("basic → bronze"), "{}", enc.text);
+        // Two categories folded into one is not a one-to-one renaming.
+        assert!(textual(&pairs(&[("basic", "std"), ("standard", "std")])).is_none());
+    }
+
+    #[test]
+    fn times_rounded_to_seconds_and_shifted_by_quarter_hours() {
+        let secs: Vec<(i64, i64)> = (0..10).map(|i| (i * 1_000_000 + 123_456, i * 1_000_000)).collect();
+        let c = times(&secs).unwrap();
+        assert!(c.code == "precision" && c.text.contains("online keeps only whole seconds"), "{}", c.text);
+        let india: Vec<(i64, i64)> = (0..10).map(|i| (i * 7_000_000, i * 7_000_000 + 19_800_000_000)).collect();
+        let c = times(&india).unwrap();
+        assert!(c.code == "timezone" && c.text.contains("+ 5.5 h"), "{}", c.text);
+    }
+}

@@ -93,7 +93,7 @@ pub fn prepare(off: &Series, on: &Series, opts: &TimeOptions) -> Result<Prepared
                 .iter()
                 .zip(parsed.iter())
                 .filter_map(|(t, p)| match (t, p) {
-                    (Some(t), None) if !t.trim().is_empty() => Some(crate::text::clip(t, 60)),
+                    (Some(t), None) if !t.trim().is_empty() => Some(format!("{:?}", crate::text::clip(t, 60))),
                     _ => None,
                 })
                 .take(5)

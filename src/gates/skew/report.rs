@@ -52,12 +52,10 @@ pub fn coverage(j: &Join, sides: &Sides<'_>, key: &[String], s: &Settings) -> Ve
     ] {
         let other = if side == "online" { "offline" } else { "online" };
         if rows == 0 {
-            out.push(Check::new(
-                Code::Unmatched,
-                side,
-                Status::Error,
-                format!("the {side} file has no rows: nothing to compare"),
-            ));
+            let why =
+                if side == "online" { "the service logged nothing" } else { "the training pipeline wrote nothing" };
+            let msg = format!("the {side} file has no rows ({why}): nothing to compare");
+            out.push(Check::new(Code::Unmatched, side, Status::Fail, msg));
             continue;
         }
         let n = unmatched.len() as u64;
@@ -128,7 +126,18 @@ fn no_overlap_hint(sides: &Sides<'_>, key: &[String]) -> String {
         (0..df.height().min(3)).map(|r| key_text(df, r as IdxSize, key)).collect::<Vec<_>>().join("; ")
     };
     let norm = |df: &DataFrame| -> std::collections::HashSet<String> {
-        (0..df.height().min(100_000)).map(|r| key_text(df, r as IdxSize, key).trim().to_lowercase()).collect()
+        (0..df.height().min(100_000))
+            .map(|r| {
+                key.iter()
+                    .map(|c| match df.column(c).ok().and_then(|s| s.get(r).ok()) {
+                        Some(AnyValue::String(s)) => s.trim().to_lowercase(),
+                        Some(v) => v.to_string().trim().to_lowercase(),
+                        None => String::new(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\u{1f}")
+            })
+            .collect()
     };
     let (a, b) = (norm(sides.offline), norm(sides.online));
     let after = b.iter().filter(|k| a.contains(*k)).count();
