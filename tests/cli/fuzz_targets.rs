@@ -89,6 +89,30 @@ fn results(b: &[u8], _: &Path) {
     }
 }
 
+/// The skew gate on two tables an attacker wrote (offline and online, split at a line
+/// `---`): joined on their first column exactly, on it and a time within a window, and as
+/// distributions without a key.
+fn skew(b: &[u8], dir: &Path) {
+    use mlgate::gates::skew::{self, Settings, Sides};
+    let t = text(b);
+    let (off, on) = t.split_once("\n---\n").unwrap_or((&t, &t));
+    let load = |name: &str, body: &str| {
+        std::fs::write(dir.join(name), body).ok()?;
+        mlgate::data::Source::new(name, name, dir, "the fuzzer").ok()?.load().ok()
+    };
+    let (Some(offline), Some(online)) = (load("off.csv", off), load("on.csv", on)) else { return };
+    let sides = Sides { offline: &offline, online: &online };
+    let names: Vec<String> = offline.get_column_names().iter().map(|n| n.to_string()).collect();
+    let _ = skew::run(&sides, &Settings::default());
+    let (Some(key), true) = (names.first(), names.first().is_some_and(|k| online.column(k).is_ok())) else { return };
+    let keyed = Settings { key: vec![key.clone()], ..Settings::default() };
+    let _ = skew::run(&sides, &keyed);
+    if let Some(time) = names.get(1).filter(|t| online.column(t).is_ok()) {
+        let timed = Settings { time: Some(time.clone()), within_us: 2_000_000, ..keyed };
+        let _ = skew::run(&sides, &timed);
+    }
+}
+
 /// The targets, by name.
 pub const TARGETS: &[(&str, Target)] = &[
     ("config", config),
@@ -98,6 +122,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("ci", ci),
     ("automation", automation),
     ("results", results),
+    ("skew", skew),
 ];
 
 /// Seed inputs of a target: real files of this repository plus hand-made edge cases.
@@ -120,6 +145,10 @@ pub fn seeds(target: &str, root: &Path) -> Vec<Vec<u8>> {
             b"steps:\n- template: t.yml\n- script: bash s.sh\n".to_vec(),
         ],
         "ci" => vec![b"on: [push, pull_request]\njobs:\n  t:\n    steps:\n      - run: pytest\n      - uses: a/b@v1\nx: &a [1, *a]\n".to_vec(), b"test:\n  script:\n    - make test\n  rules:\n    - if: $CI_PIPELINE_SOURCE == \"schedule\"\n".to_vec()],
+        "skew" => vec![
+            b"id,at,x,hour,name\n1,2024-01-01T00:00:00Z,0.5,23,Gold\n2,2024-01-01T01:00:00Z,,1,Silver\n2,2024-01-02T00:00:00Z,1e308,0,x\n---\nid,at,x,hour,name\n1,2024-01-01T00:00:01Z,50,1,gold \n2,2024-01-01T01:00:00Z,0,3,SILVER\n3,bad,NaN,inf,\n".to_vec(),
+            [&read("examples/churn/data/offline_features.csv")[..3000], b"\n---\n", &read("examples/churn/data/offline_features.csv")[..3000]].concat(),
+        ],
         "results" => {
             let snap = text(&read("tests/cli/snapshots/cli__golden__example-results-json.snap"));
             // The snapshot's header (between `---` lines) is insta's, not results.json.
