@@ -31,7 +31,9 @@ impl Cause {
 
     /// "on 412 of 412 differing rows" / "on 95% of 412 differing rows".
     fn on(fits: usize, of: usize) -> String {
-        if fits == of {
+        if fits == of && of == 1 {
+            "on the one differing row".to_string()
+        } else if fits == of {
             format!("on all {} differing rows", text::int(of as u64))
         } else {
             format!("on {} of {} differing rows", text::pct(fits as f64 / of as f64), text::int(of as u64))
@@ -47,15 +49,30 @@ pub struct Diagnosis {
 }
 
 /// Diagnoses a feature named `feature` from its differing pairs. `offline_center` is the
-/// (mean, median) of the offline values, for naming an imputed mean or median.
-pub fn diagnose(feature: &str, diffs: &DiffSet, offline_center: Option<(f64, f64)>) -> Diagnosis {
+/// (mean, median) of the offline values, for naming an imputed mean or median;
+/// `value_total` is how many values differ in all, when the pairs are only the first of them.
+pub fn diagnose(feature: &str, diffs: &DiffSet, offline_center: Option<(f64, f64)>, value_total: u64) -> Diagnosis {
+    let mut d = diagnosed(feature, diffs, offline_center);
+    if let Some(c) = d.values.as_mut()
+        && value_total > c.of
+    {
+        let sampled = Cause::on(c.fits as usize, c.of as usize);
+        let told = format!(
+            "on {} of the first {} of {} differing rows",
+            if c.fits == c.of { "all".to_string() } else { text::pct(c.fits as f64 / c.of as f64) },
+            text::int(c.of),
+            text::int(value_total)
+        );
+        c.text = c.text.replacen(&sampled, &told, 1);
+    }
+    d
+}
+
+fn diagnosed(feature: &str, diffs: &DiffSet, offline_center: Option<(f64, f64)>) -> Diagnosis {
     match diffs {
         DiffSet::Num(d) => Diagnosis { values: numeric(feature, &d.values), nulls: imputed_num(d, offline_center) },
         DiffSet::Text(d) => Diagnosis { values: textual(&d.values), nulls: imputed_text(d) },
-        DiffSet::Time(d) => Diagnosis {
-            values: times(&d.values),
-            nulls: one_sided(d.online_where_offline_null.len(), d.offline_where_online_null.len()),
-        },
+        DiffSet::Time(d) => Diagnosis { values: times(&d.values), nulls: one_sided(d.nulls.0, d.nulls.1) },
     }
 }
 
@@ -419,53 +436,64 @@ fn imputed_num(d: &Diffs<f64>, center: Option<(f64, f64)>) -> Option<Cause> {
         }
         s
     };
-    imputed(&d.online_where_offline_null, &d.offline_where_online_null, |v| ordered(*v), |k| name(f64::from_bits(k)))
+    imputed(
+        &d.online_where_offline_null,
+        &d.offline_where_online_null,
+        d.nulls,
+        |v| ordered(*v),
+        |k| name(f64::from_bits(k)),
+    )
 }
 
 fn imputed_text(d: &Diffs<String>) -> Option<Cause> {
-    imputed(&d.online_where_offline_null, &d.offline_where_online_null, |v| v.clone(), |k| format!("{k:?}"))
+    imputed(&d.online_where_offline_null, &d.offline_where_online_null, d.nulls, |v| v.clone(), |k| format!("{k:?}"))
 }
 
+/// `totals`: how many values are missing offline only and online only in all; the lists
+/// hold the first of them.
 fn imputed<T, K: Ord + Clone>(
     online_fill: &[T],
     offline_fill: &[T],
+    totals: (u64, u64),
     key: impl Fn(&T) -> K,
     name: impl Fn(K) -> String,
 ) -> Option<Cause> {
     let mut best: Option<Cause> = None;
-    for (vals, filled, missing) in [(online_fill, "online", "offline"), (offline_fill, "offline", "online")] {
+    for (vals, total, filled, missing) in
+        [(online_fill, totals.0, "online", "offline"), (offline_fill, totals.1, "offline", "online")]
+    {
         if vals.is_empty() {
             continue;
         }
         let Some((k, n)) = dominant(vals.iter().map(&key)) else { continue };
         let of = vals.len();
-        let c = if fits(n, of) && (n > 1 || of == 1) {
-            Cause::new(
-                "imputation",
-                format!(
-                    "{} missing {missing} are {} {filled} ({}): {filled} fills missing values, {missing} leaves them missing",
-                    text::plural(of as u64, "value", "values"),
-                    name(k),
-                    if n == of {
-                        "every one".to_string()
-                    } else {
-                        format!("{} of them", text::pct(n as f64 / of as f64))
-                    }
-                ),
-                n,
-                of,
-            )
-        } else {
+        if !(fits(n, of) && (n > 1 || of == 1)) {
             continue;
+        }
+        let share = match (n == of, total > of as u64) {
+            (true, false) => "every one".to_string(),
+            (true, true) => format!("every one of the first {}", text::int(of as u64)),
+            (false, false) => format!("{} of them", text::pct(n as f64 / of as f64)),
+            (false, true) => format!("{} of the first {}", text::pct(n as f64 / of as f64), text::int(of as u64)),
         };
+        let c = Cause::new(
+            "imputation",
+            format!(
+                "{} missing {missing} are {} {filled} ({share}): {filled} fills missing values, {missing} leaves them missing",
+                text::plural(total.max(of as u64), "value", "values"),
+                name(k),
+            ),
+            n,
+            of,
+        );
         if best.as_ref().is_none_or(|b| c.of > b.of) {
             best = Some(c);
         }
     }
-    best.or_else(|| one_sided(online_fill.len(), offline_fill.len()))
+    best.or_else(|| one_sided(totals.0, totals.1))
 }
 
-fn one_sided(online_fill: usize, offline_fill: usize) -> Option<Cause> {
+fn one_sided(online_fill: u64, offline_fill: u64) -> Option<Cause> {
     if online_fill + offline_fill == 0 {
         return None;
     }
@@ -473,11 +501,11 @@ fn one_sided(online_fill: usize, offline_fill: usize) -> Option<Cause> {
         code: "none",
         text: format!(
             "values missing on one side only ({} offline, {} online) with no single fill value",
-            text::int(online_fill as u64),
-            text::int(offline_fill as u64)
+            text::int(online_fill),
+            text::int(offline_fill)
         ),
         fits: 0,
-        of: (online_fill + offline_fill) as u64,
+        of: online_fill + offline_fill,
     })
 }
 
@@ -531,13 +559,23 @@ mod tests {
 
     #[test]
     fn imputed_values_are_named_as_the_mean_or_median() {
-        let d = Diffs { values: vec![], online_where_offline_null: vec![42.5; 30], offline_where_online_null: vec![] };
+        let d = Diffs {
+            values: vec![],
+            online_where_offline_null: vec![42.5; 30],
+            offline_where_online_null: vec![],
+            nulls: (30, 0),
+        };
         let c = imputed_num(&d, Some((42.5, 40.0))).unwrap();
         assert!(c.text.contains("42.5, the offline mean"), "{}", c.text);
         let c = imputed_num(&d, Some((41.0, 42.5))).unwrap();
         assert!(c.text.contains("the offline median"), "{}", c.text);
         // Online leaves missing what training filled: named the other way round.
-        let d = Diffs { values: vec![], online_where_offline_null: vec![], offline_where_online_null: vec![-1.0; 5] };
+        let d = Diffs {
+            values: vec![],
+            online_where_offline_null: vec![],
+            offline_where_online_null: vec![-1.0; 5],
+            nulls: (0, 5),
+        };
         let c = imputed_num(&d, None).unwrap();
         assert!(c.text.contains("are -1 offline") && c.text.contains("offline fills missing values"), "{}", c.text);
         // Varied values are no imputation.
@@ -545,6 +583,7 @@ mod tests {
             values: vec![],
             online_where_offline_null: (0..10).map(f64::from).collect(),
             offline_where_online_null: vec![],
+            nulls: (10, 0),
         };
         assert_eq!(imputed_num(&d, None).unwrap().code, "none");
     }
@@ -561,6 +600,24 @@ mod tests {
         assert!(enc.code == "encoding" && enc.text.contains("basic → bronze"), "{}", enc.text);
         // Two categories folded into one is not a one-to-one renaming.
         assert!(textual(&pairs(&[("basic", "std"), ("standard", "std")])).is_none());
+    }
+
+    #[test]
+    fn a_cause_found_on_the_first_pairs_says_so() {
+        let pairs: Vec<(f64, f64)> = (1..=1000).map(|i| (i as f64, i as f64 * 100.0)).collect();
+        let d = DiffSet::Num(Diffs {
+            values: pairs,
+            online_where_offline_null: vec![0.0; 10],
+            offline_where_online_null: vec![],
+            nulls: (40, 0),
+        });
+        let dx = diagnose("x", &d, None, 5000);
+        let v = dx.values.unwrap().text;
+        assert!(v.contains("on all of the first 1,000 of 5,000 differing rows"), "{v}");
+        let n = dx.nulls.unwrap().text;
+        assert!(n.starts_with("40 values missing offline are 0 online (every one of the first 10)"), "{n}");
+        let d = DiffSet::Num(Diffs { values: vec![(1.0, 100.0)], ..Default::default() });
+        assert!(diagnose("x", &d, None, 1).values.unwrap().text.contains("on the one differing row"));
     }
 
     #[test]

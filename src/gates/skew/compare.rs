@@ -132,6 +132,9 @@ pub struct Diffs<T> {
     pub online_where_offline_null: Vec<T>,
     /// Offline values where the online value is missing.
     pub offline_where_online_null: Vec<T>,
+    /// How many values are missing offline only, and online only, in all (the lists above
+    /// keep the first [`DIAGNOSE_MAX`]).
+    pub nulls: (u64, u64),
 }
 
 #[derive(Debug, Clone)]
@@ -178,6 +181,7 @@ pub fn compare(off: &Values, on: &Values, pairs: &[(IdxSize, IdxSize)], t: &Tole
                 values: d.values.into_iter().map(|(x, y)| (x.to_string(), y.to_string())).collect(),
                 online_where_offline_null: own(d.online_where_offline_null),
                 offline_where_online_null: own(d.offline_where_online_null),
+                nulls: d.nulls,
             };
             finish(c, DiffSet::Text(d))
         }
@@ -221,7 +225,8 @@ fn walk<T: Clone>(
         null_online_only: 0,
         examples: vec![],
     };
-    let mut d = Diffs { values: vec![], online_where_offline_null: vec![], offline_where_online_null: vec![] };
+    let mut d =
+        Diffs { values: vec![], online_where_offline_null: vec![], offline_where_online_null: vec![], nulls: (0, 0) };
     for &(i, j) in pairs {
         let differs = match (a(i as usize), b(j as usize)) {
             (None, None) => false,
@@ -254,6 +259,7 @@ fn walk<T: Clone>(
             c.examples.push((i, j));
         }
     }
+    d.nulls = (c.null_offline_only, c.null_online_only);
     (c, d)
 }
 

@@ -235,7 +235,7 @@ pub fn joined_feature(feature: &str, sides: &Sides<'_>, j: &Join, key: &[String]
             }
             _ => None,
         };
-        diagnose(feature, &c.diffs, center)
+        diagnose(feature, &c.diffs, center, c.value_mismatch)
     } else {
         Diagnosis::default()
     };
