@@ -106,8 +106,9 @@ fn key_kinds(
     resolve: &dyn Resolve,
 ) -> Result<()> {
     for k in &spec.settings.key {
-        let (a, b) = (off.column(k)?.dtype().clone(), on.column(k)?.dtype().clone());
-        let (ka, kb) = (KeyClass::of(&a), KeyClass::of(&b));
+        let (sa, sb) = (off.column(k)?.as_materialized_series(), on.column(k)?.as_materialized_series());
+        let (a, b) = (sa.dtype().clone(), sb.dtype().clone());
+        let (ka, kb) = (KeyClass::of_series(sa), KeyClass::of_series(sb));
         if ka == KeyClass::Other || kb == KeyClass::Other || ka != kb {
             let message = format!(
                 "the key {} is {} ({a}) in {} ({}) but {} ({b}) in {} ({})",

@@ -179,6 +179,43 @@ fn a_clean_pair_passes_whatever_the_row_order_names_and_float32_storage() {
     assert_eq!(r["gates"][0]["series"]["coverage"]["joined"], 569);
 }
 
+#[test]
+fn a_clean_pair_across_formats_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // pandas writes ids with a gap as floats and flags as True/False; the serving log (JSON)
+    // has integer ids, booleans, epoch seconds and the same instants with an offset.
+    let mut off = String::from("id,flag,at,epoch_at,price\n");
+    let mut on = String::new();
+    for i in 0..50i64 {
+        let t = chrono::DateTime::from_timestamp(1_717_200_000 + i * 3_600, 0).unwrap();
+        let id = if i == 7 { String::new() } else { format!("{i}.0") };
+        off.push_str(&format!(
+            "{id},{},{},{},{}\n",
+            if i % 3 == 0 { "True" } else { "False" },
+            t.to_rfc3339(),
+            t.to_rfc3339(),
+            9.99 + i as f64
+        ));
+        if i != 7 {
+            let local = t.with_timezone(&chrono::FixedOffset::east_opt(7_200).unwrap());
+            on.push_str(&format!(
+                "{{\"id\":{i},\"flag\":{},\"at\":\"{}\",\"epoch_at\":{},\"price\":{}}}\n",
+                i % 3 == 0,
+                local.to_rfc3339(),
+                t.timestamp(),
+                ((9.99 + i as f64) as f32) as f64
+            ));
+        }
+    }
+    write(d, "off.csv", &off);
+    write(d, "on.jsonl", &on);
+    let (code, r) = gate(d, &["--offline", "off.csv", "--online", "on.jsonl", "--key", "id"]);
+    assert_eq!(code, 0, "{:#}", r["gates"][0]["checks"]);
+    assert_eq!(r["gates"][0]["series"]["coverage"]["joined"], 49);
+    assert_eq!(check(&r, "skew.unmatched", "offline")["count"], 1, "the row without an id");
+}
+
 /// Offline events and what serving logged for them, with one kind of skew per column.
 fn events(d: &Path) {
     let mut off = String::from("event_id,ts,event_date,ts_epoch,hour,name,code,score,amount\n");
@@ -446,4 +483,35 @@ fn monitor_3_is_credited_from_a_passing_skew_result() {
     let r: Value = serde_json::from_str(&std::fs::read_to_string(d.join("rep/results.json")).unwrap()).unwrap();
     let t = r["rubric"]["tests"].as_array().unwrap().iter().find(|t| t["id"] == "monitoring.3").unwrap().clone();
     assert_eq!(t["points"], 0.5, "a passing skew gate run once is manual evidence: {t:#}\n{}", stderr(&out));
+}
+
+#[test]
+fn hostile_names_and_values_never_reach_markup() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let bad = ["<img src=x onerror=alert(1)>", "[x](javascript:alert(2))", "a|b", "@octocat <b>"];
+    let header = format!("id,\"{}\",\"{}\"\n", bad[0], bad[2]);
+    let (mut off, mut on) = (header.clone(), header);
+    for i in 0..40 {
+        off.push_str(&format!("{i},\"{}\",{}\n", bad[i % 4], i));
+        on.push_str(&format!("{i},\"{}\",{}\n", bad[(i + 1) % 4], i * 100));
+    }
+    write(d, "off.csv", &off);
+    write(d, "on.csv", &on);
+    let (code, _) = gate(d, &["--offline", "off.csv", "--online", "on.csv", "--key", "id"]);
+    assert_eq!(code, 1);
+    let md = std::fs::read_to_string(d.join("rep/report.md")).unwrap();
+    let html = std::fs::read_to_string(d.join("rep/report.html")).unwrap();
+    let prose = strip_code_spans(&md).replace("\\<", "").replace("\\[", "").replace("\\]", "").replace("\\@", "");
+    for b in ["<img", "<b>", "](javascript", "@octocat"] {
+        assert!(!prose.contains(b), "Markdown leaks {b:?}");
+    }
+    for line in md.lines().filter(|l| l.starts_with("| ") || l.starts_with("|  |")) {
+        let cells = line.replace("\\|", "").matches('|').count();
+        assert!(cells == 5 || cells == 7 || cells == 8, "{cells} pipes in {line}");
+    }
+    for b in ["<img", "<b>", "href=\"javascript"] {
+        assert!(!html.contains(b), "HTML leaks {b:?}");
+    }
+    assert!(html.contains("encoding") || html.contains("no single cause"), "the table is there");
 }

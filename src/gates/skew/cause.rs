@@ -207,8 +207,8 @@ fn shift_cause(d_us: i64, n: usize, of: usize) -> Option<Cause> {
 
 /// Factors that are units: 10^k, 60, 3600, 24 and their inverses.
 const FACTORS: &[(f64, &str)] = &[
-    (100.0, "percent online, a fraction offline"),
-    (0.01, "a fraction online, percent offline"),
+    (100.0, "percent online, a fraction offline (or cents against whole units)"),
+    (0.01, "a fraction online, percent offline (or whole units against cents)"),
     (1000.0, "a unit 1000 times smaller online (milliseconds against seconds, grams against kilograms)"),
     (0.001, "a unit 1000 times larger online (seconds against milliseconds, kilograms against grams)"),
     (60.0, "a unit 60 times smaller online (seconds against minutes, minutes against hours)"),
@@ -256,7 +256,9 @@ fn precision(pairs: &[(f64, f64)]) -> Option<Cause> {
     for k in 0..=6 {
         let scale = 10f64.powi(k);
         let rounded = |x: f64| ((x * scale).round() / scale - x).abs() <= 1e-9 * x.abs().max(1.0);
-        let close = |a: f64, b: f64| (a - b).abs() <= 0.5 / scale * (1.0 + 1e-9) + 1e-12;
+        // Rounding moves a value by at most half a unit of the last kept decimal,
+        // truncation by less than one.
+        let close = |a: f64, b: f64| (a - b).abs() < 1.0 / scale * (1.0 + 1e-9);
         let on_rounded = pairs.iter().filter(|&&(a, b)| rounded(b) && close(a, b)).count();
         let off_rounded = pairs.iter().filter(|&&(a, b)| rounded(a) && close(a, b)).count();
         let (side, n) = if on_rounded >= off_rounded { ("online", on_rounded) } else { ("offline", off_rounded) };
@@ -600,6 +602,15 @@ mod tests {
         assert!(enc.code == "encoding" && enc.text.contains("basic → bronze"), "{}", enc.text);
         // Two categories folded into one is not a one-to-one renaming.
         assert!(textual(&pairs(&[("basic", "std"), ("standard", "std")])).is_none());
+    }
+
+    #[test]
+    fn truncation_is_precision_too() {
+        let pairs: Vec<(f64, f64)> =
+            (0..50).map(|i| (0.1189 + i as f64, (0.11 + i as f64 * 100.0).round() / 100.0)).collect();
+        let pairs: Vec<(f64, f64)> = pairs.into_iter().map(|(a, _)| (a, (a * 100.0).trunc() / 100.0)).collect();
+        let c = num(&pairs).unwrap();
+        assert!(c.code == "precision" && c.text.contains("online keeps only 2 decimals"), "{}", c.text);
     }
 
     #[test]

@@ -59,6 +59,8 @@ pub fn prepare(off: &Series, on: &Series, opts: &TimeOptions) -> Result<Prepared
     let (ko, kn) = (Kind::of(off.dtype()), Kind::of(on.dtype()));
     let numeric = |k: Kind| k.is_numeric() || k == Kind::Boolean;
     let temporal = |k: Kind| matches!(k, Kind::Date | Kind::Datetime);
+    // A time, or text whose values read as times.
+    let timeish = |k: Kind, s: &Series| temporal(k) || (k == Kind::String && looks_like_timestamps(s));
     Ok(match (ko, kn) {
         (a, b) if numeric(a) && numeric(b) => {
             Prepared::Ready { off: Values::Num(floats(off)?), on: Values::Num(floats(on)?), kind: "number", note: None }
@@ -84,9 +86,21 @@ pub fn prepare(off: &Series, on: &Series, opts: &TimeOptions) -> Result<Prepared
             let (a, b) = (off.cast(&DataType::String)?, on.cast(&DataType::String)?);
             Prepared::Ready { off: Values::Text(text(&a)?), on: Values::Text(text(&b)?), kind: "text", note: None }
         }
+        (a, b) if (timeish(a, off) && numeric(b)) || (numeric(a) && timeish(b, on)) => {
+            // A time on one side, epoch numbers on the other (`epoch_unit` says which unit).
+            let (to, tn) = (to_micros(off, opts)?, to_micros(on, opts)?);
+            if to.unparseable + tn.unparseable > 0 {
+                let bad = if to.unparseable > 0 { &to } else { &tn };
+                let examples = bad.examples.iter().filter_map(|e| e.value.clone()).collect();
+                return Ok(Prepared::TypeMismatch { off: describe(off), on: describe(on), examples });
+            }
+            let which = if numeric(a) { "offline" } else { "online" };
+            let note = Some(format!("the {which} side writes this time as epoch numbers"));
+            Prepared::Ready { off: Values::Time(to.micros), on: Values::Time(tn.micros), kind: "time", note }
+        }
         (a, b) if (numeric(a) && b == Kind::String) || (a == Kind::String && numeric(b)) => {
             let (num_side, text_side, which) = if numeric(a) { (off, on, "online") } else { (on, off, "offline") };
-            let parsed = floats(text_side)?;
+            let parsed = text_numbers(text_side)?;
             let unparsed: Vec<String> = text_side
                 .cast(&DataType::String)?
                 .str()?
@@ -117,6 +131,21 @@ fn describe(s: &Series) -> String {
 fn floats(s: &Series) -> Result<Float64Chunked> {
     let f = s.cast(&DataType::Float64)?;
     Ok(f.f64()?.rechunk().into_owned())
+}
+
+/// Text read as numbers: decimal numbers, and true/false/yes/no as 1/0 (a flag one side
+/// stores as a boolean); anything else reads as missing.
+fn text_numbers(s: &Series) -> Result<Float64Chunked> {
+    let t = s.cast(&DataType::String)?;
+    let parse = |v: &str| {
+        let v = v.trim();
+        v.parse::<f64>().ok().or_else(|| match v.to_ascii_lowercase().as_str() {
+            "true" | "yes" => Some(1.0),
+            "false" | "no" => Some(0.0),
+            _ => None,
+        })
+    };
+    Ok(t.str()?.iter().map(|v| v.and_then(parse)).collect::<Float64Chunked>().with_name(s.name().clone()))
 }
 
 fn text(s: &Series) -> Result<StringChunked> {

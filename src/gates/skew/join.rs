@@ -30,6 +30,19 @@ impl KeyClass {
         }
     }
 
+    /// The class of a key column's values: fractions whose values are all whole (ids a
+    /// pandas writer turned into floats because of a missing value) are whole numbers.
+    pub fn of_series(s: &Series) -> KeyClass {
+        let c = KeyClass::of(s.dtype());
+        if c != KeyClass::Other || !s.dtype().is_float() {
+            return c;
+        }
+        let whole = s.cast(&DataType::Float64).ok().is_some_and(|f| {
+            f.f64().is_ok_and(|f| f.iter().flatten().all(|x| x.is_finite() && x == x.trunc() && x.abs() < 9.0e15))
+        });
+        if whole { KeyClass::Int } else { KeyClass::Other }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             KeyClass::Int => "whole numbers",
@@ -87,7 +100,7 @@ pub fn key_codes(off: &DataFrame, on: &DataFrame, key: &[String], opts: &TimeOpt
 
 fn column_codes(off: &Series, on: &Series, opts: &TimeOptions) -> Result<Vec<Option<u64>>> {
     let name = off.name().to_string();
-    match (KeyClass::of(off.dtype()), KeyClass::of(on.dtype())) {
+    match (KeyClass::of_series(off), KeyClass::of_series(on)) {
         (KeyClass::Int, KeyClass::Int) => {
             let mut out = Vec::with_capacity(off.len() + on.len());
             for s in [off, on] {

@@ -208,10 +208,11 @@ pub fn distribution_feature(feature: &str, sides: &Sides<'_>, s: &Settings) -> R
     Ok(Outcome { check, row: r })
 }
 
-/// Mean and median of the offline values of the joined rows (for naming an imputed value).
-fn offline_center(off: &Values, j: &Join) -> Option<(f64, f64)> {
+/// Mean and median of the whole offline column (for naming an imputed value: serving
+/// usually fills in the training data's statistic).
+fn offline_center(off: &Values) -> Option<(f64, f64)> {
     let Values::Num(c) = off else { return None };
-    let mut v: Vec<f64> = j.pairs.iter().filter_map(|&(i, _)| c.get(i as usize)).filter(|x| x.is_finite()).collect();
+    let mut v: Vec<f64> = c.iter().flatten().filter(|x| x.is_finite()).collect();
     if v.is_empty() {
         return None;
     }
@@ -231,7 +232,7 @@ pub fn joined_feature(feature: &str, sides: &Sides<'_>, j: &Join, key: &[String]
     let dx = if c.mismatches() > 0 {
         let center = match &c.diffs {
             DiffSet::Num(d) if !d.online_where_offline_null.is_empty() || !d.offline_where_online_null.is_empty() => {
-                offline_center(&off, j)
+                offline_center(&off)
             }
             _ => None,
         };
