@@ -424,6 +424,26 @@ fn types_that_differ_get_a_per_feature_status() {
 }
 
 #[test]
+fn codes_against_labels_are_an_encoding_not_a_type_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (mut off, mut on) = (String::from("id,weather\n"), String::from("id,weather\n"));
+    for i in 0..60 {
+        let w = ["sun", "rain", "fog", "snow"][i % 4];
+        off.push_str(&format!("{i},{w}\n"));
+        on.push_str(&format!("{i},{}\n", i % 4 + 1));
+    }
+    write(d, "off.csv", &off);
+    write(d, "on.csv", &on);
+    let (code, r) = gate(d, &["--offline", "off.csv", "--online", "on.csv", "--key", "id"]);
+    assert_eq!(code, 1);
+    let c = check(&r, "skew.mismatch", "weather");
+    assert_eq!(cause(&r, "weather"), ["encoding"], "{c:#}");
+    let msg = c["message"].as_str().unwrap();
+    assert!(msg.contains("sun → 1") && msg.contains("types differ"), "{msg}");
+}
+
+#[test]
 fn without_a_key_distributions_are_compared_and_labelled_weaker() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

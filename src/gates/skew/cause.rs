@@ -150,7 +150,46 @@ fn numeric(feature: &str, pairs: &[(f64, f64)]) -> Option<Cause> {
         .or_else(|| units(pairs))
         .or_else(|| precision(pairs))
         .or_else(|| offset(pairs))
+        .or_else(|| linear(pairs))
         .or_else(|| encoding_num(pairs))
+}
+
+/// Conversions between units with an offset: online = a × offline + b.
+const LINEAR: &[(f64, f64, &str)] = &[
+    (5.0 / 9.0, -160.0 / 9.0, "°C online, °F offline"),
+    (9.0 / 5.0, 32.0, "°F online, °C offline"),
+    (1.0, 273.15, "kelvin online, °C offline"),
+    (1.0, -273.15, "°C online, kelvin offline"),
+];
+
+/// A consistent linear relation online = a × offline + b (a ≠ 1 or b ≠ 0), fitted through
+/// the two differing pairs furthest apart and checked on every pair; a known conversion
+/// (°F and °C, kelvin) is named.
+fn linear(pairs: &[(f64, f64)]) -> Option<Cause> {
+    let of = pairs.len();
+    let lo = pairs.iter().copied().filter(|p| p.0.is_finite() && p.1.is_finite()).min_by(|x, y| x.0.total_cmp(&y.0))?;
+    let hi = pairs.iter().copied().filter(|p| p.0.is_finite() && p.1.is_finite()).max_by(|x, y| x.0.total_cmp(&y.0))?;
+    if hi.0 == lo.0 {
+        return None;
+    }
+    let a = (hi.1 - lo.1) / (hi.0 - lo.0);
+    let b = lo.1 - a * lo.0;
+    let on_line = |&&(x, y): &&(f64, f64)| (y - (a * x + b)).abs() <= 1e-6 * (a * x + b).abs().max(1.0);
+    let n = pairs.iter().filter(on_line).count();
+    if !fits(n, of) || !a.is_finite() || a == 0.0 {
+        return None;
+    }
+    let known = LINEAR
+        .iter()
+        .find(|(ka, kb, _)| (a - ka).abs() <= 1e-6 * ka.abs() && (b - kb).abs() <= 1e-6 * kb.abs().max(1.0));
+    let what = known.map(|k| k.2).unwrap_or("a unit conversion with an offset, or a rescaling on one side");
+    let code = if known.is_some() { "units" } else { "offset" };
+    Some(Cause::new(
+        code,
+        format!("online = {} × offline {} {}: {what}", text::num(a), signed_text(b), Cause::on(n, of)),
+        n,
+        of,
+    ))
 }
 
 fn signed_text(x: f64) -> String {
@@ -265,12 +304,19 @@ fn precision(pairs: &[(f64, f64)]) -> Option<Cause> {
         if fits(n, of) {
             return Some(Cause::new(
                 "precision",
-                format!(
-                    "the values agree to {} {}; {side} keeps only {} (rounded or truncated)",
-                    text::plural(k as u64, "decimal", "decimals"),
-                    Cause::on(n, of),
-                    text::plural(k as u64, "decimal", "decimals")
-                ),
+                if k == 0 {
+                    format!(
+                        "the values agree to the whole number {}; {side} keeps only whole numbers (rounded or truncated)",
+                        Cause::on(n, of)
+                    )
+                } else {
+                    format!(
+                        "the values agree to {} {}; {side} keeps only {} (rounded or truncated)",
+                        text::plural(k as u64, "decimal", "decimals"),
+                        Cause::on(n, of),
+                        text::plural(k as u64, "decimal", "decimals")
+                    )
+                },
                 n,
                 of,
             ));
@@ -501,11 +547,21 @@ fn one_sided(online_fill: u64, offline_fill: u64) -> Option<Cause> {
     }
     Some(Cause {
         code: "none",
-        text: format!(
-            "values missing on one side only ({} offline, {} online) with no single fill value",
-            text::int(online_fill),
-            text::int(offline_fill)
-        ),
+        text: match (online_fill, offline_fill) {
+            (0, n) => format!(
+                "{} present offline are missing online, and no single value stands in for them: serving does not compute or log the feature for these rows",
+                text::plural(n, "value", "values")
+            ),
+            (n, 0) => format!(
+                "{} present online are missing offline, and no single value stands in for them: the training pipeline does not compute the feature for these rows",
+                text::plural(n, "value", "values")
+            ),
+            (a, b) => format!(
+                "values are missing on one side only ({} offline, {} online) with no single value standing in for them",
+                text::int(a),
+                text::int(b)
+            ),
+        },
         fits: 0,
         of: online_fill + offline_fill,
     })
@@ -602,6 +658,17 @@ mod tests {
         assert!(enc.code == "encoding" && enc.text.contains("basic → bronze"), "{}", enc.text);
         // Two categories folded into one is not a one-to-one renaming.
         assert!(textual(&pairs(&[("basic", "std"), ("standard", "std")])).is_none());
+    }
+
+    #[test]
+    fn fahrenheit_against_celsius_is_a_linear_conversion() {
+        let pairs: Vec<(f64, f64)> =
+            (0..40).map(|i| (20.0 + i as f64 * 1.7, (20.0 + i as f64 * 1.7 - 32.0) * 5.0 / 9.0)).collect();
+        let c = num(&pairs).unwrap();
+        assert!(c.code == "units" && c.text.contains("°C online, °F offline"), "{}", c.text);
+        let scaled: Vec<(f64, f64)> = (0..40).map(|i| (i as f64, 2.5 * i as f64 + 3.0)).collect();
+        let c = num(&scaled).unwrap();
+        assert!(c.code == "offset" && c.text.contains("online = 2.5 × offline + 3"), "{}", c.text);
     }
 
     #[test]

@@ -45,11 +45,13 @@ pub enum Prepared {
         kind: &'static str,
         note: Option<String>,
     },
-    /// The sides have types that cannot be compared value by value.
+    /// The sides have types that cannot be compared value by value. `as_text`: both sides
+    /// as text, when one holds numbers and the other words (codes against labels).
     TypeMismatch {
         off: String,
         on: String,
         examples: Vec<String>,
+        as_text: Option<(Values, Values)>,
     },
     Unsupported(String),
 }
@@ -80,7 +82,12 @@ pub fn prepare(off: &Series, on: &Series, opts: &TimeOptions) -> Result<Prepared
                 if temporal(a) || temporal(b) {
                     let bad = if to.unparseable > 0 { &to } else { &tn };
                     let examples = bad.examples.iter().filter_map(|e| e.value.clone()).collect();
-                    return Ok(Prepared::TypeMismatch { off: describe(off), on: describe(on), examples });
+                    return Ok(Prepared::TypeMismatch {
+                        off: describe(off),
+                        on: describe(on),
+                        examples,
+                        as_text: None,
+                    });
                 }
             }
             let (a, b) = (off.cast(&DataType::String)?, on.cast(&DataType::String)?);
@@ -92,7 +99,7 @@ pub fn prepare(off: &Series, on: &Series, opts: &TimeOptions) -> Result<Prepared
             if to.unparseable + tn.unparseable > 0 {
                 let bad = if to.unparseable > 0 { &to } else { &tn };
                 let examples = bad.examples.iter().filter_map(|e| e.value.clone()).collect();
-                return Ok(Prepared::TypeMismatch { off: describe(off), on: describe(on), examples });
+                return Ok(Prepared::TypeMismatch { off: describe(off), on: describe(on), examples, as_text: None });
             }
             let which = if numeric(a) { "offline" } else { "online" };
             let note = Some(format!("the {which} side writes this time as epoch numbers"));
@@ -113,7 +120,20 @@ pub fn prepare(off: &Series, on: &Series, opts: &TimeOptions) -> Result<Prepared
                 .take(5)
                 .collect();
             if !unparsed.is_empty() {
-                return Ok(Prepared::TypeMismatch { off: describe(off), on: describe(on), examples: unparsed });
+                // Whole numbers against words may be codes against labels.
+                let codes = floats(num_side)?.iter().flatten().all(|x| x == x.trunc());
+                let as_text = if codes {
+                    let (ta, tb) = (off.cast(&DataType::String)?, on.cast(&DataType::String)?);
+                    Some((Values::Text(text(&ta)?), Values::Text(text(&tb)?)))
+                } else {
+                    None
+                };
+                return Ok(Prepared::TypeMismatch {
+                    off: describe(off),
+                    on: describe(on),
+                    examples: unparsed,
+                    as_text,
+                });
             }
             let num = floats(num_side)?;
             let note = Some(format!("the {which} side writes this number as text"));

@@ -163,7 +163,7 @@ pub fn not_joined(feature: &str) -> Outcome {
 /// The outcome of a feature whose sides cannot be compared value by value.
 fn unreadable(feature: &str, p: Prepared) -> Outcome {
     match p {
-        Prepared::TypeMismatch { off, on, examples } => {
+        Prepared::TypeMismatch { off, on, examples, .. } => {
             let ex = if examples.is_empty() { String::new() } else { format!(" (e.g. {})", examples.join(", ")) };
             let msg = format!(
                 "types differ: offline {off}, online {on}{ex}; the two pipelines do not produce the same feature, so values cannot be compared"
@@ -208,6 +208,15 @@ pub fn distribution_feature(feature: &str, sides: &Sides<'_>, s: &Settings) -> R
     Ok(Outcome { check, row: r })
 }
 
+/// Whether the differing values of two text sides are a one-to-one renaming.
+fn encodes(off: &Values, on: &Values, j: &Join, t: &super::settings::Tolerance) -> bool {
+    let c = compare(off, on, &j.pairs, t);
+    match &c.diffs {
+        DiffSet::Text(d) => super::cause::encoding(&d.values).is_some(),
+        _ => false,
+    }
+}
+
 /// Mean and median of the whole offline column (for naming an imputed value: serving
 /// usually fills in the training data's statistic).
 fn offline_center(off: &Values) -> Option<(f64, f64)> {
@@ -223,11 +232,17 @@ fn offline_center(off: &Values) -> Option<(f64, f64)> {
 
 pub fn joined_feature(feature: &str, sides: &Sides<'_>, j: &Join, key: &[String], s: &Settings) -> Result<Outcome> {
     let (a, b) = series_of(sides, feature)?;
+    let t = s.tolerance_of(feature);
     let (off, on, kind, note) = match prepare(a, b, &s.time_options)? {
         Prepared::Ready { off, on, kind, note } => (off, on, kind, note),
+        // Numbers on one side and words on the other are one finding when they map one to
+        // one (label encoding on one side): compared as text, the encoding is named.
+        Prepared::TypeMismatch { off: to, on: tn, as_text: Some((x, y)), .. } if encodes(&x, &y, j, &t) => {
+            let note = format!("types differ (offline {to}, online {tn}), compared as text");
+            (x, y, "text", Some(note))
+        }
         other => return Ok(unreadable(feature, other)),
     };
-    let t = s.tolerance_of(feature);
     let c = compare(&off, &on, &j.pairs, &t);
     let dx = if c.mismatches() > 0 {
         let center = match &c.diffs {
@@ -347,7 +362,7 @@ fn summary(rows: &[SkewRow], cov: Option<&SkewCoverage>, mode: &str, checks: &[C
     let named: Vec<String> = bad
         .iter()
         .take(4)
-        .map(|r| match r.causes.first() {
+        .map(|r| match r.causes.iter().find(|c| c.code != "none") {
             Some(c) => format!("{} ({})", r.feature, c.code),
             None => r.feature.clone(),
         })
