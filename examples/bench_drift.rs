@@ -37,30 +37,16 @@ use std::process::{Command, Stdio};
 
 use polars::prelude::*;
 
+#[path = "bench_common/data.rs"]
+mod data;
 #[path = "bench_common/measure.rs"]
 mod measure;
+use data::{Rng, scan};
 use measure::{Measured, median, run};
 
 const NUMERIC: usize = 20;
 const CATEGORICAL: usize = 5;
 const CHUNK: usize = 500_000;
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn f(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn normal(&mut self) -> f64 {
-        let (u1, u2) = (self.f().max(1e-12), self.f());
-        (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-    }
-}
 
 fn chunk(rng: &mut Rng, rows: usize, drift: bool) -> DataFrame {
     let mut cols: Vec<Column> = Vec::new();
@@ -120,15 +106,6 @@ fn generate(dir: &Path, rows: usize) -> [PathBuf; 4] {
         pw.finish().unwrap();
     }
     names
-}
-
-fn scan(p: &Path) -> LazyFrame {
-    let s = p.to_str().unwrap();
-    if s.ends_with(".parquet") {
-        LazyFrame::scan_parquet(PlRefPath::new(s), ScanArgsParquet::default()).unwrap()
-    } else {
-        LazyCsvReader::new(PlRefPath::new(s)).with_has_header(true).finish().unwrap()
-    }
 }
 
 /// Reads both files and bins every column: the floor any PSI implementation pays.

@@ -8,7 +8,8 @@
 //! ```
 //!
 //! For each size it generates (once) an offline feature table and an online serving log of
-//! N rows × 25 columns (an integer request id, 20 numeric and 4 categorical features; the
+//! N rows × 25 columns (an integer request id, an entity with four events an hour apart and
+//! the event's time in epoch seconds, 18 numeric and 4 categorical features; the
 //! log in another row order, with four planted skews: percent against fraction, missing
 //! values imputed as 0, a renamed category, and float32 storage that must pass), as Parquet
 //! and as CSV, then runs each of these `--repeat` times, round-robin, each in a fresh
@@ -17,7 +18,9 @@
 //! - `polars join` (the floor): Rust polars reads both files and inner-joins them on the id,
 //!   nothing else;
 //! - `skew`: the `mlgate` binary, `gate skew --offline … --online … --key id --out DIR`:
-//!   the join, every comparison and diagnosis, the input hashes and the written reports.
+//!   the join, every comparison and diagnosis, the input hashes and the written reports;
+//! - `skew, entity + time`: the same paired on the entity and a time within 2 s (serving
+//!   logs each event up to a second late).
 //!
 //! Reported per run kind: the median wall time, CPU time (user + system), peak RSS and peak
 //! anonymous memory (the heap), and the ratios to the floor.
@@ -29,26 +32,16 @@ use std::process::Command;
 
 use polars::prelude::*;
 
+#[path = "bench_common/data.rs"]
+mod data;
 #[path = "bench_common/measure.rs"]
 mod measure;
+use data::{Rng, scan};
 use measure::{Measured, median, run};
 
-const NUMERIC: usize = 20;
+const NUMERIC: usize = 18;
 const CATEGORICAL: usize = 4;
 const CHUNK: usize = 250_000;
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn f(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
 
 /// Rows `start..start + n` of the offline table, or of the online log (rows reversed,
 /// with the planted skews).
@@ -56,7 +49,10 @@ fn chunk(start: usize, n: usize, online: bool) -> DataFrame {
     let mut rng = Rng(0x5EED_0000 + start as u64);
     let order: Vec<usize> = if online { (0..n).rev().collect() } else { (0..n).collect() };
     let ids: Vec<i64> = order.iter().map(|&i| (start + i) as i64).collect();
-    let mut cols = vec![Column::new("id".into(), ids)];
+    let entity: Vec<i64> = ids.iter().map(|i| i / 4).collect();
+    let at: Vec<i64> = ids.iter().map(|i| 1_717_200_000 + (i % 4) * 3_600 + if online { i % 2 } else { 0 }).collect();
+    let mut cols =
+        vec![Column::new("id".into(), ids), Column::new("entity".into(), entity), Column::new("at".into(), at)];
     for j in 0..NUMERIC {
         let v: Vec<f64> = (0..n).map(|_| rng.f() * 100.0).collect();
         let v: Vec<Option<f64>> = order
@@ -115,15 +111,6 @@ fn generate(dir: &Path, rows: usize) -> [PathBuf; 4] {
     names
 }
 
-fn scan(p: &Path) -> LazyFrame {
-    let s = p.to_str().unwrap();
-    if s.ends_with(".parquet") {
-        LazyFrame::scan_parquet(PlRefPath::new(s), ScanArgsParquet::default()).unwrap()
-    } else {
-        LazyCsvReader::new(PlRefPath::new(s)).with_has_header(true).finish().unwrap()
-    }
-}
-
 /// Reads both files and inner-joins them on the id: the floor any row-level comparison pays.
 fn join(offline: &Path, online: &Path) {
     let j =
@@ -180,13 +167,20 @@ fn main() {
             };
             let bins = std::iter::once(("skew".to_string(), bin.clone()))
                 .chain(baseline.iter().map(|b| ("skew (baseline)".to_string(), b.clone())));
-            let mlgate: Vec<(String, PathBuf)> = bins.collect();
-            let make = |b: &Path, out: PathBuf| {
+            let mut mlgate: Vec<(String, PathBuf, &[&str])> =
+                bins.map(|(l, b)| (l, b, &["--key", "id", "--exclude", "at,entity"][..])).collect();
+            mlgate.push((
+                "skew, entity + time".into(),
+                bin.clone(),
+                &["--key", "entity", "--time", "at", "--within", "2s", "--exclude", "id"],
+            ));
+            let make = |b: &Path, how: &[&str], out: PathBuf| {
                 let mut c = Command::new(b);
-                c.args(["gate", "skew", "--key", "id", "-q", "--offline"])
+                c.args(["gate", "skew", "-q", "--offline"])
                     .arg(off)
                     .arg("--online")
                     .arg(on)
+                    .args(how)
                     .arg("--out")
                     .arg(out);
                 c
@@ -194,8 +188,8 @@ fn main() {
             let mut runs: Vec<Vec<Measured>> = vec![Vec::new(); 1 + mlgate.len()];
             for _ in 0..repeat {
                 runs[0].push(run(floor()));
-                for (k, (_, b)) in mlgate.iter().enumerate() {
-                    runs[k + 1].push(run(make(b, outs.path().join(k.to_string()))));
+                for (k, (_, b, how)) in mlgate.iter().enumerate() {
+                    runs[k + 1].push(run(make(b, how, outs.path().join(k.to_string()))));
                 }
             }
             let labels: Vec<String> =
