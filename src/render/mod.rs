@@ -103,6 +103,9 @@ pub fn markdown(r: &Results, limit: usize, digest: &str) -> Result<String> {
         let before = g.checks.len();
         g.checks.retain(|c| c.status >= Status::Warn);
         g.hidden_checks = before - g.checks.len();
+        if let Some(t) = g.table.as_mut() {
+            t.keep_problems();
+        }
     }
     v.cut_notes.push(
         "Passing checks were left out to fit GitHub's comment limit; the HTML and JSON reports have every check."
@@ -116,6 +119,7 @@ pub fn markdown(r: &Results, limit: usize, digest: &str) -> Result<String> {
     for g in &mut v.gates {
         g.hidden_checks += g.checks.len();
         g.checks.clear();
+        g.table = None;
     }
     v.cut_notes
         .push("Per-gate details were left out; the problems table above lists every warning and failure.".into());

@@ -13,6 +13,20 @@ pub struct TableView {
     pub caption: String,
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
+    /// Each row's status, so a report cut to a size limit can keep the rows that matter.
+    pub statuses: Vec<Status>,
+}
+
+impl TableView {
+    /// Keeps the rows that warn, fail or error; returns how many were left out.
+    pub fn keep_problems(&mut self) -> usize {
+        let before = self.rows.len();
+        let keep: Vec<bool> = self.statuses.iter().map(|s| *s >= Status::Warn).collect();
+        let mut it = keep.iter();
+        self.rows.retain(|_| *it.next().unwrap_or(&false));
+        self.statuses.retain(|s| *s >= Status::Warn);
+        before - self.rows.len()
+    }
 }
 
 /// The table of a gate, when its kind has one.
@@ -32,31 +46,52 @@ fn examples(r: &SkewRow) -> String {
         .join("; ")
 }
 
+fn distribution_row(r: &SkewRow) -> Vec<String> {
+    let stat = match r.statistic.as_str() {
+        "linf" => "L∞ of category shares",
+        "js_distance" => "Jensen–Shannon distance",
+        other => other,
+    };
+    vec![
+        r.status.symbol().into(),
+        r.feature.clone(),
+        r.kind.clone(),
+        stat.into(),
+        r.value.map(text::num).unwrap_or_default(),
+    ]
+}
+
+fn joined_row(r: &SkewRow) -> Vec<String> {
+    let cause = if r.causes.is_empty() && r.mismatches > 0 {
+        "no single cause fits".to_string()
+    } else {
+        r.causes.iter().map(|c| format!("{}: {}", c.code, c.evidence)).collect::<Vec<_>>().join(" · ")
+    };
+    let differ = if r.status == Status::Skipped && r.compared == 0 {
+        String::new()
+    } else {
+        format!("{} / {}", text::int(r.mismatches), text::int(r.compared))
+    };
+    vec![
+        r.status.symbol().into(),
+        r.feature.clone(),
+        r.kind.clone(),
+        differ,
+        r.value.map(text::pct).unwrap_or_default(),
+        cause,
+        examples(r),
+    ]
+}
+
 fn skew(s: &SkewSeries) -> TableView {
     let mut rows: Vec<&SkewRow> = s.features.iter().collect();
     // Worst first; within a status, the larger share first; then the gate's order.
     rows.sort_by(|a, b| b.status.cmp(&a.status).then(b.value.unwrap_or(0.0).total_cmp(&a.value.unwrap_or(0.0))));
+    let statuses = rows.iter().map(|r| r.status).collect();
     if s.mode != "join" {
         let caption = "Distribution-level skew (no key: weaker evidence than a join)".to_string();
         let headers = ["", "Feature", "Kind", "Statistic", "Value"].map(String::from).to_vec();
-        let rows = rows
-            .iter()
-            .map(|r| {
-                let stat = match r.statistic.as_str() {
-                    "linf" => "L∞ of category shares",
-                    "js_distance" => "Jensen–Shannon distance",
-                    other => other,
-                };
-                vec![
-                    r.status.symbol().into(),
-                    r.feature.clone(),
-                    r.kind.clone(),
-                    stat.into(),
-                    r.value.map(text::num).unwrap_or_default(),
-                ]
-            })
-            .collect();
-        return TableView { caption, headers, rows };
+        return TableView { caption, headers, rows: rows.into_iter().map(distribution_row).collect(), statuses };
     }
     let caption = match &s.coverage {
         Some(c) => format!(
@@ -72,29 +107,5 @@ fn skew(s: &SkewSeries) -> TableView {
     let headers = ["", "Feature", "Kind", "Differ", "Share", "Cause", "Example pairs (offline → online)"]
         .map(String::from)
         .to_vec();
-    let rows = rows
-        .iter()
-        .map(|r| {
-            let cause = if r.causes.is_empty() && r.mismatches > 0 {
-                "no single cause fits".to_string()
-            } else {
-                r.causes.iter().map(|c| format!("{}: {}", c.code, c.evidence)).collect::<Vec<_>>().join(" · ")
-            };
-            let differ = if r.status == Status::Skipped && r.compared == 0 {
-                String::new()
-            } else {
-                format!("{} / {}", text::int(r.mismatches), text::int(r.compared))
-            };
-            vec![
-                r.status.symbol().into(),
-                r.feature.clone(),
-                r.kind.clone(),
-                differ,
-                r.value.map(text::pct).unwrap_or_default(),
-                cause,
-                examples(r),
-            ]
-        })
-        .collect();
-    TableView { caption, headers, rows }
+    TableView { caption, headers, rows: rows.into_iter().map(joined_row).collect(), statuses }
 }

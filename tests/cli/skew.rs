@@ -535,3 +535,25 @@ fn hostile_names_and_values_never_reach_markup() {
     }
     assert!(html.contains("encoding") || html.contains("no single cause"), "the table is there");
 }
+
+#[test]
+fn a_wide_table_keeps_the_markdown_report_under_the_comment_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let names: Vec<String> = (0..600).map(|j| format!("feature_with_a_long_name_{j:04}")).collect();
+    let (mut off, mut on) = (format!("id,{}\n", names.join(",")), format!("id,{}\n", names.join(",")));
+    for i in 0..30 {
+        let vals: Vec<String> = (0..600).map(|j| format!("{}", i * j)).collect();
+        off.push_str(&format!("{i},{}\n", vals.join(",")));
+        let mut on_vals = vals.clone();
+        on_vals[599] = format!("{}", i * 599 * 100 + 1);
+        on.push_str(&format!("{i},{}\n", on_vals.join(",")));
+    }
+    write(d, "off.csv", &off);
+    write(d, "on.csv", &on);
+    let (code, _) = gate(d, &["--offline", "off.csv", "--online", "on.csv", "--key", "id"]);
+    assert_eq!(code, 1);
+    let md = std::fs::read_to_string(d.join("rep/report.md")).unwrap();
+    assert!(md.chars().count() <= 65_536, "{} characters", md.chars().count());
+    assert!(md.contains("feature\\_with\\_a\\_long\\_name\\_0599"), "the failing feature stays");
+}

@@ -75,7 +75,7 @@ pub fn coverage(j: &Join, sides: &Sides<'_>, key: &[String], s: &Settings) -> Ve
                 text::int(j.outside_window)
             ));
         }
-        let status = if levels.is_set() { levels.judge(v) } else { Status::Pass };
+        let status = if levels.is_set() { levels.judge(v) } else { Status::Skipped };
         if !levels.is_set() && n > 0 {
             msg.push_str(" (not judged: the offline table may hold entities that were never served; set max_unmatched_offline to judge it)");
         }
