@@ -644,6 +644,14 @@ mod tests {
             nulls: (10, 0),
         };
         assert_eq!(imputed_num(&d, None).unwrap().code, "none");
+        let d = Diffs {
+            values: vec![],
+            online_where_offline_null: vec!["unknown".to_string(); 12],
+            offline_where_online_null: vec![],
+            nulls: (12, 0),
+        };
+        let c = imputed_text(&d).unwrap();
+        assert!(c.code == "imputation" && c.text.contains("are \"unknown\" online"), "{}", c.text);
     }
 
     #[test]
