@@ -279,7 +279,7 @@ pub fn joined_feature(feature: &str, sides: &Sides<'_>, j: &Join, key: &[String]
                 .zip(&examples)
                 .map(|(&(i, _), e)| Example {
                     row: i as u64 + 1,
-                    value: Some(format!("{}: offline {} · online {}", e.key, e.offline, e.online)),
+                    value: Some(format!("offline {} → online {} at {}", e.offline, e.online, e.key)),
                 })
                 .collect(),
         )
