@@ -163,12 +163,14 @@ const LINEAR: &[(f64, f64, &str)] = &[
 ];
 
 /// A consistent linear relation online = a × offline + b (a ≠ 1 or b ≠ 0), fitted through
-/// the two differing pairs furthest apart and checked on every pair; a known conversion
+/// the differing pairs at the offline quartiles and checked on every pair; a known conversion
 /// (°F and °C, kelvin) is named.
 fn linear(pairs: &[(f64, f64)]) -> Option<Cause> {
     let of = pairs.len();
-    let lo = pairs.iter().copied().filter(|p| p.0.is_finite() && p.1.is_finite()).min_by(|x, y| x.0.total_cmp(&y.0))?;
-    let hi = pairs.iter().copied().filter(|p| p.0.is_finite() && p.1.is_finite()).max_by(|x, y| x.0.total_cmp(&y.0))?;
+    // Through the pairs at the offline quartiles, so a few outliers cannot tilt the line.
+    let mut finite: Vec<(f64, f64)> = pairs.iter().copied().filter(|p| p.0.is_finite() && p.1.is_finite()).collect();
+    finite.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let (lo, hi) = (*finite.get(finite.len() / 4)?, *finite.get(finite.len() * 3 / 4)?);
     if hi.0 == lo.0 {
         return None;
     }
@@ -674,7 +676,8 @@ mod tests {
             (0..40).map(|i| (20.0 + i as f64 * 1.7, (20.0 + i as f64 * 1.7 - 32.0) * 5.0 / 9.0)).collect();
         let c = num(&pairs).unwrap();
         assert!(c.code == "units" && c.text.contains("°C online, °F offline"), "{}", c.text);
-        let scaled: Vec<(f64, f64)> = (0..40).map(|i| (i as f64, 2.5 * i as f64 + 3.0)).collect();
+        let mut scaled: Vec<(f64, f64)> = (0..40).map(|i| (i as f64, 2.5 * i as f64 + 3.0)).collect();
+        scaled.push((1000.0, -7.0)); // an outlier at the extreme does not tilt the fit
         let c = num(&scaled).unwrap();
         assert!(c.code == "offset" && c.text.contains("online = 2.5 × offline + 3"), "{}", c.text);
     }
