@@ -175,6 +175,10 @@ impl Raw {
         cx.check_input(p, "online", &self.online);
         let mut s = Settings::default();
         let key: Vec<Spanned<String>> = self.key.as_ref().map(names).unwrap_or_default();
+        if let Some(k) = self.key.as_ref().filter(|_| key.is_empty()) {
+            let hint = "name the join column(s), or leave `key` out to compare distributions only".to_string();
+            p.add(span(k), "key", "lists no column", Some(hint));
+        }
         for k in &key {
             if k.get_ref().trim().is_empty() {
                 p.add(span(k), "key", "a key column name cannot be empty", None);
