@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use super::compare::{DiffSet, Diffs};
+use super::compare::DiffSet;
+use super::impute::{imputed_num, imputed_text, one_sided};
 use crate::text;
 
 /// Share of the differing pairs a cause must explain to be named.
@@ -25,7 +26,7 @@ pub struct Cause {
 }
 
 impl Cause {
-    fn new(code: &'static str, text: String, fits: usize, of: usize) -> Cause {
+    pub(super) fn new(code: &'static str, text: String, fits: usize, of: usize) -> Cause {
         Cause { code, text, fits: fits as u64, of: of as u64 }
     }
 
@@ -77,7 +78,7 @@ fn diagnosed(feature: &str, diffs: &DiffSet, offline_center: Option<(f64, f64)>)
 }
 
 /// The most common value of `keys` and how often it occurs (ties: the smallest key).
-fn dominant<K: Ord + Clone>(keys: impl Iterator<Item = K>) -> Option<(K, usize)> {
+pub(super) fn dominant<K: Ord + Clone>(keys: impl Iterator<Item = K>) -> Option<(K, usize)> {
     let mut counts: BTreeMap<K, usize> = BTreeMap::new();
     for k in keys {
         *counts.entry(k).or_insert(0) += 1;
@@ -88,7 +89,7 @@ fn dominant<K: Ord + Clone>(keys: impl Iterator<Item = K>) -> Option<(K, usize)>
     })
 }
 
-fn fits(n: usize, of: usize) -> bool {
+pub(super) fn fits(n: usize, of: usize) -> bool {
     of > 0 && n as f64 >= FIT * of as f64
 }
 
@@ -99,7 +100,7 @@ fn is_int(x: f64) -> bool {
 /// A cycle (hours of a day, days of a week): values are whole numbers in 0..period (or
 /// 1..=period), the difference is the same modulo the period, and either some pairs wrap
 /// around or the name says what the cycle is.
-fn cyclic(feature: &str, pairs: &[(f64, f64)], period: i64, names: &[&str]) -> Option<(i64, usize, bool)> {
+fn cyclic(feature: &str, pairs: &[(f64, f64)], period: i64, names: &[&str]) -> Option<(i64, usize)> {
     let top = if period == 24 { 23.0 } else { period as f64 };
     let in_cycle = pairs.iter().all(|&(a, b)| [a, b].iter().all(|&x| is_int(x) && (0.0..=top).contains(&x)));
     if !in_cycle {
@@ -110,7 +111,7 @@ fn cyclic(feature: &str, pairs: &[(f64, f64)], period: i64, names: &[&str]) -> O
     let wrapped = pairs.iter().any(|&(a, b)| ((b - a) as i64).rem_euclid(p) == k && (b - a) as i64 != k);
     let lower = feature.to_ascii_lowercase();
     let named = names.iter().any(|w| lower.contains(w));
-    (k != 0 && fits(n, pairs.len()) && (wrapped || named)).then_some((k, n, wrapped))
+    (k != 0 && fits(n, pairs.len()) && (wrapped || named)).then_some((k, n))
 }
 
 fn numeric(feature: &str, pairs: &[(f64, f64)]) -> Option<Cause> {
@@ -118,7 +119,7 @@ fn numeric(feature: &str, pairs: &[(f64, f64)]) -> Option<Cause> {
     if of == 0 {
         return None;
     }
-    if let Some((k, n, _)) = cyclic(feature, pairs, 24, &["hour", "hr"]) {
+    if let Some((k, n)) = cyclic(feature, pairs, 24, &["hour", "hr"]) {
         let signed = if k > 12 { k - 24 } else { k };
         return Some(Cause::new(
             "timezone",
@@ -132,7 +133,7 @@ fn numeric(feature: &str, pairs: &[(f64, f64)]) -> Option<Cause> {
             of,
         ));
     }
-    if let Some((k, n, _)) = cyclic(feature, pairs, 7, &["dow", "weekday", "day_of_week"])
+    if let Some((k, n)) = cyclic(feature, pairs, 7, &["dow", "weekday", "day_of_week"])
         && (k == 1 || k == 6)
     {
         let dir = if k == 1 { "one day later" } else { "one day earlier" };
@@ -345,7 +346,7 @@ fn offset(pairs: &[(f64, f64)]) -> Option<Cause> {
 }
 
 /// Floats as sortable keys (the bits of a rounded value).
-fn ordered(x: f64) -> u64 {
+pub(super) fn ordered(x: f64) -> u64 {
     let r = (x * 1e9).round() / 1e9;
     r.to_bits()
 }
@@ -472,106 +473,10 @@ fn times(pairs: &[(i64, i64)]) -> Option<Cause> {
     None
 }
 
-/// The value that fills one side's missing values on the other.
-fn imputed_num(d: &Diffs<f64>, center: Option<(f64, f64)>) -> Option<Cause> {
-    let name = |v: f64| -> String {
-        let mut s = text::num(v);
-        if let Some((mean, median)) = center {
-            let near = |c: f64| (v - c).abs() <= 1e-6 * c.abs().max(1.0) || text::num(v) == text::num(c);
-            if near(mean) {
-                s.push_str(", the offline mean");
-            } else if near(median) {
-                s.push_str(", the offline median");
-            }
-        }
-        s
-    };
-    imputed(
-        &d.online_where_offline_null,
-        &d.offline_where_online_null,
-        d.nulls,
-        |v| ordered(*v),
-        |k| name(f64::from_bits(k)),
-    )
-}
-
-fn imputed_text(d: &Diffs<String>) -> Option<Cause> {
-    imputed(&d.online_where_offline_null, &d.offline_where_online_null, d.nulls, |v| v.clone(), |k| format!("{k:?}"))
-}
-
-/// `totals`: how many values are missing offline only and online only in all; the lists
-/// hold the first of them.
-fn imputed<T, K: Ord + Clone>(
-    online_fill: &[T],
-    offline_fill: &[T],
-    totals: (u64, u64),
-    key: impl Fn(&T) -> K,
-    name: impl Fn(K) -> String,
-) -> Option<Cause> {
-    let mut best: Option<Cause> = None;
-    for (vals, total, filled, missing) in
-        [(online_fill, totals.0, "online", "offline"), (offline_fill, totals.1, "offline", "online")]
-    {
-        if vals.is_empty() {
-            continue;
-        }
-        let Some((k, n)) = dominant(vals.iter().map(&key)) else { continue };
-        let of = vals.len();
-        if !(fits(n, of) && (n > 1 || of == 1)) {
-            continue;
-        }
-        let share = match (n == of, total > of as u64) {
-            (true, false) => "every one".to_string(),
-            (true, true) => format!("every one of the first {}", text::int(of as u64)),
-            (false, false) => format!("{} of them", text::pct(n as f64 / of as f64)),
-            (false, true) => format!("{} of the first {}", text::pct(n as f64 / of as f64), text::int(of as u64)),
-        };
-        let c = Cause::new(
-            "imputation",
-            format!(
-                "{} missing {missing} are {} {filled} ({share}): {filled} fills missing values, {missing} leaves them missing",
-                text::plural(total.max(of as u64), "value", "values"),
-                name(k),
-            ),
-            n,
-            of,
-        );
-        if best.as_ref().is_none_or(|b| c.of > b.of) {
-            best = Some(c);
-        }
-    }
-    best.or_else(|| one_sided(totals.0, totals.1))
-}
-
-fn one_sided(online_fill: u64, offline_fill: u64) -> Option<Cause> {
-    if online_fill + offline_fill == 0 {
-        return None;
-    }
-    Some(Cause {
-        code: "none",
-        text: match (online_fill, offline_fill) {
-            (0, n) => format!(
-                "{} present offline are missing online, and no single value stands in for them: serving does not compute or log the feature for these rows",
-                text::plural(n, "value", "values")
-            ),
-            (n, 0) => format!(
-                "{} present online are missing offline, and no single value stands in for them: the training pipeline does not compute the feature for these rows",
-                text::plural(n, "value", "values")
-            ),
-            (a, b) => format!(
-                "values are missing on one side only ({} offline, {} online) with no single value standing in for them",
-                text::int(a),
-                text::int(b)
-            ),
-        },
-        fits: 0,
-        of: online_fill + offline_fill,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gates::skew::compare::Diffs;
 
     fn num(pairs: &[(f64, f64)]) -> Option<Cause> {
         numeric("x", pairs)
@@ -615,45 +520,6 @@ mod tests {
         assert!(c.code == "units" && c.text.contains("÷ 1000"), "{}", c.text);
         let weekday: Vec<(f64, f64)> = (0..7).map(|d| (d as f64, ((d + 1) % 7) as f64)).collect();
         assert_eq!(num(&weekday).unwrap().code, "date-boundary");
-    }
-
-    #[test]
-    fn imputed_values_are_named_as_the_mean_or_median() {
-        let d = Diffs {
-            values: vec![],
-            online_where_offline_null: vec![42.5; 30],
-            offline_where_online_null: vec![],
-            nulls: (30, 0),
-        };
-        let c = imputed_num(&d, Some((42.5, 40.0))).unwrap();
-        assert!(c.text.contains("42.5, the offline mean"), "{}", c.text);
-        let c = imputed_num(&d, Some((41.0, 42.5))).unwrap();
-        assert!(c.text.contains("the offline median"), "{}", c.text);
-        // Online leaves missing what training filled: named the other way round.
-        let d = Diffs {
-            values: vec![],
-            online_where_offline_null: vec![],
-            offline_where_online_null: vec![-1.0; 5],
-            nulls: (0, 5),
-        };
-        let c = imputed_num(&d, None).unwrap();
-        assert!(c.text.contains("are -1 offline") && c.text.contains("offline fills missing values"), "{}", c.text);
-        // Varied values are no imputation.
-        let d = Diffs {
-            values: vec![],
-            online_where_offline_null: (0..10).map(f64::from).collect(),
-            offline_where_online_null: vec![],
-            nulls: (10, 0),
-        };
-        assert_eq!(imputed_num(&d, None).unwrap().code, "none");
-        let d = Diffs {
-            values: vec![],
-            online_where_offline_null: vec!["unknown".to_string(); 12],
-            offline_where_online_null: vec![],
-            nulls: (12, 0),
-        };
-        let c = imputed_text(&d).unwrap();
-        assert!(c.code == "imputation" && c.text.contains("are \"unknown\" online"), "{}", c.text);
     }
 
     #[test]

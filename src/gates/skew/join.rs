@@ -271,19 +271,17 @@ pub fn within(codes: &[Option<u64>], times: &[Option<i64>], offline_rows: usize,
 /// The key of a row as text for examples: `customer_id=C100007` (and the time when the
 /// join uses one).
 pub fn key_text(df: &DataFrame, row: IdxSize, cols: &[String]) -> String {
-    cols.iter()
-        .map(|c| {
-            let v = df.column(c).ok().and_then(|s| s.get(row as usize).ok());
-            let v = match v {
-                Some(AnyValue::String(s)) => s.to_string(),
-                Some(AnyValue::StringOwned(s)) => s.to_string(),
-                Some(AnyValue::Null) | None => "null".to_string(),
-                Some(other) => other.to_string(),
-            };
-            format!("{c}={}", crate::text::clip(&v, 60))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    cols.iter().map(|c| format!("{c}={}", crate::text::clip(&cell_text(df, c, row), 60))).collect::<Vec<_>>().join(", ")
+}
+
+/// One cell as text: strings as they are (no quotes), a missing value as `null`.
+pub fn cell_text(df: &DataFrame, col: &str, row: IdxSize) -> String {
+    match df.column(col).ok().and_then(|s| s.get(row as usize).ok()) {
+        Some(AnyValue::String(s)) => s.to_string(),
+        Some(AnyValue::StringOwned(s)) => s.to_string(),
+        Some(AnyValue::Null) | None => "null".to_string(),
+        Some(other) => other.to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod cfg;
 pub mod codes;
 pub mod compare;
 pub mod dist;
+mod impute;
 pub mod join;
 mod report;
 pub mod settings;

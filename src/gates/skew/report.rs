@@ -7,7 +7,7 @@ use polars::prelude::*;
 use super::cause::{Cause, Diagnosis, diagnose};
 use super::codes::Code;
 use super::compare::{Compared, DiffSet, Prepared, Values, compare, prepare};
-use super::join::{Join, key_text};
+use super::join::{Join, cell_text, key_text};
 use super::{KIND, Settings, Sides, dist};
 use crate::results::series::{SkewCause, SkewCoverage, SkewExample, SkewRow};
 use crate::results::{Check, Example, GateResult, Status};
@@ -129,11 +129,7 @@ fn no_overlap_hint(sides: &Sides<'_>, key: &[String]) -> String {
         (0..df.height().min(100_000))
             .map(|r| {
                 key.iter()
-                    .map(|c| match df.column(c).ok().and_then(|s| s.get(r).ok()) {
-                        Some(AnyValue::String(s)) => s.trim().to_lowercase(),
-                        Some(v) => v.to_string().trim().to_lowercase(),
-                        None => String::new(),
-                    })
+                    .map(|c| cell_text(df, c, r as IdxSize).trim().to_lowercase())
                     .collect::<Vec<_>>()
                     .join("\u{1f}")
             })
