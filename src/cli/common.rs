@@ -63,6 +63,7 @@ pub fn assemble_with_rubric(
         gates,
         rubric,
         verdict,
+        release: None,
     })
 }
 

@@ -57,6 +57,25 @@ pub struct RawConfig {
     /// Review of threshold changes in pull requests (`mlgate check --base REF`).
     #[serde(default)]
     pub review: ReviewConfig,
+    /// Signed approvals and the promotion registry (`mlgate approve`, `promote`, `verify`).
+    #[serde(default)]
+    pub release: ReleaseConfig,
+}
+
+/// `[release]`: where approval records, trusted signers and the promotion registry live,
+/// relative to this file. Read by `approve`, `promote`, `verify` and (for the history in
+/// the report) `check`; every key has the default shown.
+#[derive(Debug, Deserialize, Default, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseConfig {
+    /// The model whose promotion history the report shows.
+    pub model: Option<String>,
+    /// Folder of approval records (default `mlgate-approvals`).
+    pub approvals: Option<String>,
+    /// OpenSSH allowed_signers file of the people and CI keys whose signatures count.
+    pub allowed_signers: Option<String>,
+    /// Promotion registry (default `mlgate-registry.jsonl`).
+    pub registry: Option<String>,
 }
 
 /// `[review]`: how threshold changes are reviewed against a base commit.
@@ -84,6 +103,21 @@ pub struct Approval {
     /// Gates the approval covers (default: all).
     #[serde(default)]
     pub gates: Vec<String>,
+    /// For an approving pull-request review: when it was given and on which commit.
+    /// Never read from a configuration file.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewRef>,
+}
+
+/// Where a pull-request review approval came from.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ReviewRef {
+    /// When the review was submitted (as GitHub states it).
+    pub at: String,
+    /// The commit the review approved (the pull request's head).
+    pub commit: String,
+    /// The reviewer's association with the repository (`OWNER`, `MEMBER`, `COLLABORATOR`).
+    pub association: String,
 }
 
 /// All gate tables. A gate runs when its table is present and `enabled` is not false.

@@ -9,6 +9,7 @@
 //! validates real output against it so the two cannot drift apart. Bump
 //! [`SCHEMA_VERSION`] (and the schema) on any incompatible change.
 
+pub mod release;
 pub mod rubric;
 pub mod series;
 pub mod verdict;
@@ -125,6 +126,9 @@ pub struct Results {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rubric: Option<RubricResult>,
     pub verdict: Verdict,
+    /// The model's promotion history (`[release]` with a registry and a model).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<release::ReleaseHistory>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -68,6 +68,7 @@ mod tests {
             by: by.into(),
             reason: "the reason given".into(),
             gates: gates.iter().map(|g| g.to_string()).collect(),
+            review: None,
         }
     }
 

@@ -49,7 +49,7 @@ pub fn parse_approval(flag: &str) -> Result<Approval> {
             .hint("--approve \"alice: why the change is safe\"")
             .into());
     }
-    Ok(Approval { by: by.into(), reason: reason.into(), gates: vec![] })
+    Ok(Approval { by: by.into(), reason: reason.into(), gates: vec![], review: None })
 }
 
 /// The `[gates.<kind>]` table of a configuration text, as written.
