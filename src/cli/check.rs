@@ -61,7 +61,7 @@ fn in_pull_request() -> bool {
         || var("CI_MERGE_REQUEST_IID").is_some()
 }
 
-pub fn run(args: CheckArgs, ui: &Ui) -> Result<i32> {
+pub fn run(mut args: CheckArgs, ui: &Ui) -> Result<i32> {
     crate::paths::allow_outside(args.allow_outside_repo);
     let cfg = Config::load(&args.config)?;
     if let (Some(out), None) = (&cfg.raw.report.out, &args.report.out) {
@@ -71,10 +71,20 @@ pub fn run(args: CheckArgs, ui: &Ui) -> Result<i32> {
     for a in &args.approve {
         approvals.push(review::parse_approval(a)?);
     }
+    args.report.load_key(ui)?;
     let base = base_ref(args.base.clone());
     // Cheap and independent of the data: fail fast on a missing base before reading data.
+    let mut given = review::Given { flags: approvals, flags_count: !in_pull_request(), ..Default::default() };
     let threshold_gate = match &base {
-        Some(b) => Some(review::run(&cfg, b, &approvals, !in_pull_request(), &cfg.raw.review.model_paths)?),
+        Some(b) => {
+            let mut g = review::run(&cfg, b, &given, &cfg.raw.review.model_paths)?;
+            // Only a change that needs an approval asks GitHub for the pull request's reviews.
+            if g.status == crate::results::Status::Fail && in_pull_request() && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+                (given.reviews, given.review_notes) = super::reviews::approvals();
+                g = review::run(&cfg, b, &given, &cfg.raw.review.model_paths)?;
+            }
+            Some(g)
+        }
         None => None,
     };
     let progress = ui.progress();
@@ -92,12 +102,13 @@ pub fn run(args: CheckArgs, ui: &Ui) -> Result<i32> {
     }
     progress.finish();
     let fail_on = common::fail_on(args.report.fail_on, Some(&cfg));
-    let results = common::assemble(
+    let mut results = common::assemble(
         Origin { command: "check".into(), git_dir: &cfg.dir, config: Some(&cfg) },
         ctx,
         results_gates,
         fail_on,
     )?;
+    results.release = super::verify::release_history(&cfg)?;
     let mut report = args.report.clone();
     if report.format.is_empty()
         && let Some(f) = &cfg.raw.report.formats

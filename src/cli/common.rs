@@ -70,6 +70,8 @@ pub fn assemble_with_rubric(
 /// Renders the requested formats, writes them into the output folder (if any), prints
 /// the summary (or the JSON), and returns the exit code.
 pub fn finish(results: &Results, args: &ReportArgs, default_out: Option<PathBuf>, ui: &Ui) -> Result<i32> {
+    let mut args = args.clone();
+    args.load_key(ui)?;
     let formats: Vec<ReportFormat> = if args.format.is_empty() {
         ReportFormat::all()
     } else {
@@ -92,6 +94,11 @@ pub fn finish(results: &Results, args: &ReportArgs, default_out: Option<PathBuf>
         if !formats.contains(&ReportFormat::Json) {
             files.push((ReportFormat::Json.file_name().to_string(), results_json.clone()));
         }
+        if let Some(key) = &args.key {
+            files.push(("results.json.sig".to_string(), key.sign(results_json.as_bytes())?));
+        }
+    } else if args.key.is_some() {
+        ui.warn("a signing key was given but no report folder is written (--out): nothing was signed");
     }
     // In GitHub Actions: the job summary and annotations.
     if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {

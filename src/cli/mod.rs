@@ -7,9 +7,13 @@ mod explain;
 mod gate;
 mod init;
 mod profile;
+mod release;
 pub mod report;
+mod reviews;
 mod schema;
 mod score;
+mod trust;
+mod verify;
 
 use std::path::PathBuf;
 
@@ -105,10 +109,49 @@ pub enum Command {
     /// Re-render reports (html, md, junit, json) from an archived results.json.
     Report(report::ReportArgs),
 
-    /// Check that a report is exactly what mlgate wrote, and whether its inputs changed.
+    /// Check that a report is exactly what mlgate wrote, who signed it, and whether it may
+    /// be released.
     ///
-    /// Exit 0 when verified, 1 when the report, its results or an input changed.
-    Verify(report::VerifyArgs),
+    /// Always: the report against its embedded results digest, the verdict against the
+    /// gates, the inputs against their recorded SHA-256. With --allowed-signers: the
+    /// results' SSHSIG signature (results.json.sig) and its signer. With
+    /// --require-approval: a signed approval record covering these exact results (the
+    /// release gate). With --registry: the promotion registry's chain and signatures.
+    ///
+    /// Exit 0 when everything verified; 1 when anything changed, is unsigned, signed by
+    /// someone not trusted, or not approved; 2 when a file is missing or malformed.
+    ///
+    /// Examples:
+    ///   mlgate verify mlgate-report/report.html
+    ///   mlgate verify mlgate-report/results.json --allowed-signers .mlgate/allowed_signers
+    ///   mlgate verify mlgate-report/results.json --allowed-signers .mlgate/allowed_signers --require-approval
+    #[command(verbatim_doc_comment)]
+    Verify(verify::VerifyArgs),
+
+    /// Record a signed decision on exact results: promote, waive (named failing checks) or
+    /// reject.
+    ///
+    /// Writes mlgate-approvals/<time>-<digest>-<decision>-<who>.json and its .sig, binding
+    /// the results' SHA-256, verdict and commit, the approver (the principal of their key
+    /// in allowed_signers), the time and the reason. `mlgate verify --require-approval`
+    /// and `mlgate promote` accept the results only with such a record.
+    ///
+    /// Examples:
+    ///   mlgate approve --results mlgate-report/results.json --decision promote --reason "meets the Q3 bar"
+    ///   mlgate approve --results r.json --decision waive --waive drift.psi:age --reason "age binning changed upstream, see #412"
+    #[command(verbatim_doc_comment)]
+    Approve(release::ApproveArgs),
+
+    /// Append a signed stage change to the promotion registry, if the release rule holds.
+    ///
+    /// Refuses (exit 1) unless a signed approval covers the results and the registry
+    /// verifies; the new entry is chained to the last one and signed, so the registry is
+    /// append-only. The release report (`[release] model`) shows the model's history.
+    ///
+    /// Example:
+    ///   mlgate promote --model churn --stage production --results mlgate-report/results.json
+    #[command(verbatim_doc_comment)]
+    Promote(release::PromoteArgs),
 
     /// Post the report as one sticky pull-request comment and set a commit status.
     ///
@@ -140,6 +183,35 @@ pub struct ReportArgs {
     /// Lowest status that makes the run fail.
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub fail_on: Option<FailOn>,
+
+    /// Sign results.json with this OpenSSH private key (Ed25519 or ECDSA), writing
+    /// results.json.sig beside it. Without the flag, the key's text in $MLGATE_SIGNING_KEY
+    /// (a CI secret) is used when set; an encrypted key's passphrase comes from
+    /// $MLGATE_SIGNING_KEY_PASSPHRASE. Every report embeds the results' SHA-256, so the
+    /// signature covers them too. Check it without mlgate:
+    /// `ssh-keygen -Y verify -n mlgate -f allowed_signers -I you@example.com -s results.json.sig < results.json`.
+    #[arg(long, value_name = "FILE")]
+    pub sign_key: Option<PathBuf>,
+
+    /// The signing key, once loaded (see [`ReportArgs::load_key`]).
+    #[arg(skip)]
+    pub key: Option<std::sync::Arc<crate::sign::SigningKey>>,
+}
+
+impl ReportArgs {
+    /// Loads the signing key now, so a bad key stops the run before any work is done.
+    pub fn load_key(&mut self, ui: &common::Ui) -> Result<()> {
+        if self.key.is_none() {
+            self.key = crate::sign::key::load(self.sign_key.as_deref())?.map(std::sync::Arc::new);
+            if self.key.is_none() && crate::sign::key::env_is_empty() {
+                ui.warn(&format!(
+                    "${} is set but empty (a secret this run cannot read, as on a fork's pull request): results are not signed",
+                    crate::sign::key::KEY_ENV
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Runs the parsed command; returns the exit code.
@@ -155,7 +227,9 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Schema(a) => schema::run(a, &ui),
         Command::Profile(a) => profile::run(a, &ui),
         Command::Report(a) => report::report(a, &ui),
-        Command::Verify(a) => report::verify(a, &ui),
+        Command::Verify(a) => verify::verify(a, &ui),
+        Command::Approve(a) => release::approve(a, &ui),
+        Command::Promote(a) => release::promote(a, &ui),
         Command::Comment(a) => comment::run(a, &ui),
         Command::Explain { code } => explain(code.as_deref()),
     }

@@ -7,4 +7,5 @@
 pub mod api;
 pub mod context;
 pub mod publish;
+pub mod reviews;
 pub mod step;

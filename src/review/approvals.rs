@@ -42,6 +42,21 @@ impl Approvals {
     }
 }
 
+/// Words for an approval in a check's message: who, and for a pull-request review when
+/// and on which commit.
+pub fn words(a: &Approval) -> String {
+    match &a.review {
+        Some(r) => format!(
+            "{} (pull-request review on {} at {}): {}",
+            a.by,
+            &r.commit[..12.min(r.commit.len())],
+            r.at,
+            a.reason
+        ),
+        None => format!("{}: {}", a.by, a.reason),
+    }
+}
+
 /// Whether an approval covers a gate (no list: every gate).
 fn covers(a: &Approval, gate: &str) -> bool {
     a.gates.is_empty() || a.gates.iter().any(|g| g == gate)

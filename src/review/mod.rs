@@ -115,15 +115,22 @@ fn schema_file_knobs(text: &Option<String>) -> Vec<Knob> {
         .unwrap_or_default()
 }
 
-/// Runs the pre-commitment check against `base`. `flags` are the `--approve` approvals;
-/// they count only when `flags_count` (the run is not a pull request's).
-pub fn run(
-    cfg: &Config,
-    base: &str,
-    flags: &[Approval],
-    flags_count: bool,
-    model_globs: &[String],
-) -> Result<GateResult> {
+/// Approvals from outside the configuration file.
+#[derive(Debug, Default, Clone)]
+pub struct Given {
+    /// `--approve` flags; they count only when `flags_count` (the run is not a pull
+    /// request's).
+    pub flags: Vec<Approval>,
+    pub flags_count: bool,
+    /// Approving pull-request reviews that count (see `github/reviews.rs`).
+    pub reviews: Vec<Approval>,
+    /// Notes on reviews read: which did not count and why, or why none were read.
+    pub review_notes: Vec<String>,
+}
+
+/// Runs the pre-commitment check against `base` with the approvals `given`.
+pub fn run(cfg: &Config, base: &str, given: &Given, model_globs: &[String]) -> Result<GateResult> {
+    let (flags, flags_count) = (&given.flags[..], given.flags_count);
     let (root, prefix) = repo::paths(cfg)?;
     let dir = cfg.dir.clone();
     let mb = repo::merge_base(&dir, base)?;
@@ -131,7 +138,8 @@ pub fn run(
     let name = cfg.path.file_name().and_then(|n| n.to_str()).unwrap_or(crate::config::DEFAULT_CONFIG);
     let old_text = git(&dir, &["show", &format!("{mb}:./{name}")]);
     let changes = config_changes(cfg, old_text.as_deref(), &dir, &mb);
-    let approvals = Approvals::sort(&cfg.raw.review.approvals, old_text.as_deref(), flags, flags_count);
+    let mut approvals = Approvals::sort(&cfg.raw.review.approvals, old_text.as_deref(), flags, flags_count);
+    approvals.counted.extend(given.reviews.iter().cloned());
     let approvals = &approvals;
     let (globs, model_files) = repo::model_files(cfg, &dir, &mb, &prefix, model_globs)?;
 
@@ -187,6 +195,7 @@ pub fn run(
         "repository {}; compared against merge base {mb}",
         Path::new(&root).file_name().and_then(|n| n.to_str()).unwrap_or(".")
     )];
+    g.notes.extend(given.review_notes.iter().cloned());
     Ok(g)
 }
 
@@ -206,7 +215,7 @@ fn gate_checks(gate: &str, list: &[&Change], approvals: &Approvals, base: &str) 
     let mut checks = Vec::new();
     if !looser.is_empty() {
         let (status, suffix) = match approvals.counted_for(gate) {
-            Some(a) => (Status::Pass, format!("; approved by {}: {}", a.by, a.reason)),
+            Some(a) => (Status::Pass, format!("; approved by {}", approvals::words(a))),
             None => (Status::Fail, unapproved(&approvals.requested_for(gate))),
         };
         let changes: Vec<serde_json::Value> =
@@ -243,7 +252,7 @@ fn moved_with_model(gates: &[&str], model_files: &[String], approvals: &Approval
         gates.join(", "),
         shown.join(", "),
         if approved {
-            let mut names: Vec<String> = by.iter().map(|a| format!("{} ({})", a.by, a.reason)).collect();
+            let mut names: Vec<String> = by.iter().map(|a| approvals::words(a)).collect();
             names.dedup();
             format!("; approved by {}", names.join(", "))
         } else if !requested.is_empty() {
@@ -259,7 +268,7 @@ fn moved_with_model(gates: &[&str], model_files: &[String], approvals: &Approval
 /// What a blocked change needs, saying so when the change asks to approve itself.
 fn unapproved(requested: &[&Approval]) -> String {
     if requested.is_empty() {
-        "; if this is intended, a reviewer records an approval on the base branch ([[review.approvals]] in mlgate.toml, merged first), or a run outside a pull request passes --approve \"who: why\"".into()
+        "; if this is intended, a reviewer with write access approves the pull request at its current head (counted in GitHub Actions with $GITHUB_TOKEN), or records an approval on the base branch ([[review.approvals]] in mlgate.toml, merged first), or a run outside a pull request passes --approve \"who: why\"".into()
     } else {
         format!(
             "; approval by {} requested in this change — needs a reviewer: an approval counts once it is on the base branch, never from the change it approves",
