@@ -79,7 +79,10 @@ pub fn run(mut args: CheckArgs, ui: &Ui) -> Result<i32> {
         Some(b) => {
             let mut g = review::run(&cfg, b, &given, &cfg.raw.review.model_paths)?;
             // Only a change that needs an approval asks GitHub for the pull request's reviews.
-            if g.status == crate::results::Status::Fail && in_pull_request() && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+            if g.status == crate::results::Status::Fail
+                && in_pull_request()
+                && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
+            {
                 (given.reviews, given.review_notes) = super::reviews::approvals();
                 g = review::run(&cfg, b, &given, &cfg.raw.review.model_paths)?;
             }

@@ -109,6 +109,15 @@ pub fn finish(results: &Results, args: &ReportArgs, default_out: Option<PathBuf>
         Some(dir) => crate::output::write_all(dir, &files)?,
         None => Vec::new(),
     };
+    // A signature left from an earlier, signed run would sign other results.
+    if let Some(dir) = &out_dir
+        && args.key.is_none()
+    {
+        let stale = dir.join("results.json.sig");
+        if stale.is_file() && std::fs::remove_file(&stale).is_ok() {
+            ui.warn(&format!("removed {} from an earlier run: these results are not signed", stale.display()));
+        }
+    }
     crate::github::step::write_outputs(results, out_dir.as_deref(), &written)?;
 
     let mut stdout = std::io::stdout().lock();

@@ -95,8 +95,9 @@ pub struct PromoteArgs {
 /// Reads results whose verdict follows from their gates, with their SHA-256.
 fn results(path: &std::path::Path) -> Result<(Results, String, String)> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| user(format!("cannot read {shown}: {e}")).hint("pass the results.json written by `mlgate check`"))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        user(format!("cannot read {shown}: {e}")).hint("pass the results.json written by `mlgate check`")
+    })?;
     let r = parse_results(&text, &shown)?;
     if Verdict::compute(&r.gates, r.rubric.as_ref(), r.verdict.fail_on) != r.verdict {
         return Err(user(format!("{shown}: the verdict does not follow from its gates (edited?)"))
@@ -128,14 +129,19 @@ fn waivers(flags: &[String], failing: &[Item], decision: Decision) -> Result<(Ve
                 .into());
         }
         Decision::Waive if flags.is_empty() => {
-            return Err(user("--decision waive needs --waive CODE:SUBJECT for each failing check it accepts (or --waive all)")
-                .hint(format!("failing: {}", shown_failing()))
-                .into());
+            return Err(user(
+                "--decision waive needs --waive CODE:SUBJECT for each failing check it accepts (or --waive all)",
+            )
+            .hint(format!("failing: {}", shown_failing()))
+            .into());
         }
         Decision::Promote if !failing.is_empty() => {
-            return Err(user(format!("these results block a release ({} failing check(s)); promote needs results that pass", failing.len()))
-                .hint(format!("to release anyway: --decision waive --waive CODE:SUBJECT for each of {}", shown_failing()))
-                .into());
+            return Err(user(format!(
+                "these results block a release ({} failing check(s)); promote needs results that pass",
+                failing.len()
+            ))
+            .hint(format!("to release anyway: --decision waive --waive CODE:SUBJECT for each of {}", shown_failing()))
+            .into());
         }
         Decision::Promote | Decision::Reject if !flags.is_empty() => {
             return Err(user("--waive goes with --decision waive only").into());
@@ -245,7 +251,8 @@ pub fn promote(a: PromoteArgs, ui: &Ui) -> Result<i32> {
     name("stage", &a.stage)?;
     let release = a.trust.release()?;
     let loaded = a.trust.load(&release)?.ok_or_else(|| {
-        user("promote needs the trusted signers").hint("pass --allowed-signers FILE, or set [release].allowed_signers in mlgate.toml")
+        user("promote needs the trusted signers")
+            .hint("pass --allowed-signers FILE, or set [release].allowed_signers in mlgate.toml")
     })?;
     let key = key(a.sign_key.as_deref())?;
     let by = trust::identity(a.identity.as_deref())?;
@@ -257,15 +264,26 @@ pub fn promote(a: PromoteArgs, ui: &Ui) -> Result<i32> {
     let (ok, finding) = judge::decide(&r, &valid);
     lines.push(finding);
     let reg = a.registry.clone().unwrap_or(release.registry.clone());
-    let text = if reg.exists() { std::fs::read_to_string(&reg).map_err(|e| user(format!("cannot read {}: {e}", reg.display())))? } else { String::new() };
-    let entries = if reg.exists() { super::verify::check_registry(&reg, Some(&loaded), &mut lines)? } else { Vec::new() };
+    let text = if reg.exists() {
+        std::fs::read_to_string(&reg).map_err(|e| user(format!("cannot read {}: {e}", reg.display())))?
+    } else {
+        String::new()
+    };
+    let entries =
+        if reg.exists() { super::verify::check_registry(&reg, Some(&loaded), &mut lines)? } else { Vec::new() };
     let broken = lines.iter().any(|l| l.ok == Some(false));
     if !ok || broken {
         super::verify::print_findings(&format!("promote {} to {}", a.model, a.stage), true, &lines)?;
         return Ok(crate::exit::GATE_FAILED);
     }
     let approval = valid.iter().find(|v| v.record.decision != Decision::Reject).expect("an approving record");
-    let p = registry::Promote { model: &a.model, stage: &a.stage, by: &by, time: trust::now()?, approval_file: approval.shown.clone() };
+    let p = registry::Promote {
+        model: &a.model,
+        stage: &a.stage,
+        by: &by,
+        time: trust::now()?,
+        approval_file: approval.shown.clone(),
+    };
     let line = registry::entry_line(&p, &text, &entries, &r, &digest, approval, &key)?;
     let entry: registry::Entry = serde_json::from_str(&line)?;
     check_own(Some(&loaded), &entry.signed_bytes(), entry.sig.as_deref().unwrap_or_default(), &by, ui)?;

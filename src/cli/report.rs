@@ -76,4 +76,3 @@ pub fn report(a: ReportArgs, ui: &Ui) -> Result<i32> {
     }
     Ok(crate::exit::SUCCESS)
 }
-

@@ -26,7 +26,8 @@ fn read() -> Result<(Vec<Approval>, Vec<String>), String> {
     let repo = env("GITHUB_REPOSITORY").ok_or("$GITHUB_REPOSITORY is not set")?;
     let (owner, name) = context::parse_repo(&repo, "GITHUB_REPOSITORY").map_err(|e| e.to_string())?;
     let event = env("GITHUB_EVENT_PATH").ok_or("$GITHUB_EVENT_PATH is not set")?;
-    let info = context::read_event(std::path::Path::new(&event), env("GITHUB_EVENT_NAME")).map_err(|e| e.to_string())?;
+    let info =
+        context::read_event(std::path::Path::new(&event), env("GITHUB_EVENT_NAME")).map_err(|e| e.to_string())?;
     let pr = info.pr.ok_or("the event names no pull request")?;
     let url = match env("GITHUB_API_URL") {
         Some(u) => context::parse_api_url(&u, "GITHUB_API_URL").map_err(|e| e.to_string())?,
@@ -34,15 +35,21 @@ fn read() -> Result<(Vec<Approval>, Vec<String>), String> {
     };
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
     let _entered = rt.enter();
-    let api = Api::new(&url, &token, "GITHUB_TOKEN", Duration::from_secs(60)).map_err(|e| scrub(&e.to_string(), &token))?;
-    let (author, head, list) = rt.block_on(reviews::fetch(&api, &owner, &name, pr)).map_err(|e| scrub(&e.message, &token))?;
+    let api =
+        Api::new(&url, &token, "GITHUB_TOKEN", Duration::from_secs(60)).map_err(|e| scrub(&e.to_string(), &token))?;
+    let (author, head, list) =
+        rt.block_on(reviews::fetch(&api, &owner, &name, pr)).map_err(|e| scrub(&e.message, &token))?;
     let sorted = reviews::sort(&list, &author, &head);
     let counted = sorted
         .counted
         .into_iter()
         .map(|r| Approval {
             by: format!("@{}", r.login),
-            reason: if r.body.trim().is_empty() { format!("approved pull request #{pr}") } else { r.body.trim().to_string() },
+            reason: if r.body.trim().is_empty() {
+                format!("approved pull request #{pr}")
+            } else {
+                r.body.trim().to_string()
+            },
             gates: Vec::new(),
             review: Some(ReviewRef { at: r.submitted_at, commit: r.commit, association: r.association }),
         })

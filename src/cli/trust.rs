@@ -111,7 +111,8 @@ impl TrustArgs {
         };
         let at = match &self.verify_time {
             Some(t) => crate::sign::signers::parse_time(t).ok_or_else(|| {
-                user(format!("--verify-time {t:?} is not YYYYMMDD[HHMM[SS]][Z]")).hint("for example --verify-time 20261231Z")
+                user(format!("--verify-time {t:?} is not YYYYMMDD[HHMM[SS]][Z]"))
+                    .hint("for example --verify-time 20261231Z")
             })?,
             None => chrono::Utc::now().timestamp(),
         };
@@ -155,7 +156,9 @@ pub fn candidates(dir: &Path, file: Option<&Path>) -> Result<Vec<Candidate>> {
 pub fn identity(flag: Option<&str>) -> Result<String> {
     let id = match flag {
         Some(f) => f.trim().to_string(),
-        None => crate::git::git(Path::new("."), &["config", "user.email"]).map(|s| s.trim().to_string()).unwrap_or_default(),
+        None => {
+            crate::git::git(Path::new("."), &["config", "user.email"]).map(|s| s.trim().to_string()).unwrap_or_default()
+        }
     };
     if id.is_empty() || id.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(user(format!("no usable identity to sign as ({id:?})"))

@@ -118,7 +118,13 @@ fn stated_digest(text: &str, format: ReportFormat) -> Option<String> {
 }
 
 /// The results a report was rendered from, checked against the digest it states.
-fn results_of(a: &VerifyArgs, format: ReportFormat, text: &str, shown: &str, lines: &mut Vec<Finding>) -> Result<(String, PathBuf)> {
+fn results_of(
+    a: &VerifyArgs,
+    format: ReportFormat,
+    text: &str,
+    shown: &str,
+    lines: &mut Vec<Finding>,
+) -> Result<(String, PathBuf)> {
     let beside = a.report.with_file_name("results.json");
     let (results_text, path) = match format {
         ReportFormat::Json => {
@@ -204,22 +210,32 @@ fn check_inputs(a: &VerifyArgs, r: &crate::results::Results, lines: &mut Vec<Fin
 }
 
 /// The signature of the results, checked when signers are trusted.
-fn check_signature(a: &VerifyArgs, results_path: &Path, text: &str, trusted: Option<&Loaded>, lines: &mut Vec<Finding>) {
+fn check_signature(
+    a: &VerifyArgs,
+    results_path: &Path,
+    text: &str,
+    trusted: Option<&Loaded>,
+    lines: &mut Vec<Finding>,
+) {
     let sig_path = a.signature.clone().unwrap_or_else(|| crate::sign::signature_path(results_path));
     let sig = std::fs::read_to_string(&sig_path).ok();
     match (trusted, sig) {
         (None, None) => {}
-        (None, Some(_)) => lines.push(Finding::note(format!(
-            "{} exists; pass --allowed-signers to check who signed",
-            sig_path.display()
-        ))),
-        (Some(_), None) => lines.push(Finding::fail(format!(
-            "the results are not signed ({} not found)",
-            sig_path.display()
-        ))),
+        (None, Some(_)) => lines
+            .push(Finding::note(format!("{} exists; pass --allowed-signers to check who signed", sig_path.display()))),
+        (Some(_), None) => {
+            lines.push(Finding::fail(format!("the results are not signed ({} not found)", sig_path.display())))
+        }
         (Some(t), Some(sig)) => {
             let at = t.trust();
-            match crate::sign::verify::verify(at.signers, at.revoked, text.as_bytes(), &sig, a.identity.as_deref(), at.at) {
+            match crate::sign::verify::verify(
+                at.signers,
+                at.revoked,
+                text.as_bytes(),
+                &sig,
+                a.identity.as_deref(),
+                at.at,
+            ) {
                 Ok(who) => lines.push(Finding::pass(format!(
                     "results signed by {} (key {}, {} line {})",
                     who.principals.join(", "),
@@ -249,8 +265,10 @@ fn check_approval(r: &Results, text: &str, approvals: &Path, t: &Loaded, lines: 
 /// The promotion registry: every entry chained, numbered and signed; history append-only.
 pub fn check_registry(path: &Path, t: Option<&Loaded>, lines: &mut Vec<Finding>) -> Result<Vec<registry::Entry>> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| user(format!("cannot read the registry {shown}: {e}")).hint("pass the registry file `mlgate promote` appends to"))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        user(format!("cannot read the registry {shown}: {e}"))
+            .hint("pass the registry file `mlgate promote` appends to")
+    })?;
     let trust = t.map(Loaded::trust);
     let (entries, mut found) = registry::check(&text, &shown, trust.as_ref());
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -260,7 +278,11 @@ pub fn check_registry(path: &Path, t: Option<&Loaded>, lines: &mut Vec<Finding>)
         found.extend(registry::check_history(&versions, &text, &shown));
     }
     if !found.iter().any(|f| f.ok == Some(false)) {
-        let signed = if t.is_some() { "each signed by an allowed signer" } else { "signatures not checked (no allowed signers)" };
+        let signed = if t.is_some() {
+            "each signed by an allowed signer"
+        } else {
+            "signatures not checked (no allowed signers)"
+        };
         found.push(Finding::pass(format!("{shown}: {} entries, chained and numbered, {signed}", entries.len())));
     }
     lines.extend(found);

@@ -68,11 +68,9 @@ pub fn sort(reviews: &[Review], author: &str, head: &str) -> Sorted {
             _ if !WRITERS.contains(&r.association.as_str()) => {
                 Some(format!("no write access to the repository ({})", r.association.to_lowercase()))
             }
-            _ if !r.commit.eq_ignore_ascii_case(head) => Some(format!(
-                "approved {}, an earlier commit than the head {}",
-                short(&r.commit),
-                short(head)
-            )),
+            _ if !r.commit.eq_ignore_ascii_case(head) => {
+                Some(format!("approved {}, an earlier commit than the head {}", short(&r.commit), short(head)))
+            }
             _ => None,
         };
         match why {
@@ -136,7 +134,13 @@ mod tests {
         let s = sort(&reviews, "Author", HEAD);
         assert_eq!(s.counted.iter().map(|r| r.login.as_str()).collect::<Vec<_>>(), ["ok"]);
         let joined = s.ignored.join("\n");
-        for want in ["@author: the pull request's own author", "@outsider: no write access", "@stale: approved 222222222222", "@flipper: their latest review requests changes", "@dismissed: their review was dismissed"] {
+        for want in [
+            "@author: the pull request's own author",
+            "@outsider: no write access",
+            "@stale: approved 222222222222",
+            "@flipper: their latest review requests changes",
+            "@dismissed: their review was dismissed",
+        ] {
             assert!(joined.contains(want), "{want} not in {joined}");
         }
     }

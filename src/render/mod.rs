@@ -9,6 +9,7 @@ pub mod charts;
 pub mod escape;
 pub mod html;
 pub mod junit;
+pub mod release_view;
 pub mod rubric_view;
 pub mod tables;
 pub mod terminal;

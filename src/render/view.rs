@@ -21,6 +21,8 @@ pub struct View {
     pub cut_notes: Vec<String>,
     /// The ML Test Score part, when the run scored the repository.
     pub rubric: Option<super::rubric_view::RubricView>,
+    /// The model's promotion history, in a release report.
+    pub release: Option<super::release_view::ReleaseView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -277,5 +279,6 @@ pub fn build(r: &Results) -> View {
         },
         cut_notes: Vec::new(),
         rubric,
+        release: r.release.as_ref().map(super::release_view::build),
     }
 }

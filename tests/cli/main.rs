@@ -17,6 +17,7 @@ mod install;
 mod leakage;
 mod model_gates;
 mod readme;
+mod release;
 mod reports;
 mod rubric;
 mod skew;
