@@ -400,3 +400,146 @@ fn introducing_mlgate_or_a_new_gate_is_not_loosening() {
     let g = thresholds_gate(&results(d)).clone();
     assert_eq!(codes(&g), vec![("thresholds.tightened".to_string(), "pass".to_string())], "{g}");
 }
+
+mod pr_reviews {
+    //! Approvals from pull-request reviews, read from a mock of GitHub's REST API.
+    use super::*;
+    use wiremock::matchers::{header, method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    const TOKEN: &str = "ghs_ReviewToken0123456789abcdef";
+    const HEAD: &str = "abcdefabcdefabcdefabcdefabcdefabcdefabcd";
+    const OLD: &str = "1234512345123451234512345123451234512345";
+
+    fn review(id: u64, login: &str, state: &str, commit: &str, assoc: &str, at: &str) -> Value {
+        serde_json::json!({"id": id, "user": {"login": login, "type": "User"}, "state": state, "commit_id": commit,
+                           "author_association": assoc, "submitted_at": at, "body": format!("review {id}")})
+    }
+
+    /// Serves the pull request and its reviews (two pages, linked as GitHub links them).
+    async fn server(page1: Vec<Value>, page2: Vec<Value>) -> MockServer {
+        let s = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/repos/acme/churn/pulls/7"))
+            .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(
+                    serde_json::json!({"number": 7, "user": {"login": "author"}, "head": {"sha": HEAD}}),
+                ),
+            )
+            .mount(&s)
+            .await;
+        let next = format!("<{}/repos/acme/churn/pulls/7/reviews?per_page=100&page=2>; rel=\"next\"", s.uri());
+        Mock::given(method("GET"))
+            .and(path("/repos/acme/churn/pulls/7/reviews"))
+            .and(query_param("page", "2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(page2))
+            .with_priority(1)
+            .mount(&s)
+            .await;
+        Mock::given(method("GET"))
+            .and(path("/repos/acme/churn/pulls/7/reviews"))
+            .respond_with(ResponseTemplate::new(200).insert_header("link", next.as_str()).set_body_json(page1))
+            .with_priority(2)
+            .mount(&s)
+            .await;
+        s
+    }
+
+    async fn check_in_pr(d: &Path, s: &MockServer) -> std::process::Output {
+        write(
+            d,
+            "event.json",
+            &serde_json::json!({"number": 7, "pull_request": {"number": 7, "head": {"sha": HEAD}}}).to_string(),
+        );
+        let mut c = mlgate(d);
+        c.args(["check", "--base", "main"])
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_EVENT_NAME", "pull_request")
+            .env("GITHUB_EVENT_PATH", d.join("event.json"))
+            .env("GITHUB_REPOSITORY", "acme/churn")
+            .env("GITHUB_API_URL", s.uri())
+            .env("GITHUB_TOKEN", TOKEN);
+        tokio::task::spawn_blocking(move || c.output().unwrap()).await.unwrap()
+    }
+
+    fn loosened() -> tempfile::TempDir {
+        let repo = repo();
+        write(repo.path(), ".gitignore", "mlgate-report/\nevent.json\n");
+        write(repo.path(), "mlgate.toml", &config(0.3, ""));
+        commit(repo.path(), "loosen psi");
+        repo
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn only_an_approval_of_the_head_by_a_writer_other_than_the_author_counts() {
+        let repo = loosened();
+        let d = repo.path();
+        let page1 = vec![
+            review(1, "author", "APPROVED", HEAD, "OWNER", "2026-12-01T09:00:00Z"),
+            review(2, "outsider", "APPROVED", HEAD, "CONTRIBUTOR", "2026-12-01T09:05:00Z"),
+            review(3, "early", "APPROVED", OLD, "MEMBER", "2026-12-01T09:10:00Z"),
+        ];
+        let page2 = vec![
+            review(4, "gone", "DISMISSED", HEAD, "COLLABORATOR", "2026-12-01T09:20:00Z"),
+            review(5, "turned", "APPROVED", HEAD, "MEMBER", "2026-12-01T09:30:00Z"),
+            review(6, "turned", "CHANGES_REQUESTED", HEAD, "MEMBER", "2026-12-01T09:40:00Z"),
+        ];
+        let s = server(page1.clone(), page2.clone()).await;
+        let out = check_in_pr(d, &s).await;
+        assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+        assert!(!stdout(&out).contains(TOKEN) && !stderr(&out).contains(TOKEN));
+        let g = thresholds_gate(&results(d)).clone();
+        assert_eq!(g["status"], "fail");
+        let notes = g["notes"].to_string();
+        for want in [
+            "@author: the pull request's own author",
+            "@outsider: no write access to the repository (contributor)",
+            "@early: approved 123451234512, an earlier commit than the head abcdefabcdef",
+            "@gone: their review was dismissed",
+            "@turned: their latest review requests changes",
+        ] {
+            assert!(notes.contains(want), "{want} not in {notes}");
+        }
+        // Both pages were read.
+        let reqs = s.received_requests().await.unwrap();
+        assert!(reqs.iter().any(|r| r.url.query().is_some_and(|q| q.contains("page=2"))));
+
+        // A collaborator approves the head: the loosening passes, and the report names them.
+        let mut page2 = page2;
+        page2.push(review(7, "reviewer", "APPROVED", HEAD, "COLLABORATOR", "2026-12-01T10:00:00Z"));
+        let s = server(page1, page2).await;
+        let out = check_in_pr(d, &s).await;
+        assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+        let r = results(d);
+        crate::common::assert_valid("results.schema.json", &r);
+        let g = thresholds_gate(&r).clone();
+        let msg = g["checks"][0]["message"].as_str().unwrap();
+        assert!(
+            msg.contains(
+                "approved by @reviewer (pull-request review on abcdefabcdef at 2026-12-01T10:00:00Z): review 7"
+            ),
+            "{msg}"
+        );
+        assert_eq!(g["thresholds"]["values"]["approvals"][0]["review"]["association"], "COLLABORATOR");
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn unreadable_reviews_approve_nothing() {
+        let repo = loosened();
+        let d = repo.path();
+        let s = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(
+                ResponseTemplate::new(403)
+                    .set_body_json(serde_json::json!({"message": "Resource not accessible by integration"})),
+            )
+            .mount(&s)
+            .await;
+        let out = check_in_pr(d, &s).await;
+        assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+        let g = thresholds_gate(&results(d)).clone();
+        assert!(g["notes"].to_string().contains("pull-request reviews not read"), "{g}");
+        assert!(!g["notes"].to_string().contains(TOKEN));
+    }
+}
