@@ -109,8 +109,7 @@ pub enum Command {
     /// Re-render reports (html, md, junit, json) from an archived results.json.
     Report(report::ReportArgs),
 
-    /// Check that a report is exactly what mlgate wrote, who signed it, and whether it may
-    /// be released.
+    /// Check a report is unedited, who signed it, and whether it may be released.
     ///
     /// Always: the report against its embedded results digest, the verdict against the
     /// gates, the inputs against their recorded SHA-256. With --allowed-signers: the
@@ -124,12 +123,11 @@ pub enum Command {
     /// Examples:
     ///   mlgate verify mlgate-report/report.html
     ///   mlgate verify mlgate-report/results.json --allowed-signers .mlgate/allowed_signers
-    ///   mlgate verify mlgate-report/results.json --allowed-signers .mlgate/allowed_signers --require-approval
+    ///   mlgate verify results.json --allowed-signers signers --require-approval
     #[command(verbatim_doc_comment)]
     Verify(verify::VerifyArgs),
 
-    /// Record a signed decision on exact results: promote, waive (named failing checks) or
-    /// reject.
+    /// Sign a decision on exact results: promote, waive named failing checks, or reject.
     ///
     /// Writes mlgate-approvals/<time>-<digest>-<decision>-<who>.json and its .sig, binding
     /// the results' SHA-256, verdict and commit, the approver (the principal of their key
@@ -138,11 +136,11 @@ pub enum Command {
     ///
     /// Examples:
     ///   mlgate approve --results mlgate-report/results.json --decision promote --reason "meets the Q3 bar"
-    ///   mlgate approve --results r.json --decision waive --waive drift.psi:age --reason "age binning changed upstream, see #412"
+    ///   mlgate approve --results r.json --decision waive --waive drift.psi:age --reason "see #412"
     #[command(verbatim_doc_comment)]
     Approve(release::ApproveArgs),
 
-    /// Append a signed stage change to the promotion registry, if the release rule holds.
+    /// Append a signed stage change to the promotion registry, if a signed approval allows it.
     ///
     /// Refuses (exit 1) unless a signed approval covers the results and the registry
     /// verifies; the new entry is chained to the last one and signed, so the registry is

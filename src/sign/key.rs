@@ -47,7 +47,7 @@ impl SigningKey {
             .key
             .sign(NAMESPACE, HashAlg::Sha512, msg)
             .map_err(|e| anyhow::anyhow!("signing with the key from {} failed: {e}", self.source))?;
-        Ok(sig.to_pem(LineEnding::LF).map_err(|e| anyhow::anyhow!("encoding the signature: {e}"))?)
+        sig.to_pem(LineEnding::LF).map_err(|e| anyhow::anyhow!("encoding the signature: {e}"))
     }
 }
 
