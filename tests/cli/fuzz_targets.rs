@@ -113,6 +113,32 @@ fn skew(b: &[u8], dir: &Path) {
     }
 }
 
+/// What a pull request can commit for a release: an allowed_signers file, an approval
+/// record and its signature, and a promotion registry (split at lines `---`), read and
+/// checked the way `verify --require-approval --registry` does.
+fn release(b: &[u8], _: &Path) {
+    use mlgate::release::{Item, judge::Trust, record::Record, registry};
+    use mlgate::sign::{Revoked, Signers, verify::verify};
+    let t = text(b);
+    let parts: Vec<&str> = t.split("\n---\n").collect();
+    let part = |i: usize| parts.get(i).copied().unwrap_or("");
+    let signers = Signers::parse(part(0), "allowed_signers").unwrap_or_default();
+    let revoked = Revoked::default();
+    let trust = Trust { signers: &signers, revoked: &revoked, at: 1_800_000_000 };
+    if let Some(Ok(rec)) = Record::parse(part(1)) {
+        let _ = verify(&signers, &revoked, part(1).as_bytes(), part(2), Some(&rec.approver), trust.at);
+        let _ = rec.file_name();
+        let _ = rec.waivers.iter().map(|w| w.covers(&Item { code: "a".into(), subject: "b".into() })).count();
+    }
+    let _ = verify(&signers, &revoked, part(1).as_bytes(), part(2), None, trust.at);
+    let _ = registry::check(part(3), "registry", Some(&trust));
+    let _ = registry::check(part(3), "registry", None);
+    let _ = registry::check_history(&[("c".into(), Some(part(1).to_string()))], part(3), "registry");
+    for w in part(1).split_whitespace().take(50) {
+        let _ = Item::parse(w);
+    }
+}
+
 /// The targets, by name.
 pub const TARGETS: &[(&str, Target)] = &[
     ("config", config),
@@ -123,6 +149,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("automation", automation),
     ("results", results),
     ("skew", skew),
+    ("release", release),
 ];
 
 /// Seed inputs of a target: real files of this repository plus hand-made edge cases.
@@ -148,6 +175,10 @@ pub fn seeds(target: &str, root: &Path) -> Vec<Vec<u8>> {
         "skew" => vec![
             b"id,at,x,hour,name\n1,2024-01-01T00:00:00Z,0.5,23,Gold\n2,2024-01-01T01:00:00Z,,1,Silver\n2,2024-01-02T00:00:00Z,1e308,0,x\n---\nid,at,x,hour,name\n1,2024-01-01T00:00:01Z,50,1,gold \n2,2024-01-01T01:00:00Z,0,3,SILVER\n3,bad,NaN,inf,\n".to_vec(),
             [&read("examples/churn/data/offline_features.csv")[..3000], b"\n---\n", &read("examples/churn/data/offline_features.csv")[..3000]].concat(),
+        ],
+        "release" => vec![
+            read("tests/fixtures/release/fuzz-seed.txt"),
+            b"a,\"b c\" cert-authority,namespaces=\"x,y\",valid-after=\"2026\" ssh-ed25519 AAAA\n---\n{\"mlgate_approval\":2}\n---\n-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n---\n{\"seq\":1}\n\n".to_vec(),
         ],
         "results" => {
             let snap = text(&read("tests/cli/snapshots/cli__golden__example-results-json.snap"));
