@@ -82,3 +82,50 @@ pub fn blocking(r: &Results) -> Vec<Item> {
     out.dedup();
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::record::{Decision, FORMAT, Record};
+    use super::*;
+
+    #[test]
+    fn waivers_name_checks_by_code_and_subject() {
+        let age = Item::parse("drift.psi: age").unwrap();
+        assert_eq!(age.to_string(), "drift.psi:age");
+        assert!(age.covers(&Item { code: "drift.psi".into(), subject: "age".into() }));
+        assert!(!age.covers(&Item { code: "drift.psi".into(), subject: "agent".into() }));
+        let any = Item::parse("drift.psi:*").unwrap();
+        assert!(any.covers(&Item { code: "drift.psi".into(), subject: "agent".into() }));
+        assert!(Item::parse("drift.psi").is_none() && Item::parse(":x").is_none() && Item::parse("x:").is_none());
+        // "support_calls (train)": subjects may hold spaces and colons.
+        assert_eq!(Item::parse("leakage.point-in-time:t: (train)").unwrap().subject, "t: (train)");
+    }
+
+    #[test]
+    fn records_parse_only_their_own_format() {
+        let r = Record {
+            mlgate_approval: FORMAT,
+            results_sha256: "ab".repeat(32),
+            verdict: "fail".into(),
+            commit: None,
+            approver: "Alice Smith <alice@example.com>".into(),
+            time: "2026-12-01T10:15:00Z".into(),
+            decision: Decision::Waive,
+            reason: "known".into(),
+            waivers: vec![Item::parse("drift.psi:age").unwrap()],
+            waive_all: false,
+            failing: vec![],
+            key: "SHA256:x".into(),
+        };
+        let text = r.to_text();
+        assert_eq!(Record::parse(&text), Some(Ok(r.clone())));
+        assert_eq!(r.file_name(), "20261201T101500Z-abababababab-waive-alice-smith-alice-example-com.json");
+        assert!(Record::parse("{\"other\": 1}").is_none());
+        assert!(matches!(Record::parse("{\"mlgate_approval\": 2}"), Some(Err(e)) if e.contains("format 2")));
+        assert!(matches!(Record::parse("{\"mlgate_approval\": 1, \"extra\": true}"), Some(Err(_))));
+        assert!(r.waives(&Item::parse("drift.psi:age").unwrap()));
+        assert!(!r.waives(&Item::parse("drift.ks:age").unwrap()));
+        let reject = Record { decision: Decision::Reject, waive_all: true, ..r };
+        assert!(!reject.waives(&Item::parse("drift.ks:age").unwrap()), "only a waive decision waives");
+    }
+}

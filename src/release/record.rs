@@ -92,12 +92,12 @@ impl Record {
     /// `20261202T101500Z-3f2a9c1b7e4d-promote-alice-example-com.json`.
     pub fn file_name(&self) -> String {
         let time: String = self.time.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-        let who: String = self
-            .approver
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
-            .take(40)
-            .collect();
+        let mut who = String::new();
+        for c in self.approver.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }) {
+            if !(c == '-' && who.ends_with('-')) && who.len() < 40 {
+                who.push(c);
+            }
+        }
         format!(
             "{time}-{}-{}-{}.json",
             &self.results_sha256[..12.min(self.results_sha256.len())],

@@ -191,3 +191,64 @@ pub fn history(model: &str, shown: &str, text: &str, entries: &[Entry], problems
         problems: problems.iter().filter(|f| f.ok == Some(false)).map(|f| f.text.clone()).collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(seq: u64, prev: Option<&str>) -> String {
+        let e = Entry {
+            seq,
+            time: "2026-12-01T00:00:00Z".into(),
+            model: "m".into(),
+            stage: "production".into(),
+            previous_stage: None,
+            results_sha256: "0".repeat(64),
+            verdict: "pass".into(),
+            commit: None,
+            approval: ApprovalRef {
+                file: "a.json".into(),
+                sha256: "1".repeat(64),
+                approver: "a".into(),
+                decision: "promote".into(),
+            },
+            by: "b".into(),
+            key: "SHA256:x".into(),
+            prev_sha256: prev.map(|p| sha256_hex(p.as_bytes())),
+            sig: Some("sig".into()),
+        };
+        serde_json::to_string(&e).unwrap()
+    }
+
+    fn failures(text: &str) -> Vec<String> {
+        check(text, "r", None).1.into_iter().filter(|f| f.ok == Some(false)).map(|f| f.text).collect()
+    }
+
+    #[test]
+    fn the_chain_finds_rewrites_gaps_and_removals() {
+        let one = entry(1, None);
+        let two = entry(2, Some(&one));
+        let three = entry(3, Some(&two));
+        assert!(failures(&format!("{one}\n{two}\n{three}\n")).is_empty());
+        // An earlier entry rewritten: the next one's link breaks.
+        let f = failures(&format!("{}\n{two}\n{three}\n", one.replace("production", "staging")));
+        assert!(f.len() == 1 && f[0].starts_with("r:2: the entry before it was rewritten"), "{f:?}");
+        // An entry removed in the middle: a gap and a broken link.
+        let f = failures(&format!("{one}\n{three}\n"));
+        assert!(f.iter().any(|m| m.contains("entry number 3 where 2 was due")), "{f:?}");
+        // The first entries removed.
+        let f = failures(&format!("{two}\n{three}\n"));
+        assert!(f.iter().any(|m| m.contains("earlier entries were removed")), "{f:?}");
+        // Garbage and empty lines are named, not skipped.
+        let f = failures(&format!("{one}\n\nnot json\n"));
+        assert_eq!(f.len(), 2, "{f:?}");
+    }
+
+    #[test]
+    fn history_must_only_ever_append() {
+        let now = "a\nb\nc\n";
+        assert!(check_history(&[("c1".into(), Some("a\nb\n".into())), ("c0".into(), None)], now, "r").is_empty());
+        let f = check_history(&[("0123456789abcdef".into(), Some("a\nX\n".into()))], now, "r");
+        assert!(f[0].text.contains("committed in 0123456789ab is not a prefix"), "{:?}", f);
+    }
+}
