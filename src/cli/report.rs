@@ -26,6 +26,13 @@ pub struct ReportArgs {
     /// Output folder (default: the results file's folder).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// Sign the archived results.json with this OpenSSH private key (default: the key text
+    /// in $MLGATE_SIGNING_KEY), writing results.json.sig into the output folder — for
+    /// results computed where no key was at hand. Without a key, an existing signature is
+    /// copied along with the results.
+    #[arg(long, value_name = "FILE")]
+    pub sign_key: Option<PathBuf>,
 }
 
 /// Parses results text, validating it against the shipped schema first.
@@ -51,6 +58,7 @@ pub fn report(a: ReportArgs, ui: &Ui) -> Result<i32> {
     let text = std::fs::read_to_string(&a.results).map_err(|e| {
         user(format!("cannot read {}: {e}", quoted(&shown))).hint("pass the path of an archived results.json")
     })?;
+    let key = crate::sign::key::load(a.sign_key.as_deref())?;
     let r = parse_results(&text, &shown)?;
     let formats = if a.format.is_empty() { ReportFormat::all() } else { a.format.clone() };
     let out = a.out.clone().unwrap_or_else(|| a.results.parent().map(Path::to_path_buf).unwrap_or_default());
@@ -61,10 +69,12 @@ pub fn report(a: ReportArgs, ui: &Ui) -> Result<i32> {
     }
     let mut files: Vec<(String, String)> =
         files.into_iter().filter(|(name, _)| !(name == "results.json" && out.join(name) == a.results)).collect();
-    // A copied results.json keeps its signature: it signs the same bytes.
-    if files.iter().any(|(name, _)| name == "results.json")
+    if let Some(key) = &key {
+        files.push(("results.json.sig".into(), key.sign(text.as_bytes())?));
+    } else if files.iter().any(|(name, _)| name == "results.json")
         && let Ok(sig) = std::fs::read_to_string(crate::sign::signature_path(&a.results))
     {
+        // A copied results.json keeps its signature: it signs the same bytes.
         files.push(("results.json.sig".into(), sig));
     }
     let written = crate::output::write_all(&out, &files)?;

@@ -138,6 +138,23 @@ fn signed_results_verify_with_ssh_keygen_and_mlgate_and_tampering_is_found() {
     );
     assert!(!v.status.success(), "ssh-keygen must reject the tampered results too");
     std::fs::write(&results, &text).unwrap();
+    // One changed byte in a rendered report is found too.
+    let html = d.join("mlgate-report/report.html");
+    let page = std::fs::read_to_string(&html).unwrap();
+    std::fs::write(&html, page.replacen("<h2", "<h3", 1)).unwrap();
+    let out = mlgate(d).args(["verify", "mlgate-report/report.html"]).output().unwrap();
+    ok(&out, 1);
+    assert!(stdout(&out).contains("the report was edited after it was written"), "{}", stdout(&out));
+    std::fs::write(&html, &page).unwrap();
+    // Results made without a key are signed later by `mlgate report`, into another folder.
+    let out = mlgate(d)
+        .args(["report", "mlgate-report/results.json", "--out", "archive", "--sign-key"])
+        .arg(&s.bob)
+        .output()
+        .unwrap();
+    ok(&out, 0);
+    let out = mlgate(d).args(["verify", "archive/report.html", "--identity", "bob@example.com"]).output().unwrap();
+    ok(&out, 0);
     // The signature removed: with trusted signers that is a failure, not a pass.
     std::fs::remove_file(&sig).unwrap();
     let out = mlgate(d).args(["verify", "mlgate-report/report.md"]).output().unwrap();
