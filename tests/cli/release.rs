@@ -429,6 +429,19 @@ fn promotions_append_to_a_signed_chained_registry_shown_in_the_release_report() 
         stdout(&out)
     );
 
+    // Each entry verifies with OpenSSH too: the signed bytes are the line without its `sig`.
+    let last = text.lines().last().unwrap();
+    let entry: serde_json::Value = serde_json::from_str(last).unwrap();
+    let cut = last.rfind(",\"sig\":").unwrap();
+    write(d, "entry.json", &format!("{}}}", &last[..cut]));
+    write(d, "entry.json.sig", entry["sig"].as_str().unwrap());
+    let v = keygen(
+        d,
+        &["-Y", "verify", "-n", "mlgate", "-f", "allowed_signers", "-I", "ci@example.com", "-s", "entry.json.sig"],
+        Some(&d.join("entry.json")),
+    );
+    assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stderr));
+
     // The next check's report shows the history.
     ok(&s.check_signed(), 0);
     let html = std::fs::read_to_string(d.join("mlgate-report/report.html")).unwrap();
