@@ -276,7 +276,7 @@ pub fn promote(a: PromoteArgs, ui: &Ui) -> Result<i32> {
         super::verify::print_findings(&format!("promote {} to {}", a.model, a.stage), true, &lines)?;
         return Ok(crate::exit::GATE_FAILED);
     }
-    let approval = valid.iter().find(|v| v.record.decision != Decision::Reject).expect("an approving record");
+    let approval = judge::basis(&r, &valid).expect("a released result rests on an approving record");
     let p = registry::Promote {
         model: &a.model,
         stage: &a.stage,

@@ -45,10 +45,10 @@ fn read() -> Result<(Vec<Approval>, Vec<String>), String> {
         .into_iter()
         .map(|r| Approval {
             by: format!("@{}", r.login),
-            reason: if r.body.trim().is_empty() {
-                format!("approved pull request #{pr}")
-            } else {
-                r.body.trim().to_string()
+            reason: match r.body.trim() {
+                "" => format!("approved pull request #{pr}"),
+                b if b.chars().count() > 200 => format!("{}…", b.chars().take(200).collect::<String>()),
+                b => b.to_string(),
             },
             gates: Vec::new(),
             review: Some(ReviewRef { at: r.submitted_at, commit: r.commit, association: r.association }),

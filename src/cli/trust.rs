@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use clap::Args;
 
-use crate::config::{Config, DEFAULT_CONFIG};
+use crate::config::{Config, DEFAULT_CONFIG, ReleaseConfig};
 use crate::error::user;
 use crate::release::judge::{Candidate, Trust};
 use crate::sign::{Revoked, Signers};
@@ -54,13 +54,36 @@ pub struct Release {
 impl Release {
     /// From a loaded configuration (paths relative to it).
     pub fn of(cfg: &Config) -> Release {
-        let r = &cfg.raw.release;
+        Release::of_table(&cfg.raw.release, &cfg.dir)
+    }
+
+    fn of_table(r: &ReleaseConfig, dir: &Path) -> Release {
         Release {
             model: r.model.clone(),
-            approvals: cfg.resolve(r.approvals.as_deref().unwrap_or(APPROVALS_DIR)),
-            allowed_signers: r.allowed_signers.as_deref().map(|p| cfg.resolve(p)),
-            registry: cfg.resolve(r.registry.as_deref().unwrap_or(REGISTRY)),
+            approvals: dir.join(r.approvals.as_deref().unwrap_or(APPROVALS_DIR)),
+            allowed_signers: r.allowed_signers.as_deref().map(|p| dir.join(p)),
+            registry: dir.join(r.registry.as_deref().unwrap_or(REGISTRY)),
         }
+    }
+
+    /// The `[release]` table of a configuration file, read on its own: verifying an archive
+    /// must not depend on the rest of the file (its data paths, its gates) still being valid.
+    fn read(path: &Path) -> Result<Release> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| user(format!("cannot read {shown}: {e}")).hint("pass --config FILE, or leave it out"))?;
+        let doc: toml::Table = toml::from_str(&text).map_err(|e| {
+            user(format!("{shown} is not valid TOML: {}", e.message())).hint("`mlgate check` shows where")
+        })?;
+        let table: ReleaseConfig = match doc.get("release") {
+            None => ReleaseConfig::default(),
+            Some(v) => v.clone().try_into().map_err(|e: toml::de::Error| {
+                user(format!("{shown}: [release]: {}", e.message()))
+                    .hint("[release] takes model, approvals, allowed_signers and registry")
+            })?,
+        };
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Ok(Release::of_table(&table, &dir))
     }
 
     /// The defaults, relative to the current folder.
@@ -91,7 +114,7 @@ impl TrustArgs {
             None if Path::new(DEFAULT_CONFIG).is_file() => PathBuf::from(DEFAULT_CONFIG),
             None => return Ok(Release::plain()),
         };
-        Ok(Release::of(&Config::load(&path)?))
+        Release::read(&path)
     }
 
     /// The trusted signers, when a file is given by flag or configuration.

@@ -102,6 +102,19 @@ pub fn valid_records(
     valid
 }
 
+/// The record a promotion rests on: a `promote` when the results pass, else a waiver that
+/// covers every failing check by itself, else the newest waiver.
+pub fn basis<'a>(r: &Results, valid: &'a [Valid]) -> Option<&'a Valid> {
+    let failing = blocking(r);
+    let alone = |v: &&Valid| failing.iter().all(|i| v.record.waives(i));
+    valid
+        .iter()
+        .rev()
+        .find(|v| failing.is_empty() && v.record.decision == Decision::Promote)
+        .or_else(|| valid.iter().rev().find(|v| v.record.decision == Decision::Waive && alone(v)))
+        .or_else(|| valid.iter().rev().find(|v| v.record.decision != Decision::Reject))
+}
+
 /// Whether the valid records allow releasing `r`, with the finding that says why.
 pub fn decide(r: &Results, valid: &[Valid]) -> (bool, Finding) {
     if let Some(v) = valid.iter().find(|v| v.record.decision == Decision::Reject) {

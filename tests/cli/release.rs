@@ -515,6 +515,13 @@ fn bad_release_inputs_are_exit_2_with_the_place() {
         .output()
         .unwrap();
     ok(&out, 2);
+    // Verifying reads only [release] of mlgate.toml: the rest may have moved on.
+    write(d, "mlgate.toml", "[gates.drift]\nno_such_key = 1\n\n[release]\nallowed_signers = \"allowed_signers\"\n");
+    ok(&mlgate(d).args(["verify", "mlgate-report/report.html"]).output().unwrap(), 0);
+    write(d, "mlgate.toml", "[release]\nsigners = \"allowed_signers\"\n");
+    let out = mlgate(d).args(["verify", "mlgate-report/report.html"]).output().unwrap();
+    ok(&out, 2);
+    assert!(stderr(&out).contains("mlgate.toml: [release]: unknown field `signers`"), "{}", stderr(&out));
     // --require-approval without trusted signers is a usage error, not a pass.
     let out = mlgate(d)
         .args(["verify", "mlgate-report/results.json", "--require-approval", "--config", "missing.toml"])

@@ -115,6 +115,9 @@ fn run_ad_hoc(
     ui: &Ui,
     run: impl FnOnce(&mut RunCtx) -> Result<Vec<crate::results::GateResult>>,
 ) -> Result<i32> {
+    // A key that cannot sign stops the run before the gate reads any data.
+    let mut report = report.clone();
+    report.load_key(ui)?;
     let mut ctx = RunCtx::default();
     let progress = ui.progress();
     progress.step(&format!("{kind} gate"));
@@ -126,7 +129,7 @@ fn run_ad_hoc(
         gates,
         common::fail_on(report.fail_on, None),
     )?;
-    common::finish(&results, report, None, ui)
+    common::finish(&results, &report, None, ui)
 }
 
 /// A dataset's logical name for ad hoc runs: its file stem with anything but letters,
