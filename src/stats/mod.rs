@@ -9,10 +9,12 @@ pub mod exact;
 pub mod hist;
 pub mod intervals;
 pub mod ks;
+pub mod mannwhitney;
 pub mod metrics;
 pub mod multiple;
 pub mod psi;
 pub mod rank;
+pub mod sequential;
 pub mod sort;
 pub mod wasserstein;
 
