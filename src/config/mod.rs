@@ -23,7 +23,7 @@ use crate::diag::{self, Problem, Problems, closest};
 use crate::error::{quoted, user};
 use crate::gates::cfg::Cx;
 use crate::gates::columns::Columns;
-use crate::gates::{GateSpec, baseline, drift, leakage, schema, skew, slices};
+use crate::gates::{GateSpec, baseline, canary, drift, leakage, schema, skew, slices};
 use crate::results::GateKind;
 
 /// The configuration file name looked for by default.
@@ -130,6 +130,7 @@ pub struct Gates {
     pub slices: Option<slices::cfg::Raw>,
     pub baseline: Option<baseline::cfg::Raw>,
     pub skew: Option<skew::cfg::Raw>,
+    pub canary: Option<canary::cfg::Raw>,
 }
 
 impl Gates {
@@ -163,6 +164,9 @@ impl Gates {
         if let Some(g) = &self.skew {
             run(skew::cfg::TABLE, g.enabled, &|p| GateSpec::Skew(g.validate(cx, p)));
         }
+        if let Some(g) = &self.canary {
+            run(canary::cfg::TABLE, g.enabled, &|p| GateSpec::Canary(g.validate(cx, p)));
+        }
         specs
     }
 
@@ -174,6 +178,7 @@ impl Gates {
             || self.slices.is_some()
             || self.baseline.is_some()
             || self.skew.is_some()
+            || self.canary.is_some()
     }
 
     /// Which gate kinds have an enabled table.
@@ -185,6 +190,7 @@ impl Gates {
             (GateKind::Baseline, self.baseline.as_ref().map(|g| g.enabled)),
             (GateKind::Drift, self.drift.as_ref().map(|g| g.enabled)),
             (GateKind::Skew, self.skew.as_ref().map(|g| g.enabled)),
+            (GateKind::Canary, self.canary.as_ref().map(|g| g.enabled)),
         ];
         on.into_iter().filter(|(_, e)| *e == Some(true)).map(|(k, _)| k).collect()
     }

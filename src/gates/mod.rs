@@ -13,6 +13,7 @@
 //! share validation and merge rules.
 
 pub mod baseline;
+pub mod canary;
 pub mod cfg;
 pub mod columns;
 pub mod drift;
@@ -39,6 +40,7 @@ pub enum GateSpec {
     Baseline(baseline::cfg::Spec),
     Drift(drift::cfg::Spec),
     Skew(skew::cfg::Spec),
+    Canary(canary::cfg::Spec),
 }
 
 impl GateSpec {
@@ -50,6 +52,7 @@ impl GateSpec {
             GateSpec::Baseline(_) => GateKind::Baseline,
             GateSpec::Drift(_) => GateKind::Drift,
             GateSpec::Skew(_) => GateKind::Skew,
+            GateSpec::Canary(_) => GateKind::Canary,
         }
     }
 
@@ -62,6 +65,7 @@ impl GateSpec {
             GateSpec::Baseline(s) => knobs::with_defaults(s.knobs(), &baseline::Settings::default().knobs()),
             GateSpec::Drift(s) => knobs::with_defaults(s.knobs(), &drift::Settings::default().knobs()),
             GateSpec::Skew(s) => knobs::with_defaults(s.knobs(), &skew::Settings::default().knobs()),
+            GateSpec::Canary(s) => knobs::with_defaults(s.knobs(), &canary::Settings::default().knobs()),
         }
     }
 }
@@ -75,6 +79,7 @@ pub fn codes() -> Vec<(&'static str, &'static str)> {
     out.extend(listing::<slices::codes::Code>());
     out.extend(listing::<baseline::codes::Code>());
     out.extend(listing::<skew::codes::Code>());
+    out.extend(listing::<canary::codes::Code>());
     out.extend(listing::<model_codes::Code>());
     out
 }
@@ -91,6 +96,7 @@ pub fn code_of_kind(kind: GateKind, code: &str) -> bool {
         GateKind::Slices => has::<slices::codes::Code>(code) || has::<model_codes::Code>(code),
         GateKind::Baseline => has::<baseline::codes::Code>(code) || has::<model_codes::Code>(code),
         GateKind::Skew => has::<skew::codes::Code>(code),
+        GateKind::Canary => has::<canary::codes::Code>(code),
         GateKind::Thresholds => false,
     }
 }
@@ -99,12 +105,13 @@ pub fn code_of_kind(kind: GateKind, code: &str) -> bool {
 /// test keeps the two equal). Keys that repeat per metric are folded into one row.
 pub fn defaults_table() -> String {
     use knobs::{KnobValue, Looser};
-    let gates: [(GateKind, Vec<Knob>); 5] = [
+    let gates: [(GateKind, Vec<Knob>); 6] = [
         (GateKind::Leakage, leakage::Settings::default().knobs()),
         (GateKind::Slices, slices::Settings::default().knobs()),
         (GateKind::Baseline, baseline::Settings::default().knobs()),
         (GateKind::Drift, drift::Settings::default().knobs()),
         (GateKind::Skew, skew::Settings::default().knobs()),
+        (GateKind::Canary, canary::Settings::default().knobs()),
     ];
     let mut out = String::from("| gate | key | default | looser when |\n|---|---|---|---|\n");
     for (kind, knobs) in gates {
@@ -167,9 +174,10 @@ mod tests {
                     [gates.schema]\nschema = \"s.json\"\n[gates.drift]\nreference = \"t\"\ncurrent = \"t\"\n\
                     [gates.leakage]\ntrain = \"t\"\n[gates.slices]\npredictions = \"t\"\nby = [\"a\"]\n\
                     [gates.baseline]\ncandidate = \"t\"\nbaseline = \"trivial\"\n\
-                    [gates.skew]\noffline = \"t\"\nonline = \"t\"\nkey = \"id\"\n";
+                    [gates.skew]\noffline = \"t\"\nonline = \"t\"\nkey = \"id\"\n\
+                    [gates.canary]\nchampion = \"t\"\ncandidate = \"t\"\nkey = \"id\"\n";
         let specs = crate::config::gates_of_text(text).unwrap();
-        assert_eq!(specs.len(), 6);
+        assert_eq!(specs.len(), 7);
         for (kind, spec) in specs {
             let knobs = spec.unwrap().knobs();
             let mut keys = std::collections::HashSet::new();

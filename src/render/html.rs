@@ -5,7 +5,7 @@ use base64::Engine;
 
 use super::charts;
 use super::view::{self, View};
-use crate::results::series::{BaselineSeries, DriftSeries, FeatureRow, LeakageSeries, SkewSeries, SlicesSeries};
+use crate::results::series::{BaselineSeries, CanarySeries, DriftSeries, FeatureRow, LeakageSeries, SkewSeries, SlicesSeries};
 use crate::results::{GateResult, GateSeries, Results, Status};
 use crate::text;
 
@@ -17,6 +17,7 @@ fn gate_charts(g: &GateResult) -> Vec<String> {
         Some(GateSeries::Baseline(b)) => baseline_charts(b),
         Some(GateSeries::Leakage(l)) => leakage_charts(l),
         Some(GateSeries::Skew(s)) => skew_charts(s),
+        Some(GateSeries::Canary(c)) => canary_charts(c),
         None => Vec::new(),
     }
 }
@@ -138,6 +139,30 @@ fn skew_charts(s: &SkewSeries) -> Vec<String> {
         lines.push((f, "fail", "#c62828"));
     }
     vec![charts::hbars("Share of joined rows that differ, per feature", "mismatch share", &bars, &lines)]
+}
+
+/// Each harm as a multiple of its margin, so metrics of different units share one axis:
+/// 0 is no change, 1 is the allowed margin; the interval is the check's.
+fn canary_charts(c: &CanarySeries) -> Vec<String> {
+    let data: Vec<charts::IntervalRow> = c
+        .checks
+        .iter()
+        .filter_map(|r| {
+            let m = r.margin.filter(|m| *m > 0.0)?;
+            let band = r.low.zip(r.high).map(|(l, h)| (l / m, h / m));
+            Some((r.metric.clone(), r.effect? / m, band, r.status))
+        })
+        .collect();
+    if data.is_empty() {
+        return Vec::new();
+    }
+    let lines = [(0.0, "no change", "#555"), (1.0, "margin", "#c62828")];
+    vec![charts::intervals(
+        &format!("{}: candidate against champion, as a multiple of each margin", c.decision),
+        "harm ÷ allowed margin (right of 1: worse than allowed)",
+        &data,
+        &lines,
+    )]
 }
 
 fn leakage_charts(l: &LeakageSeries) -> Vec<String> {

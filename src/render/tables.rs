@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::results::series::{SkewRow, SkewSeries};
+use crate::results::series::{CanarySeries, SkewRow, SkewSeries};
 use crate::results::{GateResult, GateSeries, Status};
 use crate::text;
 
@@ -33,6 +33,7 @@ impl TableView {
 pub fn of(g: &GateResult) -> Option<TableView> {
     match &g.series {
         Some(GateSeries::Skew(s)) => Some(skew(s)),
+        Some(GateSeries::Canary(c)) => Some(canary(c)),
         _ => None,
     }
 }
@@ -108,4 +109,45 @@ fn skew(s: &SkewSeries) -> TableView {
         .map(String::from)
         .to_vec();
     TableView { caption, headers, rows: rows.into_iter().map(joined_row).collect(), statuses }
+}
+
+fn canary(c: &CanarySeries) -> TableView {
+    let decision = match c.decision.as_str() {
+        "promote" => "promote",
+        "rollback" => "roll back",
+        _ => "continue",
+    };
+    let caption = format!(
+        "{}: {} mode, {} intervals; {} champion and {} candidate rows, {} with outcomes",
+        decision,
+        c.mode,
+        c.looks,
+        text::int(c.champion_rows),
+        text::int(c.candidate_rows),
+        text::int(c.labelled)
+    );
+    let headers = ["", "Check", "Champion", "Candidate", "Change (+ worse)", "Interval", "Allowed", "Rows per arm to decide"]
+        .map(String::from)
+        .to_vec();
+    let cell = |x: Option<f64>| x.map(text::num).unwrap_or_default();
+    let rows = c
+        .checks
+        .iter()
+        .map(|r| {
+            vec![
+                r.status.symbol().into(),
+                r.metric.clone(),
+                cell(r.champion),
+                cell(r.candidate),
+                cell(r.effect),
+                match (r.low, r.high) {
+                    (Some(l), Some(h)) => format!("{} to {}", text::num(l), text::num(h)),
+                    _ => String::new(),
+                },
+                cell(r.margin),
+                r.rows_needed.map(text::int).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    TableView { caption, headers, rows, statuses: c.checks.iter().map(|r| r.status).collect() }
 }

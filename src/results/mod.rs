@@ -79,14 +79,23 @@ pub enum GateKind {
     Baseline,
     /// Training–serving skew: offline features against what serving computed.
     Skew,
+    /// Shadow or canary: a candidate's behaviour against the champion's on live traffic.
+    Canary,
     /// The review of threshold changes against a base commit (`check --base`).
     Thresholds,
 }
 
 impl GateKind {
     /// The gates configured in `[gates.*]` tables, in report order.
-    pub const CONFIGURED: [GateKind; 6] =
-        [GateKind::Schema, GateKind::Leakage, GateKind::Slices, GateKind::Baseline, GateKind::Drift, GateKind::Skew];
+    pub const CONFIGURED: [GateKind; 7] = [
+        GateKind::Schema,
+        GateKind::Leakage,
+        GateKind::Slices,
+        GateKind::Baseline,
+        GateKind::Drift,
+        GateKind::Skew,
+        GateKind::Canary,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -96,6 +105,7 @@ impl GateKind {
             GateKind::Slices => "slices",
             GateKind::Baseline => "baseline",
             GateKind::Skew => "skew",
+            GateKind::Canary => "canary",
             GateKind::Thresholds => "thresholds",
         }
     }

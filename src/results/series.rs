@@ -18,6 +18,7 @@ pub enum GateSeries {
     Baseline(BaselineSeries),
     Leakage(LeakageSeries),
     Skew(SkewSeries),
+    Canary(CanarySeries),
 }
 
 impl GateSeries {
@@ -30,6 +31,7 @@ impl GateSeries {
             K::Baseline => Some(GateSeries::Baseline(serde_json::from_value(v)?)),
             K::Leakage => Some(GateSeries::Leakage(serde_json::from_value(v)?)),
             K::Skew => Some(GateSeries::Skew(serde_json::from_value(v)?)),
+            K::Canary => Some(GateSeries::Canary(serde_json::from_value(v)?)),
             K::Schema | K::Thresholds => None,
         })
     }
@@ -227,6 +229,45 @@ pub struct TargetRow {
     pub feature: String,
     pub value: f64,
     pub status: Status,
+}
+
+/// Shadow / canary: the decision and each harm check's effect, interval and margin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CanarySeries {
+    /// `shadow` (paired requests) or `canary` (randomly split traffic).
+    pub mode: String,
+    /// `fixed` (one planned look) or `sequential` (confidence sequences).
+    pub looks: String,
+    /// `promote`, `continue` or `rollback`.
+    pub decision: String,
+    pub champion_rows: u64,
+    pub candidate_rows: u64,
+    /// Rows with an outcome, over both arms.
+    pub labelled: u64,
+    pub checks: Vec<CanaryRow>,
+}
+
+/// One harm check: candidate against champion (positive effect = worse).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CanaryRow {
+    pub check: String,
+    pub metric: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub champion: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidate: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub margin: Option<f64>,
+    pub status: super::Status,
+    /// Rows per arm that would decide an open check at the observed effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_needed: Option<u64>,
 }
 
 /// Training–serving skew: how the rows paired, and each feature's outcome.

@@ -15,6 +15,7 @@ pub mod model;
 pub mod resolve;
 pub mod schema;
 pub mod skew;
+pub mod canary;
 
 use anyhow::Result;
 use polars::prelude::Schema;
@@ -37,6 +38,7 @@ pub fn gate(spec: &GateSpec, resolve: &dyn Resolve, ctx: &mut RunCtx) -> Result<
         GateSpec::Baseline(s) => vec![model::baseline(s, resolve, ctx)?],
         GateSpec::Drift(s) => vec![drift::run(s, resolve, ctx)?],
         GateSpec::Skew(s) => vec![skew::run(s, resolve, ctx)?],
+        GateSpec::Canary(s) => vec![canary::run(s, resolve, ctx)?],
     })
 }
 

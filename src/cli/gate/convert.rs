@@ -12,7 +12,7 @@ use super::defs::*;
 use crate::error::user;
 use crate::gates::columns::{Columns, flag};
 use crate::gates::drift::settings::Stat;
-use crate::gates::{baseline, drift, leakage, schema, skew, slices};
+use crate::gates::{baseline, canary, drift, leakage, schema, skew, slices};
 use crate::results::Levels;
 
 fn some(v: &Option<String>) -> Option<Spanned<String>> {
@@ -186,6 +186,27 @@ pub fn skew(a: &SkewGateArgs) -> Result<skew::cfg::Raw> {
     Ok(raw)
 }
 
+pub fn canary(a: &CanaryGateArgs) -> canary::cfg::Raw {
+    let mut raw = canary::cfg::Raw::new(flag("champion".to_string()), flag("candidate".to_string()));
+    raw.key = some(&a.key);
+    raw.mode = some(&a.mode);
+    raw.score = Some(flag(a.score.clone()));
+    raw.label = some(&a.label);
+    raw.latency = some(&a.latency);
+    raw.error = some(&a.error);
+    raw.threshold = Some(flag(a.threshold));
+    raw.sequential = Some(a.sequential);
+    raw.planned = Some(flag(a.planned));
+    raw.alpha = Some(flag(a.alpha));
+    raw.max_disagreement = Some(flag(a.max_disagreement));
+    raw.max_accuracy_drop = Some(flag(a.max_accuracy_drop));
+    raw.max_auc_drop = Some(flag(a.max_accuracy_drop));
+    raw.max_latency_increase = Some(flag(a.max_latency_increase));
+    raw.max_error_rate_increase = Some(flag(a.max_error_rate_increase));
+    raw.min_rows = Some(flag(a.min_rows));
+    raw
+}
+
 /// `--threshold STAT=WARN,FAIL`: either level may be empty, and an empty one keeps its
 /// default, as a TOML table that sets one level does.
 fn threshold(t: &str, raw: &mut drift::cfg::Raw) -> Result<()> {
@@ -265,6 +286,7 @@ pub fn flag_of(table: &str, key: &str) -> String {
         ("[columns]", "ignore") => "--exclude".into(),
         ("[gates.slices]", "by") => "--by/--cross".into(),
         ("[gates.skew]", "features") => "--feature-max-mismatch".into(),
+        ("[gates.canary]", "max_auc_drop") => "--max-accuracy-drop".into(),
         (_, k) => format!("--{}", k.replace('_', "-")),
     }
 }

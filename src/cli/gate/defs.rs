@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 
 use crate::cli::ReportArgs;
 use crate::gates::model::PredSpec;
-use crate::gates::{baseline, drift, leakage, skew, slices};
+use crate::gates::{baseline, canary, drift, leakage, skew, slices};
 
 /// Bytes in a MiB, for `--exact-max-mib`.
 pub const MIB: u64 = 1024 * 1024;
@@ -47,6 +47,12 @@ Examples:
   mlgate gate skew --offline features.csv --online log.jsonl --key customer_id \\
       --time scored_at --within 2s --rename served_at=scored_at --feature-max-mismatch discount=0.01
   mlgate gate skew --offline train.parquet --online serving.parquet     (no key: distributions)";
+
+const CANARY_EXAMPLES: &str = "\
+Examples:
+  mlgate gate canary --champion champion.parquet --candidate shadow.parquet --key request_id --label churned
+  mlgate gate canary --champion arm_a.csv --candidate arm_b.csv --latency latency_ms --error failed --sequential
+  (exit 0: promote or continue, 1: rollback; the summary says which, and the traffic still needed)";
 
 const BASELINE_EXAMPLES: &str = "\
 Examples:
@@ -87,6 +93,92 @@ pub enum GateKind {
     /// evidence.
     #[command(after_long_help = SKEW_EXAMPLES)]
     Skew(SkewGateArgs),
+
+    /// Shadow or canary: should the candidate take more traffic?
+    ///
+    /// With --key both models scored the same requests (shadow) and every comparison is
+    /// paired; without it the traffic was split at random (canary). Each check — score
+    /// distribution, decisions, calibration and outcomes where labels exist, latency and
+    /// errors where logged — is an effect with an interval against its margin: promote when
+    /// every interval is within, roll back when one is beyond, otherwise continue with the
+    /// traffic that would decide it. --sequential keeps repeated looks valid.
+    #[command(after_long_help = CANARY_EXAMPLES)]
+    Canary(CanaryGateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CanaryGateArgs {
+    /// The champion's predictions log (csv, tsv, parquet, jsonl).
+    #[arg(long, value_name = "FILE")]
+    pub champion: PathBuf,
+
+    /// The candidate's predictions log.
+    #[arg(long, value_name = "FILE")]
+    pub candidate: PathBuf,
+
+    /// The request id both logs carry (shadow mode: rows pair on it).
+    #[arg(long, value_name = "COL")]
+    pub key: Option<String>,
+
+    /// shadow (the same requests; without --key rows pair by position) or canary (randomly
+    /// split traffic). Default: shadow with --key, canary without.
+    #[arg(long, value_name = "MODE")]
+    pub mode: Option<String>,
+
+    /// The score column: probability of the positive class.
+    #[arg(long, default_value_t = canary::Settings::default().score, value_name = "COL")]
+    pub score: String,
+
+    /// The delayed outcome (0/1, empty while unknown): enables calibration and outcome checks.
+    #[arg(long, value_name = "COL")]
+    pub label: Option<String>,
+
+    /// Latency per request (any unit, the same in both files).
+    #[arg(long, value_name = "COL")]
+    pub latency: Option<String>,
+
+    /// Error flag per request (0/1).
+    #[arg(long, value_name = "COL")]
+    pub error: Option<String>,
+
+    /// A score at or above it is a positive decision.
+    #[arg(long, default_value_t = canary::Settings::default().threshold, value_name = "T")]
+    pub threshold: f64,
+
+    /// Always-valid intervals (confidence sequences), for a canary looked at at every traffic step.
+    #[arg(long)]
+    pub sequential: bool,
+
+    /// Rows per arm the sequential intervals are tightest at.
+    #[arg(long, default_value_t = canary::Settings::default().planned, value_name = "N")]
+    pub planned: u64,
+
+    /// Error rate of every test and interval.
+    #[arg(long, default_value_t = canary::Settings::default().alpha, value_name = "A")]
+    pub alpha: f64,
+
+    /// Allowed share of requests decided differently (shadow).
+    #[arg(long, default_value_t = canary::Settings::default().max_disagreement, value_name = "SHARE")]
+    pub max_disagreement: f64,
+
+    /// Allowed drop of accuracy, and of ROC AUC, from champion to candidate.
+    #[arg(long, default_value_t = canary::Settings::default().max_accuracy_drop, value_name = "X")]
+    pub max_accuracy_drop: f64,
+
+    /// Allowed relative increase of p99 latency (0.2 = 20% slower).
+    #[arg(long, default_value_t = canary::Settings::default().max_latency_increase, value_name = "X")]
+    pub max_latency_increase: f64,
+
+    /// Allowed increase of the error rate.
+    #[arg(long, default_value_t = canary::Settings::default().max_error_rate_increase, value_name = "X")]
+    pub max_error_rate_increase: f64,
+
+    /// Below this many rows per arm (or labelled rows) a check waits.
+    #[arg(long, default_value_t = canary::Settings::default().min_rows, value_name = "N")]
+    pub min_rows: u64,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 #[derive(Debug, Args)]

@@ -18,7 +18,7 @@ use crate::gates::GateSpec;
 use crate::gates::cfg::Cx;
 use crate::gates::columns::Columns;
 use crate::gates::{baseline::cfg as baseline, drift::cfg as drift, leakage::cfg as leakage};
-use crate::gates::{schema::cfg as schema, skew::cfg as skew, slices::cfg as slices};
+use crate::gates::{canary::cfg as canary, schema::cfg as schema, skew::cfg as skew, slices::cfg as slices};
 use crate::run::{FlagResolver, RunCtx};
 pub use defs::{GateArgs, GateKind};
 
@@ -67,6 +67,16 @@ pub fn run(args: GateArgs, ui: &Ui) -> Result<i32> {
                 ("online".to_string(), (a.online.clone(), "--online")),
             ];
             ("skew", spec, files, &a.report)
+        }
+        GateKind::Canary(a) => {
+            let raw = convert::canary(a);
+            let columns = Columns::default();
+            let spec = validated(canary::TABLE, |cx, p| GateSpec::Canary(raw.validate(cx, p)), &columns)?;
+            let files = vec![
+                ("champion".to_string(), (a.champion.clone(), "--champion")),
+                ("candidate".to_string(), (a.candidate.clone(), "--candidate")),
+            ];
+            ("canary", spec, files, &a.report)
         }
         GateKind::Baseline(a) => {
             let (raw, columns) = convert::baseline(a)?;
