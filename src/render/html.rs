@@ -5,7 +5,9 @@ use base64::Engine;
 
 use super::charts;
 use super::view::{self, View};
-use crate::results::series::{BaselineSeries, CanarySeries, DriftSeries, FeatureRow, LeakageSeries, SkewSeries, SlicesSeries};
+use crate::results::series::{
+    BaselineSeries, CanarySeries, DriftSeries, FeatureRow, LeakageSeries, SkewSeries, SlicesSeries,
+};
 use crate::results::{GateResult, GateSeries, Results, Status};
 use crate::text;
 

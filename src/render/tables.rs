@@ -126,9 +126,10 @@ fn canary(c: &CanarySeries) -> TableView {
         text::int(c.candidate_rows),
         text::int(c.labelled)
     );
-    let headers = ["", "Check", "Champion", "Candidate", "Change (+ worse)", "Interval", "Allowed", "Rows per arm to decide"]
-        .map(String::from)
-        .to_vec();
+    let headers =
+        ["", "Check", "Champion", "Candidate", "Change (+ worse)", "Interval", "Allowed", "Rows per arm to decide"]
+            .map(String::from)
+            .to_vec();
     let cell = |x: Option<f64>| x.map(text::num).unwrap_or_default();
     let rows = c
         .checks

@@ -70,8 +70,18 @@ pub fn arms(spec: &Spec, champ: Side, cand: Side, resolve: &dyn Resolve) -> Resu
         && a.label.is_empty()
         && b.label.is_empty()
     {
-        let message = format!("the outcome column {} is in neither {} nor {}", quoted(l), quoted(&champ.1.display), quoted(&cand.1.display));
-        return Err(resolve.locate(spec.spans.problem(l, (TABLE, "label"), message, "name the column that holds the delayed outcome, or leave `label` out".into())));
+        let message = format!(
+            "the outcome column {} is in neither {} nor {}",
+            quoted(l),
+            quoted(&champ.1.display),
+            quoted(&cand.1.display)
+        );
+        return Err(resolve.locate(spec.spans.problem(
+            l,
+            (TABLE, "label"),
+            message,
+            "name the column that holds the delayed outcome, or leave `label` out".into(),
+        )));
     }
     if !shadow {
         return Ok(Arms { champion: a, candidate: b, paired: false, unpaired: (0, 0) });
@@ -103,7 +113,11 @@ pub fn arms(spec: &Spec, champ: Side, cand: Side, resolve: &dyn Resolve) -> Resu
     let pick = |arm: &Arm, idx: &[usize]| Arm {
         score: idx.iter().map(|&i| arm.score[i]).collect(),
         label: if label.iter().any(Option::is_some) || !arm.label.is_empty() { label.clone() } else { Vec::new() },
-        latency: if arm.latency.is_empty() { vec![] } else { idx.iter().map(|&i| arm.latency[i]).filter(|x| x.is_finite()).collect() },
+        latency: if arm.latency.is_empty() {
+            vec![]
+        } else {
+            idx.iter().map(|&i| arm.latency[i]).filter(|x| x.is_finite()).collect()
+        },
         error: if arm.error.is_empty() { vec![] } else { idx.iter().map(|&i| arm.error[i]).collect() },
     };
     let (champion, candidate) = (pick(&a, &ia), pick(&b, &ib));
@@ -155,9 +169,14 @@ fn outcomes(df: &DataFrame, col: &str, src: &Source) -> Result<Vec<Option<bool>>
                 Some("1" | "true" | "yes") => Some(true),
                 Some("0" | "false" | "no") => Some(false),
                 Some(other) => {
-                    return Err(user(format!("{} in {} has {other:?} on data row {}: not 0/1 or true/false", quoted(col), quoted(&src.display), i + 1))
-                        .hint("outcomes and error flags are 0/1 or true/false; leave a value empty while it is unknown")
-                        .into());
+                    return Err(user(format!(
+                        "{} in {} has {other:?} on data row {}: not 0/1 or true/false",
+                        quoted(col),
+                        quoted(&src.display),
+                        i + 1
+                    ))
+                    .hint("outcomes and error flags are 0/1 or true/false; leave a value empty while it is unknown")
+                    .into());
                 }
             });
         }
@@ -171,9 +190,14 @@ fn outcomes(df: &DataFrame, col: &str, src: &Source) -> Result<Vec<Option<bool>>
             0.0 => Some(false),
             1.0 => Some(true),
             x => {
-                return Err(user(format!("{} in {} has {x} on data row {}: not 0 or 1", quoted(col), quoted(&src.display), i + 1))
-                    .hint("outcomes and error flags are 0/1 or true/false; leave a value empty while it is unknown")
-                    .into());
+                return Err(user(format!(
+                    "{} in {} has {x} on data row {}: not 0 or 1",
+                    quoted(col),
+                    quoted(&src.display),
+                    i + 1
+                ))
+                .hint("outcomes and error flags are 0/1 or true/false; leave a value empty while it is unknown")
+                .into());
             }
         });
     }

@@ -8,6 +8,7 @@
 //! every input with its SHA-256 for provenance, shows progress, and then calls the gate's
 //! pure `run`. Gates never touch a file, the environment or the terminal.
 
+pub mod canary;
 pub mod ctx;
 pub mod drift;
 pub mod leakage;
@@ -15,7 +16,6 @@ pub mod model;
 pub mod resolve;
 pub mod schema;
 pub mod skew;
-pub mod canary;
 
 use anyhow::Result;
 use polars::prelude::Schema;

@@ -7,6 +7,7 @@ mod action;
 mod architecture;
 mod automation;
 mod bad_input;
+mod canary;
 mod drift;
 mod example;
 mod fuzz;

@@ -6,7 +6,9 @@ use toml::Spanned;
 
 use super::settings::{Mode, Settings};
 use crate::diag::Problems;
-use crate::gates::cfg::{Cx, Spans, check_count, check_finite, check_levels, check_non_negative, check_open, get, span};
+use crate::gates::cfg::{
+    Cx, Spans, check_count, check_finite, check_levels, check_non_negative, check_open, get, span,
+};
 use crate::gates::knobs::{Knob, Reviewed};
 use crate::results::Levels;
 
@@ -118,14 +120,25 @@ impl Raw {
             match m.get_ref().as_str() {
                 "shadow" => s.mode = Mode::Shadow,
                 "canary" => s.mode = Mode::Canary,
-                other => p.add(span(m), "mode", format!("{other:?} is not a mode"), Some("\"shadow\" (the same requests) or \"canary\" (randomly split traffic)".into())),
+                other => p.add(
+                    span(m),
+                    "mode",
+                    format!("{other:?} is not a mode"),
+                    Some("\"shadow\" (the same requests) or \"canary\" (randomly split traffic)".into()),
+                ),
             }
         }
         if let (Mode::Canary, Some(k)) = (s.mode, &self.key) {
             let hint = "a key pairs shadow rows; canary arms are independent samples: leave `key` out, or set mode = \"shadow\"";
             p.add(span(k), "key", "a canary's arms share no requests to pair on", Some(hint.into()));
         }
-        for (k, v) in [("key", &self.key), ("score", &self.score), ("label", &self.label), ("latency", &self.latency), ("error", &self.error)] {
+        for (k, v) in [
+            ("key", &self.key),
+            ("score", &self.score),
+            ("label", &self.label),
+            ("latency", &self.latency),
+            ("error", &self.error),
+        ] {
             if let Some(v) = v.as_ref().filter(|v| v.get_ref().trim().is_empty()) {
                 p.add(span(v), k, "a column name cannot be empty", None);
             }
@@ -141,7 +154,13 @@ impl Raw {
             check_non_negative(p, k, v);
         }
         let mut spans = cx.role_spans();
-        for (k, v) in [("key", &self.key), ("score", &self.score), ("label", &self.label), ("latency", &self.latency), ("error", &self.error)] {
+        for (k, v) in [
+            ("key", &self.key),
+            ("score", &self.score),
+            ("label", &self.label),
+            ("latency", &self.latency),
+            ("error", &self.error),
+        ] {
             if let Some(v) = v {
                 spans.record(TABLE, k, v);
             }

@@ -22,7 +22,9 @@ pub type Out = (Check, Option<CanaryRow>);
 /// The interval's name for the report.
 fn method(j: &Judged) -> String {
     match j.looks {
-        Looks::Fixed if j.alpha < 0.05 - 1e-12 => format!("fixed-sample, α = {} (shared over the planned looks)", num(j.alpha)),
+        Looks::Fixed if j.alpha < 0.05 - 1e-12 => {
+            format!("fixed-sample, α = {} (shared over the planned looks)", num(j.alpha))
+        }
         Looks::Fixed => "fixed-sample".into(),
         Looks::Sequential { .. } => "confidence sequence (valid at every look)".into(),
     }
@@ -36,7 +38,11 @@ fn harm_check(code: Code, subject: &str, what: &str, h: &Harm, s: &Settings, fmt
         Status::Pass => format!("within the allowed {}", fmt(h.margin)),
         Status::Fail => format!("worse than the allowed {} — roll back", fmt(h.margin)),
         _ => match j.needed {
-            Some(n) => format!("not decided yet against the allowed {}; about {} rows per arm decide it at the observed effect", fmt(h.margin), int(n as u64)),
+            Some(n) => format!(
+                "not decided yet against the allowed {}; about {} rows per arm decide it at the observed effect",
+                fmt(h.margin),
+                int(n as u64)
+            ),
             None => format!("not decided: the observed effect sits on the allowed {}", fmt(h.margin)),
         },
     };
@@ -91,7 +97,10 @@ pub fn decisions(a: &Arms, s: &Settings) -> Out {
         let rows: Vec<usize> = a.scored_pairs();
         let n = rows.len() as f64;
         if (n as u64) < s.min_rows {
-            return waiting("decisions", format!("{} scored pairs: fewer than min_rows = {}", int(n as u64), s.min_rows));
+            return waiting(
+                "decisions",
+                format!("{} scored pairs: fewer than min_rows = {}", int(n as u64), s.min_rows),
+            );
         }
         let differ = rows.iter().filter(|&&i| pos(&a.champion, i) != pos(&a.candidate, i)).count() as f64;
         let rate = |arm: &Arm| rows.iter().filter(|&&i| pos(arm, i)).count() as f64 / n;
@@ -106,7 +115,10 @@ pub fn decisions(a: &Arms, s: &Settings) -> Out {
             fixed_only: false,
         };
         let (mut c, mut row) = harm_check(Code::Agreement, "decisions", "disagreement", &h, s, share);
-        c.message = c.message.replacen("disagreement: champion", "disagreement (positive-decision rates: champion", 1).replacen("; change", "); share of requests decided differently", 1);
+        c.message = c
+            .message
+            .replacen("disagreement: champion", "disagreement (positive-decision rates: champion", 1)
+            .replacen("; change", "); share of requests decided differently", 1);
         c = c.with_counts(differ as u64, n as u64);
         if let Some(r) = row.as_mut() {
             (r.champion, r.candidate) = (None, None);
@@ -119,7 +131,10 @@ pub fn decisions(a: &Arms, s: &Settings) -> Out {
     };
     let ((n1, k1), (n2, k2)) = (rates(&a.champion), rates(&a.candidate));
     if (n1.min(n2) as u64) < s.min_rows {
-        return waiting("decisions", format!("{} and {} scored rows: fewer than min_rows = {}", int(n1 as u64), int(n2 as u64), s.min_rows));
+        return waiting(
+            "decisions",
+            format!("{} and {} scored rows: fewer than min_rows = {}", int(n1 as u64), int(n2 as u64), s.min_rows),
+        );
     }
     let h = Harm {
         champion: k1 / n1,
@@ -176,7 +191,12 @@ pub fn outcomes(a: &Arms, s: &Settings) -> Vec<Out> {
     // Outcomes arrive for a share of the requests: the traffic to decide is in requests.
     let requests = a.champion.score.len().min(a.candidate.score.len()).max(1) as f64;
     let per_outcome = (requests / n as f64).max(1.0);
-    let mut out = vec![brier(a, s, (&y1, &p1), (&y2, &p2)), ece(a, s, (&y1, &p1), (&y2, &p2)), auc(a, s, (&y1, &p1), (&y2, &p2)), accuracy(a, s, (&y1, &p1), (&y2, &p2))];
+    let mut out = vec![
+        brier(a, s, (&y1, &p1), (&y2, &p2)),
+        ece(a, s, (&y1, &p1), (&y2, &p2)),
+        auc(a, s, (&y1, &p1), (&y2, &p2)),
+        accuracy(a, s, (&y1, &p1), (&y2, &p2)),
+    ];
     for (c, row) in &mut out {
         if let Some(r) = row.as_mut()
             && let Some(need) = r.rows_needed
@@ -186,7 +206,11 @@ pub fn outcomes(a: &Arms, s: &Settings) -> Vec<Out> {
             c.details.insert("rows_needed_per_arm".into(), requests_needed.into());
             c.message = c.message.replace(
                 &format!("about {} rows per arm decide it", int(need)),
-                &format!("about {} labelled rows per arm ({} requests at the current outcome rate) decide it", int(need), int(requests_needed)),
+                &format!(
+                    "about {} labelled rows per arm ({} requests at the current outcome rate) decide it",
+                    int(need),
+                    int(requests_needed)
+                ),
             );
         }
     }
@@ -204,7 +228,16 @@ fn mean_harm(a: &Arms, one: &[f64], two: &[f64], margin: f64) -> Harm {
     } else {
         let (n1, m1, v1) = mean_var(one.iter().copied());
         let (n2, m2, v2) = mean_var(two.iter().copied());
-        Harm { champion: m1, candidate: m2, effect: m2 - m1, v: v1 / n1 + v2 / n2, n: n1.min(n2), margin, two_sided: false, fixed_only: false }
+        Harm {
+            champion: m1,
+            candidate: m2,
+            effect: m2 - m1,
+            v: v1 / n1 + v2 / n2,
+            n: n1.min(n2),
+            margin,
+            two_sided: false,
+            fixed_only: false,
+        }
     }
 }
 
@@ -250,7 +283,16 @@ fn auc(a: &Arms, s: &Settings, one: Side, two: Side) -> Out {
         return waiting("outcomes", "ROC AUC needs both outcomes among the labelled rows of each arm".into());
     };
     let n = one.0.len().min(two.0.len()) as f64;
-    let h = Harm { champion: ac, candidate: ak, effect: ac - ak, v, n, margin: s.max_auc_drop, two_sided: false, fixed_only: true };
+    let h = Harm {
+        champion: ac,
+        candidate: ak,
+        effect: ac - ak,
+        v,
+        n,
+        margin: s.max_auc_drop,
+        two_sided: false,
+        fixed_only: true,
+    };
     harm_check(Code::Auc, "outcomes", "ROC AUC drop", &h, s, plain)
 }
 
@@ -291,7 +333,16 @@ fn ece(a: &Arms, s: &Settings, one: Side, two: Side) -> Out {
     let (_, _, var) = mean_var(reps.iter().copied());
     let n = one.0.len().min(two.0.len()) as f64;
     let scale = i1.len().min(i2.len().max(1)) as f64 / n;
-    let h = Harm { champion: e1, candidate: e2, effect: e2 - e1, v: var * scale, n, margin: s.max_ece_increase, two_sided: false, fixed_only: true };
+    let h = Harm {
+        champion: e1,
+        candidate: e2,
+        effect: e2 - e1,
+        v: var * scale,
+        n,
+        margin: s.max_ece_increase,
+        two_sided: false,
+        fixed_only: true,
+    };
     let (mut c, row) = harm_check(Code::Ece, "calibration", "ECE", &h, s, plain);
     if let Some(i) = c.interval.as_mut() {
         i.method = format!("bootstrap standard error ({} replicates), {}", ECE_REPLICATES, i.method);
@@ -311,7 +362,15 @@ pub fn latency(a: &Arms, s: &Settings) -> Option<Out> {
         return None;
     }
     if (l1.len().min(l2.len()) as u64) < s.min_rows {
-        return Some(waiting("latency", format!("{} and {} latencies: fewer than min_rows = {}", int(l1.len() as u64), int(l2.len() as u64), s.min_rows)));
+        return Some(waiting(
+            "latency",
+            format!(
+                "{} and {} latencies: fewer than min_rows = {}",
+                int(l1.len() as u64),
+                int(l2.len() as u64),
+                s.min_rows
+            ),
+        ));
     }
     let sorted = |v: &[f64]| {
         let mut v = v.to_vec();
@@ -320,7 +379,13 @@ pub fn latency(a: &Arms, s: &Settings) -> Option<Out> {
     };
     let (s1, s2) = (sorted(l1), sorted(l2));
     let (p99c, p99k) = (q(&s1, 0.99), q(&s2, 0.99));
-    let ratio = if p99c > 0.0 { p99k / p99c - 1.0 } else if p99k > 0.0 { f64::INFINITY } else { 0.0 };
+    let ratio = if p99c > 0.0 {
+        p99k / p99c - 1.0
+    } else if p99k > 0.0 {
+        f64::INFINITY
+    } else {
+        0.0
+    };
     let (_, alpha) = super::judge::looks_of(s, true);
     let test = mann_whitney(l2, l1, Alternative::Greater);
     let p = test.map(|t| t.p).unwrap_or(1.0);
@@ -332,10 +397,25 @@ pub fn latency(a: &Arms, s: &Settings) -> Option<Out> {
     let quant = |v: &[f64]| format!("p50 {} / p95 {} / p99 {}", num(q(v, 0.5)), num(q(v, 0.95)), num(q(v, 0.99)));
     let verdict = match status {
         Status::Pass => format!("within the allowed +{}", pct(s.max_latency_increase)),
-        Status::Fail => format!("slower than the allowed +{} and significant (Mann–Whitney p{}) — roll back", pct(s.max_latency_increase), crate::text::p_value(p)),
-        _ => format!("p99 above the allowed +{} but not significant yet (Mann–Whitney p{}, α = {})", pct(s.max_latency_increase), crate::text::p_value(p), num(alpha)),
+        Status::Fail => format!(
+            "slower than the allowed +{} and significant (Mann–Whitney p{}) — roll back",
+            pct(s.max_latency_increase),
+            crate::text::p_value(p)
+        ),
+        _ => format!(
+            "p99 above the allowed +{} but not significant yet (Mann–Whitney p{}, α = {})",
+            pct(s.max_latency_increase),
+            crate::text::p_value(p),
+            num(alpha)
+        ),
     };
-    let msg = format!("latency: champion {}, candidate {}; p99 {}{}: {verdict}", quant(&s1), quant(&s2), if ratio >= 0.0 { "+" } else { "" }, pct(ratio));
+    let msg = format!(
+        "latency: champion {}, candidate {}; p99 {}{}: {verdict}",
+        quant(&s1),
+        quant(&s2),
+        if ratio >= 0.0 { "+" } else { "" },
+        pct(ratio)
+    );
     let mut c = Check::new(Code::Latency, "latency", status, msg)
         .with_value("p99_increase", ratio)
         .with_threshold(Threshold::at_most(None, Some(s.max_latency_increase)));
@@ -362,7 +442,15 @@ pub fn errors(a: &Arms, s: &Settings) -> Option<Out> {
         return None;
     }
     if (e1.len().min(e2.len()) as u64) < s.min_rows {
-        return Some(waiting("errors", format!("{} and {} rows with an error flag: fewer than min_rows = {}", int(e1.len() as u64), int(e2.len() as u64), s.min_rows)));
+        return Some(waiting(
+            "errors",
+            format!(
+                "{} and {} rows with an error flag: fewer than min_rows = {}",
+                int(e1.len() as u64),
+                int(e2.len() as u64),
+                s.min_rows
+            ),
+        ));
     }
     let h = if a.paired {
         let one: Vec<f64> = e1.iter().map(|&e| e as u8 as f64).collect();

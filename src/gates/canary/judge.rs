@@ -90,7 +90,16 @@ mod tests {
     use super::*;
 
     fn harm(effect: f64, v: f64) -> Harm {
-        Harm { champion: 0.0, candidate: effect, effect, v, n: 10_000.0, margin: 0.01, two_sided: false, fixed_only: false }
+        Harm {
+            champion: 0.0,
+            candidate: effect,
+            effect,
+            v,
+            n: 10_000.0,
+            margin: 0.01,
+            two_sided: false,
+            fixed_only: false,
+        }
     }
 
     #[test]

@@ -163,10 +163,13 @@ pub fn run(a: &Arms, s: &Settings) -> GateResult {
     g.summary = summary(decision, &g.checks, &rows, a);
     g.thresholds.values = s.record();
     let labelled = a.champion.label.iter().chain(&a.candidate.label).filter(|l| l.is_some()).count() as u64;
-    g.method.insert("mode".into(), match s.mode {
-        Mode::Shadow => "shadow: both models scored the same requests; comparisons are paired".into(),
-        Mode::Canary => "canary: randomly split traffic; the arms are independent samples".into(),
-    });
+    g.method.insert(
+        "mode".into(),
+        match s.mode {
+            Mode::Shadow => "shadow: both models scored the same requests; comparisons are paired".into(),
+            Mode::Canary => "canary: randomly split traffic; the arms are independent samples".into(),
+        },
+    );
     g.method.insert(
         "intervals".into(),
         if s.sequential {
@@ -183,7 +186,8 @@ pub fn run(a: &Arms, s: &Settings) -> GateResult {
     );
     g.method.insert(
         "rule".into(),
-        "promote when every interval lies within its margin; roll back when one lies beyond it; otherwise continue".into(),
+        "promote when every interval lies within its margin; roll back when one lies beyond it; otherwise continue"
+            .into(),
     );
     if a.champion.score.iter().chain(&a.candidate.score).any(|x| !x.is_finite()) {
         g.notes.push("rows without a score are left out of the score, decision and outcome checks".into());
@@ -204,7 +208,11 @@ fn summary(decision: &str, checks: &[Check], rows: &[crate::results::series::Can
     let n = if a.paired {
         format!("{} paired requests", int(a.champion.score.len() as u64))
     } else {
-        format!("{} champion and {} candidate requests", int(a.champion.score.len() as u64), int(a.candidate.score.len() as u64))
+        format!(
+            "{} champion and {} candidate requests",
+            int(a.champion.score.len() as u64),
+            int(a.candidate.score.len() as u64)
+        )
     };
     match decision {
         "rollback" => {
@@ -217,9 +225,60 @@ fn summary(decision: &str, checks: &[Check], rows: &[crate::results::series::Can
             format!(
                 "continue: {} not decided yet on {n}{}",
                 open.join(", "),
-                need.map(|m| format!("; about {} requests per arm decide them at the observed effects", int(m))).unwrap_or_default()
+                need.map(|m| format!("; about {} requests per arm decide them at the observed effects", int(m)))
+                    .unwrap_or_default()
             )
         }
         _ => format!("promote: no worse than the champion within every margin on {n}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::intervals::SeededRng;
+
+    /// A canary looked at 20 times as traffic grows, with no real difference and no margin
+    /// on the error rate: how often does some look roll the candidate back? With fixed
+    /// intervals far above the nominal rate; with sequential ones at most the nominal rate.
+    #[test]
+    fn twenty_looks_keep_sequential_false_rollbacks_at_the_nominal_rate() {
+        let (runs, looks, step) = (300, 20, 100usize);
+        let base = Settings { mode: Mode::Canary, max_error_rate_increase: 0.0, min_rows: 1, ..Settings::default() };
+        let seq = Settings { sequential: true, planned: (looks * step) as u64, ..base.clone() };
+        let mut rng = SeededRng::new(42);
+        let (mut fixed_alarms, mut seq_alarms) = (0u32, 0u32);
+        for _ in 0..runs {
+            let mut arms = Arms::default();
+            let (mut f, mut s) = (false, false);
+            for _ in 0..looks {
+                for _ in 0..step {
+                    arms.champion.error.push(rng.unit() < 0.1);
+                    arms.candidate.error.push(rng.unit() < 0.1);
+                }
+                let rolled = |st: &Settings| {
+                    run(&arms, st).checks.iter().any(|c| c.code == "canary.errors" && c.status == Status::Fail)
+                };
+                f |= rolled(&base);
+                s |= rolled(&seq);
+            }
+            fixed_alarms += f as u32;
+            seq_alarms += s as u32;
+        }
+        let (f, s) = (fixed_alarms as f64 / runs as f64, seq_alarms as f64 / runs as f64);
+        // One-sided at α/2 = 2.5% per look.
+        assert!(f > 0.06, "a fixed interval looked at 20 times rolls back far above 2.5%: {f}");
+        assert!(s <= 0.025, "sequential false rollbacks must stay at or below 2.5%: {s}");
+    }
+
+    #[test]
+    fn nothing_to_compare_is_a_status_not_a_panic() {
+        let g = run(&Arms::default(), &Settings::default());
+        assert!(g.checks.iter().all(|c| c.status == Status::Skipped || c.code == "canary.pairing"), "{:?}", g.checks);
+        let constant = Arm { score: vec![0.5; 500], label: vec![Some(true); 500], ..Arm::default() };
+        let arms = Arms { champion: constant.clone(), candidate: constant, paired: true, unpaired: (0, 0) };
+        let g = run(&arms, &Settings::default());
+        let json = serde_json::to_string(&g).unwrap();
+        assert!(!json.contains("NaN"), "{json}");
     }
 }
