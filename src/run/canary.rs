@@ -205,7 +205,10 @@ fn outcomes(df: &DataFrame, col: &str, src: &Source) -> Result<Vec<Option<bool>>
 }
 
 /// Row pairs on the request id; ids that repeat in a file are an error.
-fn pair_on(key: &str, champ: Side, cand: Side) -> Result<(Vec<usize>, Vec<usize>, (u64, u64))> {
+/// Row indices of the pairs in each log, and the unpaired rows of each.
+type Pairs = (Vec<usize>, Vec<usize>, (u64, u64));
+
+fn pair_on(key: &str, champ: Side, cand: Side) -> Result<Pairs> {
     let ids = |(df, src): Side| -> Result<Vec<Option<String>>> {
         let s = df.column(key)?.as_materialized_series().cast(&DataType::String)?;
         let v: Vec<Option<String>> = s.str()?.iter().map(|x| x.map(str::to_string)).collect();

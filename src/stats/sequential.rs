@@ -71,7 +71,7 @@ impl Looks {
     /// `None` when the effect sits on the bound.
     pub fn rows_to_decide(self, effect: f64, bound: f64, v: f64, n: f64, alpha: f64) -> Option<f64> {
         let gap = (effect - bound).abs();
-        if gap <= 0.0 || !(v > 0.0) || !(n > 0.0) {
+        if gap <= 0.0 || v.is_nan() || v <= 0.0 || n.is_nan() || n <= 0.0 {
             return None;
         }
         // v shrinks as 1/rows; the variance at the plan does not move.

@@ -139,6 +139,44 @@ fn release(b: &[u8], _: &Path) {
     }
 }
 
+/// The canary gate on two prediction logs an attacker wrote (champion and candidate, split
+/// at a line `---`): paired on their first column, by position, and as a random split.
+fn canary(b: &[u8], dir: &Path) {
+    use mlgate::gates::canary::cfg::Raw;
+    use mlgate::gates::cfg::Cx;
+    use mlgate::gates::columns::{Columns, flag};
+    use mlgate::run::{FlagResolver, RunCtx};
+    let t = text(b);
+    let (a, c) = t.split_once("\n---\n").unwrap_or((&t, &t));
+    std::fs::write(dir.join("a.csv"), a).unwrap();
+    std::fs::write(dir.join("c.csv"), c).unwrap();
+    let first = a.lines().next().unwrap_or("").split(',').next().unwrap_or("").to_string();
+    let resolver = FlagResolver {
+        files: [("champion", "a.csv"), ("candidate", "c.csv")]
+            .into_iter()
+            .map(|(k, f)| (k.to_string(), (dir.join(f).display().to_string(), format!("--{k}"))))
+            .collect(),
+        flag: |_, k| k.to_string(),
+    };
+    for (key, mode) in [(Some(first), None), (None, Some("shadow")), (None, None)] {
+        let mut raw = Raw::new(flag("champion".to_string()), flag("candidate".to_string()));
+        raw.key = key.map(flag);
+        raw.mode = mode.map(|m| flag(m.to_string()));
+        for (slot, col) in [(&mut raw.label, "label"), (&mut raw.latency, "latency"), (&mut raw.error, "error")] {
+            if a.lines().next().is_some_and(|h| h.split(',').any(|x| x == col)) {
+                *slot = Some(flag(col.to_string()));
+            }
+        }
+        raw.min_rows = Some(flag(1));
+        let columns = Columns::default();
+        let mut p = mlgate::diag::Problems::new("[gates.canary]");
+        let spec = raw.validate(&Cx::ad_hoc(&columns), &mut p);
+        if p.is_empty() {
+            let _ = mlgate::run::canary::run(&spec, &resolver, &mut RunCtx::default());
+        }
+    }
+}
+
 /// The targets, by name.
 pub const TARGETS: &[(&str, Target)] = &[
     ("config", config),
@@ -150,6 +188,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("results", results),
     ("skew", skew),
     ("release", release),
+    ("canary", canary),
 ];
 
 /// Seed inputs of a target: real files of this repository plus hand-made edge cases.
@@ -175,6 +214,10 @@ pub fn seeds(target: &str, root: &Path) -> Vec<Vec<u8>> {
         "skew" => vec![
             b"id,at,x,hour,name\n1,2024-01-01T00:00:00Z,0.5,23,Gold\n2,2024-01-01T01:00:00Z,,1,Silver\n2,2024-01-02T00:00:00Z,1e308,0,x\n---\nid,at,x,hour,name\n1,2024-01-01T00:00:01Z,50,1,gold \n2,2024-01-01T01:00:00Z,0,3,SILVER\n3,bad,NaN,inf,\n".to_vec(),
             [&read("examples/churn/data/offline_features.csv")[..3000], b"\n---\n", &read("examples/churn/data/offline_features.csv")[..3000]].concat(),
+        ],
+        "canary" => vec![
+            b"id,score,label,latency,error\n1,0.9,1,12.5,0\n2,0.2,,8,1\n3,nan,0,,\n---\nid,score,label,latency,error\n1,0.7,1,30,0\n2,0.4,0,9,0\n4,0.5,,1e300,0\n".to_vec(),
+            b"score\n0.5\n0.5\n---\nscore\n0.5\n".to_vec(),
         ],
         "release" => vec![
             read("tests/fixtures/release/fuzz-seed.txt"),

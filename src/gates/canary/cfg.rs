@@ -114,8 +114,8 @@ impl Raw {
     pub fn validate(&self, cx: &Cx<'_>, p: &mut Problems) -> Spec {
         cx.check_input(p, "champion", &self.champion);
         cx.check_input(p, "candidate", &self.candidate);
-        let mut s = Settings::default();
-        s.mode = if self.key.is_some() { Mode::Shadow } else { Mode::Canary };
+        let mut s =
+            Settings { mode: if self.key.is_some() { Mode::Shadow } else { Mode::Canary }, ..Settings::default() };
         if let Some(m) = &self.mode {
             match m.get_ref().as_str() {
                 "shadow" => s.mode = Mode::Shadow,

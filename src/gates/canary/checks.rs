@@ -310,7 +310,10 @@ fn ece(a: &Arms, s: &Settings, one: Side, two: Side) -> Out {
     let mut reps = Vec::with_capacity(ECE_REPLICATES);
     let (mut y, mut p, mut y2, mut p2) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..ECE_REPLICATES {
-        (y.clear(), p.clear(), y2.clear(), p2.clear());
+        y.clear();
+        p.clear();
+        y2.clear();
+        p2.clear();
         for _ in 0..i1.len() {
             let r = i1[rng.below(i1.len())];
             y.push(one.0[r]);
