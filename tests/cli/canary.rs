@@ -242,3 +242,54 @@ fn bad_logs_are_exit_2_or_a_clear_status() {
     assert!(checks.contains("wait for min_rows"), "{checks}");
     assert!(checks.contains("canary.pairing"), "{checks}");
 }
+
+#[test]
+fn infra_6_is_credited_from_a_canary_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    logs(d, 20_000, Effect::None, 9);
+    write(
+        d,
+        "mlgate.toml",
+        "[data]\nchampion = \"champion.csv\"\ncandidate = \"candidate.csv\"\n[gates.canary]\nchampion = \"champion\"\ncandidate = \"candidate\"\nkey = \"request_id\"\nlabel = \"label\"\n",
+    );
+    let out = mlgate(d).args(["audit", "--out", "rep"]).output().unwrap();
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(d.join("rep/results.json")).unwrap()).unwrap();
+    let t = r["rubric"]["tests"].as_array().unwrap().iter().find(|t| t["id"] == "infra.6").unwrap().clone();
+    assert_eq!(t["points"], 0.5, "a canary judged once is manual evidence: {t:#}\n{}", stderr(&out));
+}
+
+#[test]
+fn hostile_column_names_never_reach_markup() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let col = "<img src=x onerror=alert(1)>";
+    let mut a = format!("id,\"{col}\"\n");
+    let mut b = a.clone();
+    for i in 0..300 {
+        a.push_str(&format!("{i},{}\n", (i % 10) as f64 / 10.0));
+        b.push_str(&format!("{i},{}\n", (i % 7) as f64 / 7.0));
+    }
+    write(d, "a.csv", &a);
+    write(d, "b.csv", &b);
+    let out = mlgate(d)
+        .args([
+            "gate",
+            "canary",
+            "--champion",
+            "a.csv",
+            "--candidate",
+            "b.csv",
+            "--key",
+            "id",
+            "--score",
+            col,
+            "--out",
+            "rep",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.code().unwrap() <= 1, "{}", stderr(&out));
+    let html = std::fs::read_to_string(d.join("rep/report.html")).unwrap();
+    assert!(!html.contains("<img src=x"), "HTML leaks the column name");
+}
