@@ -293,3 +293,55 @@ fn hostile_column_names_never_reach_markup() {
     let html = std::fs::read_to_string(d.join("rep/report.html")).unwrap();
     assert!(!html.contains("<img src=x"), "HTML leaks the column name");
 }
+
+#[test]
+fn outcomes_seen_only_for_approved_requests_are_a_feedback_loop() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A loan model: repayment is observed for approved applicants, and for 3% of the
+    // declined ones (an exploration share).
+    let mut r = Rng(21);
+    let head = "request_id,score,label\n";
+    let (mut a, mut b) = (String::from(head), String::from(head));
+    for i in 0..20_000 {
+        let x = r.normal();
+        let y = r.f() < sigmoid(2.0 * x);
+        let champ = sigmoid(2.0 * x + 0.3 * r.normal());
+        let cand = sigmoid(2.0 * x + 0.3 * r.normal());
+        let seen = champ >= 0.5 || r.f() < 0.03;
+        let label = if seen { (y as u8).to_string() } else { String::new() };
+        a.push_str(&format!("r{i},{champ:.6},{label}\n"));
+        b.push_str(&format!("r{i},{cand:.6},{label}\n"));
+    }
+    write(d, "champion.csv", &a);
+    write(d, "candidate.csv", &b);
+    let out = mlgate(d)
+        .args(["gate", "canary", "--champion", "champion.csv", "--candidate", "candidate.csv", "--key", "request_id"])
+        .args(["--label", "label", "--out", "out"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let r: Value = serde_json::from_str(&std::fs::read_to_string(d.join("out/results.json")).unwrap()).unwrap();
+    let c = r["gates"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "canary.feedback-loop")
+        .unwrap()
+        .clone();
+    assert_eq!(c["status"], "warn", "{c}");
+    let msg = c["message"].as_str().unwrap();
+    assert!(msg.contains("exploration share") && msg.contains("propensity"), "{msg}");
+    assert_eq!(decision(&r), "continue", "biased outcomes cannot promote");
+    // Outcomes seen at random: no warning.
+    logs(d, 20_000, Effect::None, 22);
+    let (_, r, _) = canary(d, &["--key", "request_id"]);
+    let c = r["gates"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "canary.feedback-loop")
+        .unwrap()
+        .clone();
+    assert_eq!(c["status"], "pass", "{c}");
+}

@@ -51,6 +51,7 @@ pub struct Raw {
     pub max_error_rate_increase: Option<Spanned<f64>>,
     pub max_unpaired: Option<Spanned<Levels>>,
     pub min_rows: Option<Spanned<u64>>,
+    pub min_coverage_ratio: Option<Spanned<f64>>,
 }
 
 impl Raw {
@@ -83,6 +84,7 @@ impl Raw {
             max_error_rate_increase: None,
             max_unpaired: None,
             min_rows: None,
+            min_coverage_ratio: None,
         }
     }
 }
@@ -150,6 +152,7 @@ impl Raw {
         check_count(p, "bins", &self.bins, 2, 100);
         check_levels(p, "psi", &self.psi);
         check_levels(p, "max_unpaired", &self.max_unpaired);
+        crate::gates::cfg::check_share(p, "min_coverage_ratio", &self.min_coverage_ratio);
         for (k, v) in self.margins() {
             check_non_negative(p, k, v);
         }
@@ -186,6 +189,7 @@ impl Raw {
         s.bins = get(&self.bins).map(|b| b as usize).unwrap_or(s.bins);
         s.max_unpaired = s.max_unpaired.overridden(self.max_unpaired.as_ref().map(|l| l.get_ref()));
         s.min_rows = get(&self.min_rows).unwrap_or(s.min_rows);
+        s.min_coverage_ratio = get(&self.min_coverage_ratio).unwrap_or(s.min_coverage_ratio);
         let d = Settings::default();
         s.max_disagreement = get(&self.max_disagreement).unwrap_or(d.max_disagreement);
         s.max_decision_rate_change = get(&self.max_decision_rate_change).unwrap_or(d.max_decision_rate_change);

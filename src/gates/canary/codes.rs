@@ -24,6 +24,8 @@ crate::check_codes! {
             "Service health: the candidate's p99 latency over the champion's, judged with a one-sided Mann–Whitney test, against the allowed increase (max_latency_increase).",
         Errors = "canary.errors":
             "Service health: the candidate's error rate minus the champion's, with its interval, against the allowed increase (max_error_rate_increase).",
+        FeedbackLoop = "canary.feedback-loop":
+            "Outcomes observed for part of the traffic: whether the serving model's own decisions chose which (labels mostly on one side of the threshold), which biases metrics and retraining on observed outcomes; names the remedies (min_coverage_ratio).",
         NotEvaluated = "canary.not-evaluated":
             "A check could not be judged: no outcomes yet, too few rows, constant scores, or a column the files lack.",
     }

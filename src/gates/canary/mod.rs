@@ -148,6 +148,7 @@ pub fn run(a: &Arms, s: &Settings) -> GateResult {
     let mut rows = Vec::new();
     let mut outs = vec![checks::decisions(a, s)];
     outs.extend(checks::outcomes(a, s));
+    outs.extend(checks::feedback(a, s));
     outs.extend(checks::latency(a, s));
     outs.extend(checks::errors(a, s));
     for (c, r) in outs {

@@ -60,6 +60,9 @@ pub struct Settings {
     pub max_unpaired: Levels,
     /// Below this many rows (per arm, or labelled rows) a check waits.
     pub min_rows: u64,
+    /// Warn when the outcome coverage of one decision is below this share of the other's
+    /// (a feedback loop); 0 turns the check off.
+    pub min_coverage_ratio: f64,
 }
 
 impl Default for Settings {
@@ -88,6 +91,7 @@ impl Default for Settings {
             max_error_rate_increase: 0.005,
             max_unpaired: Levels::new(Some(0.01), Some(0.05)),
             min_rows: 100,
+            min_coverage_ratio: 0.5,
         }
     }
 }
@@ -113,6 +117,7 @@ impl Settings {
             "max_error_rate_increase": self.max_error_rate_increase,
             "max_unpaired": self.max_unpaired,
             "min_rows": self.min_rows,
+            "min_coverage_ratio": self.min_coverage_ratio,
         })
     }
 }
@@ -144,6 +149,7 @@ impl Reviewed for Settings {
         }
         k.extend(Knob::levels("max_unpaired", &self.max_unpaired));
         k.push(Knob::num("min_rows", Some(self.min_rows as f64), Looser::Unranked));
+        k.push(Knob::num("min_coverage_ratio", Some(self.min_coverage_ratio), Looser::Lower));
         k
     }
 }
