@@ -208,18 +208,35 @@ fn outcomes(df: &DataFrame, col: &str, src: &Source) -> Result<Vec<Option<bool>>
 /// Row indices of the pairs in each log, and the unpaired rows of each.
 type Pairs = (Vec<usize>, Vec<usize>, (u64, u64));
 
+/// The key column as text (ids of different types compare as written).
+fn id_column(df: &DataFrame, key: &str) -> Result<Series> {
+    Ok(df.column(key)?.as_materialized_series().cast(&DataType::String)?.with_name(key.into()))
+}
+
+/// The first id that repeats in a log, with its two data rows (only looked for once the
+/// count of distinct ids says there is one).
+fn first_repeat(ids: &Series) -> Result<Option<(String, usize, usize)>> {
+    let non_null = ids.len() - ids.null_count();
+    if ids.drop_nulls().n_unique()? == non_null {
+        return Ok(None);
+    }
+    let mut seen = hashbrown::HashMap::with_capacity(ids.len());
+    for (i, id) in ids.str()?.iter().enumerate() {
+        if let Some(id) = id
+            && let Some(j) = seen.insert(id, i)
+        {
+            return Ok(Some((id.to_string(), j, i)));
+        }
+    }
+    Ok(None)
+}
+
+/// Pairs the logs on the request id with a polars inner join (ids that repeat in a log are
+/// an error, missing ids never pair).
 fn pair_on(key: &str, champ: Side, cand: Side) -> Result<Pairs> {
-    let ids = |(df, src): Side| -> Result<Vec<Option<String>>> {
-        let s = df.column(key)?.as_materialized_series().cast(&DataType::String)?;
-        let v: Vec<Option<String>> = s.str()?.iter().map(|x| x.map(str::to_string)).collect();
-        let repeat = {
-            let mut seen = hashbrown::HashMap::with_capacity(v.len());
-            v.iter().enumerate().find_map(|(i, id)| {
-                let id = id.as_deref()?;
-                seen.insert(id, i).map(|j| (id.to_string(), j, i))
-            })
-        };
-        if let Some((id, j, i)) = repeat {
+    let (a, b) = (id_column(champ.0, key)?, id_column(cand.0, key)?);
+    for (ids, (_, src)) in [(&a, champ), (&b, cand)] {
+        if let Some((id, j, i)) = first_repeat(ids)? {
             return Err(user(format!(
                 "the request id {} repeats in {} (data rows {} and {})",
                 quoted(&id),
@@ -230,21 +247,24 @@ fn pair_on(key: &str, champ: Side, cand: Side) -> Result<Pairs> {
             .hint("shadow rows pair one to one on the request id: deduplicate the log, or name a column that is unique per request as `key`")
             .into());
         }
-        Ok(v)
-    };
-    let (a, b) = (ids(champ)?, ids(cand)?);
-    let index: hashbrown::HashMap<&str, usize> =
-        b.iter().enumerate().filter_map(|(j, id)| id.as_deref().map(|id| (id, j))).collect();
-    let (mut ia, mut ib) = (Vec::new(), Vec::new());
-    for (i, id) in a.iter().enumerate() {
-        if let Some(&j) = id.as_deref().and_then(|id| index.get(id)) {
-            ia.push(i);
-            ib.push(j);
-        }
     }
+    let frame = |ids: &Series, idx: &str| -> Result<LazyFrame> {
+        Ok(DataFrame::new_infer_height(vec![ids.clone().into_column()])?.with_row_index(idx.into(), None)?.lazy())
+    };
+    let joined = frame(&a, "ia")?
+        .join(frame(&b, "ib")?, [col(key)], [col(key)], JoinArgs::new(JoinType::Inner))
+        .select([col("ia"), col("ib")])
+        .sort(["ia"], SortMultipleOptions::default())
+        .collect()?;
+    let to_vec = |c: &str| -> Result<Vec<usize>> {
+        Ok(joined.column(c)?.as_materialized_series().idx()?.iter().map(|x| x.unwrap_or(0) as usize).collect())
+    };
+    let (ia, ib) = (to_vec("ia")?, to_vec("ib")?);
     let unpaired = ((a.len() - ia.len()) as u64, (b.len() - ib.len()) as u64);
     if ia.is_empty() && !(a.is_empty() || b.is_empty()) {
-        let ex = |v: &[Option<String>]| v.iter().flatten().take(3).map(|x| quoted(x)).collect::<Vec<_>>().join(", ");
+        let ex = |s: &Series| -> String {
+            s.str().map(|c| c.iter().flatten().take(3).map(quoted).collect::<Vec<_>>().join(", ")).unwrap_or_default()
+        };
         return Err(user(format!(
             "no request id of {} is in {} (e.g. {} against {})",
             quoted(&champ.1.display),

@@ -191,12 +191,13 @@ pub fn outcomes(a: &Arms, s: &Settings) -> Vec<Out> {
     // Outcomes arrive for a share of the requests: the traffic to decide is in requests.
     let requests = a.champion.score.len().min(a.candidate.score.len()).max(1) as f64;
     let per_outcome = (requests / n as f64).max(1.0);
-    let mut out = vec![
-        brier(a, s, (&y1, &p1), (&y2, &p2)),
-        ece(a, s, (&y1, &p1), (&y2, &p2)),
-        auc(a, s, (&y1, &p1), (&y2, &p2)),
-        accuracy(a, s, (&y1, &p1), (&y2, &p2)),
-    ];
+    let (one, two): (Side, Side) = ((&y1, &p1), (&y2, &p2));
+    // The four are independent: judged in parallel.
+    let ((b, e), (u, c)) = rayon::join(
+        || rayon::join(|| brier(a, s, one, two), || ece(a, s, one, two)),
+        || rayon::join(|| auc(a, s, one, two), || accuracy(a, s, one, two)),
+    );
+    let mut out = vec![b, e, u, c];
     for (c, row) in &mut out {
         if let Some(r) = row.as_mut()
             && let Some(need) = r.rows_needed
@@ -306,14 +307,11 @@ fn ece(a: &Arms, s: &Settings, one: Side, two: Side) -> Out {
         (0..m).map(|i| i * len / m).collect()
     };
     let (i1, i2) = (pick(one.0.len()), pick(two.0.len()));
-    let mut rng = SeededRng::new(0x5eed);
-    let mut reps = Vec::with_capacity(ECE_REPLICATES);
-    let (mut y, mut p, mut y2, mut p2) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..ECE_REPLICATES {
-        y.clear();
-        p.clear();
-        y2.clear();
-        p2.clear();
+    use rayon::prelude::*;
+    // Each replicate has its own seed: the same replicates on every machine and thread count.
+    let one_replicate = |rep: u64| {
+        let mut rng = SeededRng::new(0x5eed ^ rep.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let (mut y, mut p, mut y2, mut p2) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for _ in 0..i1.len() {
             let r = i1[rng.below(i1.len())];
             y.push(one.0[r]);
@@ -331,8 +329,9 @@ fn ece(a: &Arms, s: &Settings, one: Side, two: Side) -> Out {
                 p2.push(two.1[r]);
             }
         }
-        reps.push(crate::stats::metrics::ece(&y2, &p2) - crate::stats::metrics::ece(&y, &p));
-    }
+        crate::stats::metrics::ece(&y2, &p2) - crate::stats::metrics::ece(&y, &p)
+    };
+    let reps: Vec<f64> = (0..ECE_REPLICATES as u64).into_par_iter().map(one_replicate).collect();
     let (_, _, var) = mean_var(reps.iter().copied());
     let n = one.0.len().min(two.0.len()) as f64;
     let scale = i1.len().min(i2.len().max(1)) as f64 / n;

@@ -144,13 +144,23 @@ pub fn run(a: &Arms, s: &Settings) -> GateResult {
     if a.paired {
         checks.push(pairing(a, s));
     }
-    checks.push(scores(a, s));
+    // The questions are independent: asked in parallel, reported in a fixed order.
+    let ((score_check, decisions), (outcomes, (service, feedback))) = rayon::join(
+        || rayon::join(|| scores(a, s), || checks::decisions(a, s)),
+        || {
+            rayon::join(
+                || checks::outcomes(a, s),
+                || rayon::join(|| (checks::latency(a, s), checks::errors(a, s)), || checks::feedback(a, s)),
+            )
+        },
+    );
+    checks.push(score_check);
     let mut rows = Vec::new();
-    let mut outs = vec![checks::decisions(a, s)];
-    outs.extend(checks::outcomes(a, s));
-    outs.extend(checks::feedback(a, s));
-    outs.extend(checks::latency(a, s));
-    outs.extend(checks::errors(a, s));
+    let mut outs = vec![decisions];
+    outs.extend(outcomes);
+    outs.extend(feedback);
+    outs.extend(service.0);
+    outs.extend(service.1);
     for (c, r) in outs {
         checks.push(c);
         rows.extend(r);
