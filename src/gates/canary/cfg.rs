@@ -147,9 +147,11 @@ impl Raw {
         }
         check_finite(p, "threshold", &self.threshold);
         check_open(p, "alpha", &self.alpha, 0.0, 0.5);
-        check_count(p, "planned", &self.planned, 10, u64::MAX);
+        check_count(p, "planned", &self.planned, 10, 1_000_000_000_000);
         check_count(p, "looks", &self.looks, 1, 10_000);
         check_count(p, "bins", &self.bins, 2, 100);
+        // Zero rows would judge an empty arm.
+        check_count(p, "min_rows", &self.min_rows, 1, 1_000_000_000);
         check_levels(p, "psi", &self.psi);
         check_levels(p, "max_unpaired", &self.max_unpaired);
         crate::gates::cfg::check_share(p, "min_coverage_ratio", &self.min_coverage_ratio);

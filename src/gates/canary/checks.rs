@@ -81,6 +81,14 @@ fn waiting(subject: &str, why: String) -> Out {
     (Check::new(Code::NotEvaluated, subject, Status::Skipped, why), None)
 }
 
+/// A waiting check when either arm has fewer than `min_rows` values.
+fn too_few(subject: &str, what: &str, n1: usize, n2: usize, s: &Settings) -> Option<Out> {
+    ((n1.min(n2) as u64) < s.min_rows).then(|| {
+        let why = format!("{} and {} {what}: fewer than min_rows = {}", int(n1 as u64), int(n2 as u64), s.min_rows);
+        waiting(subject, why)
+    })
+}
+
 fn share(x: f64) -> String {
     pct(x)
 }
@@ -363,16 +371,8 @@ pub fn latency(a: &Arms, s: &Settings) -> Option<Out> {
     if l1.is_empty() && l2.is_empty() {
         return None;
     }
-    if (l1.len().min(l2.len()) as u64) < s.min_rows {
-        return Some(waiting(
-            "latency",
-            format!(
-                "{} and {} latencies: fewer than min_rows = {}",
-                int(l1.len() as u64),
-                int(l2.len() as u64),
-                s.min_rows
-            ),
-        ));
+    if let Some(w) = too_few("latency", "latencies", l1.len(), l2.len(), s) {
+        return Some(w);
     }
     let sorted = |v: &[f64]| {
         let mut v = v.to_vec();
@@ -443,16 +443,8 @@ pub fn errors(a: &Arms, s: &Settings) -> Option<Out> {
     if e1.is_empty() && e2.is_empty() {
         return None;
     }
-    if (e1.len().min(e2.len()) as u64) < s.min_rows {
-        return Some(waiting(
-            "errors",
-            format!(
-                "{} and {} rows with an error flag: fewer than min_rows = {}",
-                int(e1.len() as u64),
-                int(e2.len() as u64),
-                s.min_rows
-            ),
-        ));
+    if let Some(w) = too_few("errors", "rows with an error flag", e1.len(), e2.len(), s) {
+        return Some(w);
     }
     let h = if a.paired {
         let one: Vec<f64> = e1.iter().map(|&e| e as u8 as f64).collect();
