@@ -3,6 +3,15 @@
 use crate::results::Example;
 
 /// `1234567` → `1,234,567`.
+/// The first `n` characters of `s` (never cutting a character in two: ids from a file or an
+/// API may hold anything).
+pub fn prefix(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
 pub fn int(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
@@ -111,6 +120,13 @@ pub fn p_value(p: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefixes_never_cut_a_character() {
+        assert_eq!(prefix("a6e1f2b284\u{202e}20fcf", 12), "a6e1f2b284\u{202e}2");
+        assert_eq!(prefix("abc", 12), "abc");
+        assert_eq!(prefix("0123456789abcdef", 12), "0123456789ab");
+    }
 
     #[test]
     fn formats_numbers_deterministically() {

@@ -46,7 +46,7 @@ pub struct Sorted {
 }
 
 fn short(sha: &str) -> &str {
-    &sha[..12.min(sha.len())]
+    crate::text::prefix(sha, 12)
 }
 
 /// Sorts reviews (oldest first, as GitHub lists them) for a pull request by `author`

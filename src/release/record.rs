@@ -80,7 +80,18 @@ impl Record {
         if format.as_u64() != Some(FORMAT as u64) {
             return Some(Err(format!("record format {format} (this mlgate reads {FORMAT})")));
         }
-        Some(serde_json::from_value(v).map_err(|e| e.to_string()))
+        let rec: Record = match serde_json::from_value(v) {
+            Ok(r) => r,
+            Err(e) => return Some(Err(e.to_string())),
+        };
+        let hex = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !hex(&rec.results_sha256) {
+            return Some(Err(format!(
+                "results_sha256 {:?} is not a SHA-256 in hex",
+                crate::text::prefix(&rec.results_sha256, 80)
+            )));
+        }
+        Some(Ok(rec))
     }
 
     /// Whether the record accepts a failing check.
@@ -100,7 +111,7 @@ impl Record {
         }
         format!(
             "{time}-{}-{}-{}.json",
-            &self.results_sha256[..12.min(self.results_sha256.len())],
+            crate::text::prefix(&self.results_sha256, 12),
             self.decision.as_str(),
             who.trim_matches('-')
         )

@@ -49,7 +49,7 @@ pub fn words(a: &Approval) -> String {
         Some(r) => format!(
             "{} (pull-request review on {} at {}): {}",
             a.by,
-            &r.commit[..12.min(r.commit.len())],
+            crate::text::prefix(&r.commit, 12),
             r.at,
             a.reason
         ),

@@ -57,7 +57,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "ui",
         ],
     ),
-    ("release", &["error", "provenance", "results", "sign"]),
+    ("release", &["error", "provenance", "results", "sign", "text"]),
     ("sign", &["error"]),
     ("review", &["codes", "config", "diag", "error", "gates", "git", "results", "text"]),
     ("rubric", &["diag", "error", "results", "text"]),

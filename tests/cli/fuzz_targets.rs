@@ -221,6 +221,9 @@ pub fn seeds(target: &str, root: &Path) -> Vec<Vec<u8>> {
         ],
         "release" => vec![
             read("tests/fixtures/release/fuzz-seed.txt"),
+            // A finding of the fuzzer: a digest with a character of several bytes panicked
+            // where a record's file name cut it to 12 bytes.
+            "x ssh-ed25519 AAAA\n---\n{\"mlgate_approval\":1,\"results_sha256\":\"a6e1f2b284\u{202e}20fcf\",\"verdict\":\"pass\",\"commit\":null,\"approver\":\"a\",\"time\":\"t\",\"decision\":\"promote\",\"reason\":\"r\",\"key\":\"k\"}\n---\n\n---\n".as_bytes().to_vec(),
             b"a,\"b c\" cert-authority,namespaces=\"x,y\",valid-after=\"2026\" ssh-ed25519 AAAA\n---\n{\"mlgate_approval\":2}\n---\n-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n---\n{\"seq\":1}\n\n".to_vec(),
         ],
         "results" => {
