@@ -84,6 +84,10 @@ pub fn arms(spec: &Spec, champ: Side, cand: Side, resolve: &dyn Resolve) -> Resu
         )));
     }
     if !shadow {
+        // A request without a latency is left out of the latency check.
+        for arm in [&mut a, &mut b] {
+            arm.latency.retain(|x| x.is_finite());
+        }
         return Ok(Arms { champion: a, candidate: b, paired: false, unpaired: (0, 0) });
     }
     let (ia, ib, unpaired) = match &s.key {

@@ -218,6 +218,9 @@ pub fn seeds(target: &str, root: &Path) -> Vec<Vec<u8>> {
         "canary" => vec![
             b"id,score,label,latency,error\n1,0.9,1,12.5,0\n2,0.2,,8,1\n3,nan,0,,\n---\nid,score,label,latency,error\n1,0.7,1,30,0\n2,0.4,0,9,0\n4,0.5,,1e300,0\n".to_vec(),
             b"score\n0.5\n0.5\n---\nscore\n0.5\n".to_vec(),
+            // A finding of the fuzzer: a missing latency (NaN) in canary mode made the
+            // Mann–Whitney tie count loop forever.
+            b"score,latency\n0.5,nan\n0.7,3\n---\nscore,latency\n0.2,\n0.9,4\n".to_vec(),
         ],
         "release" => vec![
             read("tests/fixtures/release/fuzz-seed.txt"),

@@ -375,7 +375,7 @@ pub fn latency(a: &Arms, s: &Settings) -> Option<Out> {
         return Some(w);
     }
     let sorted = |v: &[f64]| {
-        let mut v = v.to_vec();
+        let mut v: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
         crate::stats::sort::sort_floats(&mut v);
         v
     };
