@@ -56,6 +56,13 @@ t+QYOd0eX0w5kDYCXSfmahXAw=
         assert!(matches("*@example.com", "alice@example.com"));
         assert!(matches("a?ice", "alice") && !matches("a?ice", "aice"));
         assert!(!matches("alice", "alice2"));
+        assert!(matches("*", "") && matches("a*", "a") && !matches("?", ""));
+        assert!(matches("*@*.example.com", "bob@ml.example.com") && !matches("*@*.example.com", "bob@example.com"));
+        assert!(matches("a*b*c", "axxbyyc") && !matches("a*b*c", "axxbyy"));
+        // Many stars against a long near-miss: linear in the text, not exponential.
+        let started = std::time::Instant::now();
+        assert!(!matches(&"*a".repeat(30), &format!("{}b", "a".repeat(5_000))));
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
         let list: Vec<String> = ["*@example.com", "!eve@*"].iter().map(|s| s.to_string()).collect();
         assert!(matches_list(&list, "bob@example.com"));
         assert!(!matches_list(&list, "eve@example.com"));

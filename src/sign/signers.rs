@@ -43,18 +43,30 @@ pub struct Signers {
 #[derive(Debug, Clone, Default)]
 pub struct Revoked(Vec<KeyData>);
 
-/// Whether `s` matches one OpenSSH pattern (`*` any run, `?` one character).
+/// Whether `s` matches one OpenSSH pattern (`*` any run, `?` one character). Greedy with
+/// backtracking to the last `*` only: at most |pattern| × |s| steps, however many stars a
+/// pattern in a pull request holds.
 pub fn matches(pattern: &str, s: &str) -> bool {
-    fn go(p: &[char], s: &[char]) -> bool {
-        match p.split_first() {
-            None => s.is_empty(),
-            Some(('*', rest)) => (0..=s.len()).any(|i| go(rest, &s[i..])),
-            Some(('?', rest)) => !s.is_empty() && go(rest, &s[1..]),
-            Some((c, rest)) => s.first() == Some(c) && go(rest, &s[1..]),
+    let (p, s): (Vec<char>, Vec<char>) = (pattern.chars().collect(), s.chars().collect());
+    let (mut i, mut j) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while j < s.len() {
+        if i < p.len() && (p[i] == '?' || (p[i] != '*' && p[i] == s[j])) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some((i, j));
+            i += 1;
+        } else if let Some((si, sj)) = star {
+            // The last star takes one more character.
+            star = Some((si, sj + 1));
+            i = si + 1;
+            j = sj + 1;
+        } else {
+            return false;
         }
     }
-    let (p, s): (Vec<char>, Vec<char>) = (pattern.chars().collect(), s.chars().collect());
-    go(&p, &s)
+    p[i..].iter().all(|&c| c == '*')
 }
 
 /// Whether `s` matches a pattern list: some positive pattern matches and no `!` one does.
@@ -146,39 +158,29 @@ fn parse_line(text: &str, line: usize, shown: &str) -> Result<SignerLine> {
             .hint("each line is `principals [options] key-type base64-key [comment]`, as ssh-keygen(1) describes under ALLOWED SIGNERS")
     };
     let (principals, rest) = field(text).ok_or_else(|| bad("no principals".into()))?;
-    let mut entry = SignerLine {
-        line,
-        principals: principals.split(',').map(str::to_string).filter(|p| !p.is_empty()).collect(),
-        namespaces: None,
-        valid_after: None,
-        valid_before: None,
-        cert_authority: false,
-        key: PublicKey::new(KeyData::Ed25519(ssh_key::public::Ed25519PublicKey([0; 32])), ""),
-    };
-    let key_text = match PublicKey::from_openssh(rest.trim()) {
-        Ok(k) => {
-            entry.key = k;
-            return Ok(entry);
-        }
+    let principals = principals.split(',').map(str::to_string).filter(|p| !p.is_empty()).collect();
+    let (mut namespaces, mut valid_after, mut valid_before, mut cert_authority) = (None, None, None, false);
+    // The key follows the principals directly, or after the options.
+    let key = match PublicKey::from_openssh(rest.trim()) {
+        Ok(k) => k,
         Err(_) => {
             let (opts, key) = field(rest).ok_or_else(|| bad("no key after the principals".into()))?;
             for opt in split_options(&opts) {
                 let (name, value) = opt.split_once('=').map(|(n, v)| (n, Some(unquote(v)))).unwrap_or((&opt, None));
                 match (name.to_ascii_lowercase().as_str(), value) {
-                    ("cert-authority", None) => entry.cert_authority = true,
-                    ("namespaces", Some(v)) => entry.namespaces = Some(v.split(',').map(str::to_string).collect()),
+                    ("cert-authority", None) => cert_authority = true,
+                    ("namespaces", Some(v)) => namespaces = Some(v.split(',').map(str::to_string).collect()),
                     (w @ ("valid-after" | "valid-before"), Some(v)) => {
                         let t = parse_time(v).ok_or_else(|| bad(format!("{w}={v:?} is not YYYYMMDD[HHMM[SS]][Z]")))?;
-                        *if w == "valid-after" { &mut entry.valid_after } else { &mut entry.valid_before } = Some(t);
+                        *if w == "valid-after" { &mut valid_after } else { &mut valid_before } = Some(t);
                     }
                     _ => return Err(bad(format!("unknown option {opt:?} (or a key mlgate cannot read)")).into()),
                 }
             }
-            key
+            PublicKey::from_openssh(key.trim()).map_err(|e| bad(format!("the key does not parse ({e})")))?
         }
     };
-    entry.key = PublicKey::from_openssh(key_text.trim()).map_err(|e| bad(format!("the key does not parse ({e})")))?;
-    Ok(entry)
+    Ok(SignerLine { line, principals, namespaces, valid_after, valid_before, cert_authority, key })
 }
 
 impl Signers {
