@@ -133,28 +133,34 @@ pub fn decisions(a: &Arms, s: &Settings) -> Out {
         }
         return (c, row);
     }
+    // (positive decisions, scored rows) of an arm.
     let rates = |arm: &Arm| {
-        let v: Vec<f64> = arm.score.iter().filter(|x| x.is_finite()).map(|&x| (x >= t) as u8 as f64).collect();
-        (v.len() as f64, v.iter().sum::<f64>())
+        let scored = arm.score.iter().filter(|x| x.is_finite());
+        (scored.clone().filter(|&&x| x >= t).count() as f64, scored.count() as f64)
     };
-    let ((n1, k1), (n2, k2)) = (rates(&a.champion), rates(&a.candidate));
+    let ((k1, n1), (k2, n2)) = (rates(&a.champion), rates(&a.candidate));
     if (n1.min(n2) as u64) < s.min_rows {
         return waiting(
             "decisions",
             format!("{} and {} scored rows: fewer than min_rows = {}", int(n1 as u64), int(n2 as u64), s.min_rows),
         );
     }
-    let h = Harm {
+    let h = two_rates((k1, n1), (k2, n2), s.max_decision_rate_change, true);
+    harm_check(Code::DecisionRate, "decisions", "positive-decision rate", &h, s, share)
+}
+
+/// Two independent rates `(events, rows)`, champion then candidate, compared as a harm.
+fn two_rates((k1, n1): (f64, f64), (k2, n2): (f64, f64), margin: f64, two_sided: bool) -> Harm {
+    Harm {
         champion: k1 / n1,
         candidate: k2 / n2,
         effect: k2 / n2 - k1 / n1,
         v: bernoulli_var(k1, n1) + bernoulli_var(k2, n2),
         n: n1.min(n2),
-        margin: s.max_decision_rate_change,
-        two_sided: true,
+        margin,
+        two_sided,
         fixed_only: false,
-    };
-    harm_check(Code::DecisionRate, "decisions", "positive-decision rate", &h, s, share)
+    }
 }
 
 /// The labelled rows of an arm (shadow: the pairs both arms scored and that have an outcome).
@@ -374,12 +380,7 @@ pub fn latency(a: &Arms, s: &Settings) -> Option<Out> {
     if let Some(w) = too_few("latency", "latencies", l1.len(), l2.len(), s) {
         return Some(w);
     }
-    let sorted = |v: &[f64]| {
-        let mut v: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
-        crate::stats::sort::sort_floats(&mut v);
-        v
-    };
-    let (s1, s2) = (sorted(l1), sorted(l2));
+    let (s1, s2) = (super::finite_sorted(l1), super::finite_sorted(l2));
     let (p99c, p99k) = (q(&s1, 0.99), q(&s2, 0.99));
     let ratio = if p99c > 0.0 {
         p99k / p99c - 1.0
@@ -454,18 +455,8 @@ pub fn errors(a: &Arms, s: &Settings) -> Option<Out> {
         h.v = h.v.max(bernoulli_var(0.0, h.n));
         h
     } else {
-        let (n1, k1) = (e1.len() as f64, e1.iter().filter(|&&e| e).count() as f64);
-        let (n2, k2) = (e2.len() as f64, e2.iter().filter(|&&e| e).count() as f64);
-        Harm {
-            champion: k1 / n1,
-            candidate: k2 / n2,
-            effect: k2 / n2 - k1 / n1,
-            v: bernoulli_var(k1, n1) + bernoulli_var(k2, n2),
-            n: n1.min(n2),
-            margin: s.max_error_rate_increase,
-            two_sided: false,
-            fixed_only: false,
-        }
+        let count = |e: &[bool]| (e.iter().filter(|&&x| x).count() as f64, e.len() as f64);
+        two_rates(count(e1), count(e2), s.max_error_rate_increase, false)
     };
     Some(harm_check(Code::Errors, "errors", "error rate", &h, s, share))
 }
