@@ -264,13 +264,11 @@ pub fn promote(a: PromoteArgs, ui: &Ui) -> Result<i32> {
     let (ok, finding) = judge::decide(&r, &valid);
     lines.push(finding);
     let reg = a.registry.clone().unwrap_or(release.registry.clone());
-    let text = if reg.exists() {
-        std::fs::read_to_string(&reg).map_err(|e| user(format!("cannot read {}: {e}", reg.display())))?
+    let (entries, text) = if reg.exists() {
+        super::verify::check_registry(&reg, Some(&loaded), &mut lines)?
     } else {
-        String::new()
+        (Vec::new(), String::new())
     };
-    let entries =
-        if reg.exists() { super::verify::check_registry(&reg, Some(&loaded), &mut lines)? } else { Vec::new() };
     let broken = lines.iter().any(|l| l.ok == Some(false));
     if !ok || broken {
         super::verify::print_findings(&format!("promote {} to {}", a.model, a.stage), true, &lines)?;

@@ -88,7 +88,7 @@ impl Release {
 
     /// The defaults, relative to the current folder.
     fn plain() -> Release {
-        Release { model: None, approvals: APPROVALS_DIR.into(), allowed_signers: None, registry: REGISTRY.into() }
+        Release::of_table(&ReleaseConfig::default(), Path::new(""))
     }
 }
 

@@ -263,7 +263,12 @@ fn check_approval(r: &Results, text: &str, approvals: &Path, t: &Loaded, lines: 
 }
 
 /// The promotion registry: every entry chained, numbered and signed; history append-only.
-pub fn check_registry(path: &Path, t: Option<&Loaded>, lines: &mut Vec<Finding>) -> Result<Vec<registry::Entry>> {
+/// Returns its entries and its text, read once.
+pub fn check_registry(
+    path: &Path,
+    t: Option<&Loaded>,
+    lines: &mut Vec<Finding>,
+) -> Result<(Vec<registry::Entry>, String)> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
         user(format!("cannot read the registry {shown}: {e}"))
@@ -286,7 +291,7 @@ pub fn check_registry(path: &Path, t: Option<&Loaded>, lines: &mut Vec<Finding>)
         found.push(Finding::pass(format!("{shown}: {} entries, chained and numbered, {signed}", entries.len())));
     }
     lines.extend(found);
-    Ok(entries)
+    Ok((entries, text))
 }
 
 /// The configured model's promotion history for a release report (`[release] model`),
@@ -300,8 +305,7 @@ pub fn release_history(cfg: &crate::config::Config) -> Result<Option<crate::resu
     let args = TrustArgs::default();
     let loaded = args.load(&release)?;
     let mut found = Vec::new();
-    let entries = check_registry(&release.registry, loaded.as_ref(), &mut found)?;
-    let text = std::fs::read_to_string(&release.registry)?;
+    let (entries, text) = check_registry(&release.registry, loaded.as_ref(), &mut found)?;
     let shown = cfg.raw.release.registry.clone().unwrap_or_else(|| trust::REGISTRY.to_string());
     Ok(Some(registry::history(model, &shown, &text, &entries, &found)))
 }

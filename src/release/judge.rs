@@ -43,6 +43,7 @@ pub fn valid_records(
 ) -> Vec<Valid> {
     let mut valid = Vec::new();
     let mut other = 0usize;
+    let commit = r.run.git.as_ref().map(|g| g.commit.clone());
     for c in found {
         let rec = match Record::parse(&c.text) {
             None => continue,
@@ -66,7 +67,6 @@ pub fn valid_records(
         match verify(trust.signers, trust.revoked, c.text.as_bytes(), sig, Some(&rec.approver), trust.at) {
             Err(p) => out.push(Finding::fail(format!("{}: {p}", c.shown))),
             Ok(who) => {
-                let commit = r.run.git.as_ref().map(|g| g.commit.clone());
                 if rec.verdict != r.verdict.status.as_str() || (rec.commit.is_some() && rec.commit != commit) {
                     out.push(Finding::fail(format!(
                         "{}: states verdict {} at {}, but the results say {} at {}",
