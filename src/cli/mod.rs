@@ -194,13 +194,17 @@ pub struct ReportArgs {
     /// The signing key, once loaded (see [`ReportArgs::load_key`]).
     #[arg(skip)]
     pub key: Option<std::sync::Arc<crate::sign::SigningKey>>,
+    /// Whether [`ReportArgs::load_key`] ran (a run without a key loads, and warns, once).
+    #[arg(skip)]
+    pub key_loaded: bool,
 }
 
 impl ReportArgs {
     /// Loads the signing key now, so a bad key stops the run before any work is done.
     pub fn load_key(&mut self, ui: &common::Ui) -> Result<()> {
-        if self.key.is_none() {
+        if !self.key_loaded {
             self.key = crate::sign::key::load(self.sign_key.as_deref())?.map(std::sync::Arc::new);
+            self.key_loaded = true;
             if self.key.is_none() && crate::sign::key::env_is_empty() {
                 ui.warn(&format!(
                     "${} is set but empty (a secret this run cannot read, as on a fork's pull request): results are not signed",
