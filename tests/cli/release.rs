@@ -255,7 +255,7 @@ fn keys_that_cannot_sign_are_exit_2_and_never_printed() {
     // An empty variable (a fork's pull request) warns and does not sign.
     let out = run(&[], &[("MLGATE_SIGNING_KEY", "")]);
     ok(&out, 0);
-    assert!(stderr(&out).contains("is set but empty"), "{}", stderr(&out));
+    assert_eq!(stderr(&out).matches("is set but empty").count(), 1, "warned once: {}", stderr(&out));
 }
 
 fn approve(s: &Setup, args: &[&str]) -> Output {
