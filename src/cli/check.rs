@@ -55,7 +55,7 @@ fn base_ref(flag: Option<String>) -> Option<String> {
 /// Whether this run checks a pull (or merge) request, whose own workflow may not approve it:
 /// a GitHub Actions `pull_request*` event, or a GitLab merge-request pipeline.
 fn in_pull_request() -> bool {
-    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    let var = common::env;
     var("GITHUB_EVENT_NAME").is_some_and(|e| e.starts_with("pull_request"))
         || var("GITHUB_HEAD_REF").is_some()
         || var("CI_MERGE_REQUEST_IID").is_some()

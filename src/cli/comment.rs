@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use super::common::Ui;
+use super::common::{Ui, env};
 use crate::error::{quoted, user};
 use crate::exit;
 use crate::github::api::{Api, ApiError, scrub};
@@ -79,10 +79,6 @@ pub struct CommentArgs {
     /// Longest total wait, in seconds, for GitHub's rate limits before giving up.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub max_wait: u64,
-}
-
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 /// Reads a file of at most `max` bytes as UTF-8.
@@ -160,7 +156,7 @@ fn plan(a: &CommentArgs, event: &EventInfo, token: Option<&str>) -> Result<(Plan
     let api_url = match (&a.api_url, env("GITHUB_API_URL")) {
         (Some(u), _) => context::parse_api_url(u, "--api-url")?,
         (None, Some(u)) => context::parse_api_url(&u, "GITHUB_API_URL")?,
-        (None, None) => "https://api.github.com".to_string(),
+        (None, None) => context::DEFAULT_API_URL.to_string(),
     };
     let sha = match &a.sha {
         Some(s) if context::is_sha(s) => Some(s.to_ascii_lowercase()),

@@ -11,6 +11,11 @@ use crate::render::{self, ReportFormat};
 use crate::results::{FailOn, GateResult, Results, Run, SCHEMA_VERSION, Tool, Verdict};
 use crate::run::RunCtx;
 
+/// An environment variable that is set to something other than blanks.
+pub fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
 /// Terminal settings for a command.
 pub struct Ui {
     pub color: bool,

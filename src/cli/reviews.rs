@@ -5,13 +5,10 @@
 
 use std::time::Duration;
 
+use super::common::env;
 use crate::config::{Approval, ReviewRef};
 use crate::github::api::{Api, scrub};
 use crate::github::{context, reviews};
-
-fn env(k: &str) -> Option<String> {
-    std::env::var(k).ok().filter(|v| !v.trim().is_empty())
-}
 
 /// The approving reviews that count, and notes on the rest (or on why none were read).
 pub fn approvals() -> (Vec<Approval>, Vec<String>) {
@@ -31,7 +28,7 @@ fn read() -> Result<(Vec<Approval>, Vec<String>), String> {
     let pr = info.pr.ok_or("the event names no pull request")?;
     let url = match env("GITHUB_API_URL") {
         Some(u) => context::parse_api_url(&u, "GITHUB_API_URL").map_err(|e| e.to_string())?,
-        None => "https://api.github.com".to_string(),
+        None => context::DEFAULT_API_URL.to_string(),
     };
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
     let _entered = rt.enter();

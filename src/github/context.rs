@@ -8,6 +8,9 @@ use serde_json::Value;
 
 use crate::error::{quoted, user};
 
+/// The REST API of github.com, when `GITHUB_API_URL` and `--api-url` say nothing.
+pub const DEFAULT_API_URL: &str = "https://api.github.com";
+
 /// What the event file says about the pull request and commit.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EventInfo {
