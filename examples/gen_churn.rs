@@ -12,6 +12,9 @@
 //! - a leaky feature: `refund_issued` is set after a customer churns (leakage gate,
 //!   target leakage); `last_ticket_at` is later than `snapshot_date` for 40 training rows
 //!   (point-in-time); 25 customers appear in both train and test (entity overlap);
+//! - delayed outcomes: `data/outcomes.csv` holds the churn outcome of 70% of the serving
+//!   customers (chosen at random), from the same process, so the drift gate can tell the
+//!   kinds of drift apart: the inputs moved, the model still ranks as well;
 //! - schema violations in the serving sample: negative ages, an unseen plan
 //!   (`enterprise`), nulls in `tenure_months`, and a repeated customer id (schema gate).
 
@@ -277,6 +280,7 @@ fn main() {
     text.push('\n');
     std::fs::write(root.join("schema.json"), text).unwrap();
     skew_tables(&root, &test);
+    outcomes(&root, &current);
     println!("wrote {}", root.display());
 }
 
@@ -373,4 +377,18 @@ fn skew_tables(root: &Path, test: &[Customer]) {
         .with_json_format(JsonFormat::JsonLines)
         .finish(&mut online)
         .unwrap();
+}
+
+/// Delayed outcomes of the serving sample, known a month on for 70% of its customers (at
+/// random) and drawn from the same process. Written last, from their own generator, so
+/// every other file stays as it was. The repeated customer id's second row is left out.
+fn outcomes(root: &Path, current: &[Customer]) {
+    let mut rng = Rng::new(20_241_201);
+    let known: Vec<&Customer> = current[..current.len() - 1].iter().filter(|_| rng.f() < 0.7).collect();
+    let mut df = df!(
+        "customer_id" => known.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
+        "churned" => known.iter().map(|c| c.churned).collect::<Vec<_>>(),
+    )
+    .unwrap();
+    write_csv(&root.join("data/outcomes.csv"), &mut df);
 }

@@ -17,6 +17,7 @@ pub mod canary;
 pub mod cfg;
 pub mod columns;
 pub mod drift;
+pub mod feedback;
 pub mod knobs;
 pub mod leakage;
 pub mod model;

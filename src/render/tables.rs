@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::results::series::{CanarySeries, SkewRow, SkewSeries};
+use crate::results::series::{CanarySeries, DriftSeries, SkewRow, SkewSeries};
 use crate::results::{GateResult, GateSeries, Status};
 use crate::text;
 
@@ -34,6 +34,7 @@ pub fn of(g: &GateResult) -> Option<TableView> {
     match &g.series {
         Some(GateSeries::Skew(s)) => Some(skew(s)),
         Some(GateSeries::Canary(c)) => Some(canary(c)),
+        Some(GateSeries::Drift(d)) if !d.kinds.is_empty() => Some(drift_kinds(d)),
         _ => None,
     }
 }
@@ -151,4 +152,17 @@ fn canary(c: &CanarySeries) -> TableView {
         })
         .collect();
     TableView { caption, headers, rows, statuses: c.checks.iter().map(|r| r.status).collect() }
+}
+
+fn drift_kinds(d: &DriftSeries) -> TableView {
+    let caption = "Which kind of drift (outcomes known): each calls for a different response".to_string();
+    let headers = ["", "Kind", "Found", "Evidence", "What it usually calls for"].map(String::from).to_vec();
+    let rows = d
+        .kinds
+        .iter()
+        .map(|k| {
+            vec![k.status.symbol().into(), k.kind.clone(), k.found.clone(), k.evidence.clone(), k.calls_for.clone()]
+        })
+        .collect();
+    TableView { caption, headers, rows, statuses: d.kinds.iter().map(|k| k.status).collect() }
 }

@@ -43,6 +43,25 @@ pub struct DriftSeries {
     pub features: Vec<FeatureRow>,
     /// The gate-level PSI levels (per-column overrides are in each column's checks).
     pub psi: Levels,
+    /// Which kinds of drift were found (covariate, prior, concept): present when the
+    /// current rows' outcomes were known.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kinds: Vec<DriftKindRow>,
+}
+
+/// One kind of drift: whether it was found, on what evidence, and what it usually calls for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DriftKindRow {
+    /// `covariate`, `prior` or `concept`.
+    pub kind: String,
+    /// `present`, `possible`, `absent` or `unknown`.
+    pub found: String,
+    pub status: Status,
+    pub evidence: String,
+    /// What this kind usually calls for (empty when absent).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub calls_for: String,
 }
 
 /// Whether a compared column is a feature or the model's score.

@@ -50,6 +50,24 @@ pub struct Hit {
 pub struct GateSeen {
     pub status: String,
     pub source: String,
+    /// Codes of the checks the gate judged (not skipped).
+    pub checks: std::collections::BTreeSet<String>,
+}
+
+/// The gate's outcome when it judged the detector's check (if it names one); a hint says
+/// why a result that did not is not counted.
+fn seen_for<'a>(ctx: &'a Context<'_>, g: &str, d: &Detector, hints: &mut Vec<String>) -> Option<&'a GateSeen> {
+    let s = ctx.seen.get(g)?;
+    match &d.check {
+        Some(c) if !s.checks.contains(c) => {
+            hints.push(format!(
+                "[gates.{g}] ran ({}) but did not judge `{c}`: see `mlgate explain {c}` for what it needs",
+                s.source
+            ));
+            None
+        }
+        _ => Some(s),
+    }
 }
 
 pub struct Context<'a> {
@@ -371,7 +389,7 @@ fn ci(ctx: &Context<'_>, key: Key, d: &Detector, hints: &mut Vec<String>) -> Opt
             });
         };
         let detail = format!("`{cmd}` with [gates.{g}] configured, {}", via(r));
-        return match ctx.seen.get(g) {
+        return match seen_for(ctx, g, d, hints) {
             Some(s) if s.status == "pass" || s.status == "warn" => Some(Hit {
                 grade: Grade::Full,
                 evidence: Evidence {
@@ -418,7 +436,7 @@ fn ci(ctx: &Context<'_>, key: Key, d: &Detector, hints: &mut Vec<String>) -> Opt
 
 fn gate(ctx: &Context<'_>, d: &Detector, hints: &mut Vec<String>) -> Option<Evidence> {
     let g = d.gate.as_ref()?;
-    match ctx.seen.get(g) {
+    match seen_for(ctx, g, d, hints) {
         Some(s) if s.status != "error" => {
             Some(Evidence { kind: "gate".into(), detail: format!("[gates.{g}] ran: {} ({})", s.status, s.source) })
         }
@@ -426,6 +444,7 @@ fn gate(ctx: &Context<'_>, d: &Detector, hints: &mut Vec<String>) -> Option<Evid
             hints.push(format!("[gates.{g}] ran with an error ({}): it earns nothing", s.source));
             None
         }
+        None if ctx.seen.contains_key(g) => None,
         None if ctx.gates.contains(g) => {
             hints.push(format!(
                 "[gates.{g}] is configured but did not run here: `mlgate audit` runs it and scores its result"

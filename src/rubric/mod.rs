@@ -110,6 +110,10 @@ pub struct Detector {
     /// `ci` / `gate`: the mlgate gate that must be configured.
     #[serde(default)]
     pub gate: Option<String>,
+    /// `ci` / `gate`: counts only when the gate's result judged this check (a code such as
+    /// `drift.performance`, present and not skipped).
+    #[serde(default)]
+    pub check: Option<String>,
     /// `ci`: counts only when the test also has manual evidence.
     #[serde(default)]
     pub requires_manual: bool,

@@ -45,9 +45,11 @@ pub fn gates(index: &RepoIndex) -> BTreeMap<String, GateSeen> {
             continue;
         }
         let source = format!("recorded in {rel} at {}", r.run.timestamp);
+        let mut judged = judged_checks(&r.gates);
         for (kind, status) in worst_per_kind(&r.gates) {
             if best.get(&kind).is_none_or(|(t, _)| r.run.timestamp > *t) {
-                best.insert(kind, (r.run.timestamp.clone(), GateSeen { status, source: source.clone() }));
+                let checks = judged.remove(&kind).unwrap_or_default();
+                best.insert(kind, (r.run.timestamp.clone(), GateSeen { status, source: source.clone(), checks }));
             }
         }
     }
@@ -76,8 +78,22 @@ pub fn worst_per_kind(gates: &[crate::results::GateResult]) -> BTreeMap<String, 
 
 /// The outcome of the gates a `check` or `audit` has just run.
 pub fn from_run(gates: &[crate::results::GateResult], command: &str) -> BTreeMap<String, GateSeen> {
+    let mut judged = judged_checks(gates);
     worst_per_kind(gates)
         .into_iter()
-        .map(|(k, status)| (k, GateSeen { status, source: format!("this {command}") }))
+        .map(|(k, status)| {
+            let checks = judged.remove(&k).unwrap_or_default();
+            (k.clone(), GateSeen { status, source: format!("this {command}"), checks })
+        })
         .collect()
+}
+
+/// Each gate kind's check codes that were judged (not skipped) in one run.
+fn judged_checks(gates: &[crate::results::GateResult]) -> BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut out: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+    for g in gates {
+        let codes = out.entry(g.kind.as_str().to_string()).or_default();
+        codes.extend(g.checks.iter().filter(|c| c.status != crate::results::Status::Skipped).map(|c| c.code.clone()));
+    }
+    out
 }

@@ -66,6 +66,7 @@ pub fn run(spec: &Spec, resolve: &dyn Resolve, ctx: &mut RunCtx) -> Result<GateR
             }
         }
     }
+    let outcomes = super::drift_labels::load(spec, &reference, &current, score_reference.as_ref(), resolve, ctx)?;
     let loaded = Loaded {
         reference: r,
         current: c,
@@ -73,8 +74,10 @@ pub fn run(spec: &Spec, resolve: &dyn Resolve, ctx: &mut RunCtx) -> Result<GateR
         exact,
         score_reference: score_reference.as_ref().map(|s| s.name().to_string()),
         importance,
+        outcomes,
     };
-    let result = drift::run(&loaded, s);
+    let mut result = drift::run(&loaded, s);
+    result.inputs.extend(spec.inputs.labels.as_ref().map(|n| n.get_ref().clone()));
     // A pass over sorted values that failed to read ended early: its statistics are wrong.
     if let Some(e) = kept.iter().find_map(|f| f.error()) {
         return Err(user(format!("cannot read back sorted values: {e}"))

@@ -11,6 +11,8 @@
 pub mod canary;
 pub mod ctx;
 pub mod drift;
+mod drift_labels;
+pub mod frame;
 pub mod leakage;
 pub mod model;
 pub mod resolve;

@@ -84,7 +84,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
 ];
 
 /// Modules inside `gates/` every gate may use; one gate never uses another.
-const GATE_SHARED: &[&str] = &["cfg", "columns", "knobs", "model", "model_codes"];
+const GATE_SHARED: &[&str] = &["cfg", "columns", "feedback", "knobs", "model", "model_codes"];
 
 struct File {
     rel: String,

@@ -9,6 +9,7 @@ mod automation;
 mod bad_input;
 mod canary;
 mod drift;
+mod drift_kinds;
 mod example;
 mod fuzz;
 mod fuzz_targets;

@@ -227,8 +227,11 @@ fn threshold(t: &str, raw: &mut drift::cfg::Raw) -> Result<()> {
     match (stat.trim(), Stat::from_key(stat.trim())) {
         (_, Some(s)) => *raw.levels_mut(s) = Some(l),
         ("importance_share", None) => raw.importance_share = Some(l),
+        ("label_rate", None) => raw.label_rate = Some(l),
+        ("performance", None) => raw.performance = Some(l),
         (other, None) => {
-            let known: Vec<&str> = Stat::ALL.iter().map(|s| s.key()).chain(["importance_share"]).collect();
+            let known: Vec<&str> =
+                Stat::ALL.iter().map(|s| s.key()).chain(["importance_share", "label_rate", "performance"]).collect();
             let hint = crate::diag::closest(other, known.iter().copied())
                 .map(|k| format!("did you mean `{k}`? "))
                 .unwrap_or_default();
@@ -254,13 +257,20 @@ pub fn drift(a: &DriftGateArgs) -> Result<(drift::cfg::Raw, Columns)> {
         correction: Some(a.correction),
         min_rows: Some(a.min_rows),
         importance: a.importance.as_ref().map(|p| flag(p.display().to_string())),
+        labels: a.labels.as_ref().map(|_| flag("labels".to_string())),
+        threshold: Some(flag(a.decision_threshold)),
         ..drift::cfg::Raw::new(flag("reference".to_string()), flag("current".to_string()))
     };
     for t in &a.thresholds {
         threshold(t, &mut raw)?;
     }
-    let columns =
-        Columns { score: some(&a.score), ignore: a.exclude.iter().cloned().map(flag).collect(), ..Default::default() };
+    let columns = Columns {
+        score: some(&a.score),
+        label: some(&a.label),
+        entity: some(&a.entity),
+        ignore: a.exclude.iter().cloned().map(flag).collect(),
+        ..Default::default()
+    };
     Ok((raw, columns))
 }
 
@@ -278,10 +288,13 @@ pub fn flag_of(table: &str, key: &str) -> String {
     let first = key.split('.').next().unwrap_or(key);
     match (table, first) {
         (_, "") => format!("mlgate gate {}", table.trim_matches(['[', ']']).trim_start_matches("gates.")),
-        ("[gates.drift]", k) if Stat::from_key(k).is_some() || k == "importance_share" => {
+        ("[gates.drift]", k)
+            if Stat::from_key(k).is_some() || matches!(k, "importance_share" | "label_rate" | "performance") =>
+        {
             format!("--threshold {k}=…")
         }
         ("[gates.drift]", "exact_max_bytes") => "--exact-max-mib".into(),
+        ("[gates.drift]", "threshold") => "--decision-threshold".into(),
         ("[gates.drift]", "features") => "--threshold".into(),
         ("[columns]", "ignore") => "--exclude".into(),
         ("[gates.slices]", "by") => "--by/--cross".into(),

@@ -483,6 +483,25 @@ pub struct DriftGateArgs {
     #[arg(long, value_name = "FILE", requires = "score")]
     pub score_reference: Option<PathBuf>,
 
+    /// The outcome column (0/1 or true/false; empty while unknown). With outcomes on both
+    /// sides the gate tells prior drift (the label rate moved) and concept drift (the
+    /// model's AUC fell) from input drift, and says what each calls for.
+    #[arg(long, value_name = "COL")]
+    pub label: Option<String>,
+
+    /// Delayed outcomes of the current rows (a file with --entity and --label columns),
+    /// joined on --entity; rows without an outcome yet stay unlabelled.
+    #[arg(long, value_name = "FILE", requires_all = ["label", "entity"])]
+    pub labels: Option<PathBuf>,
+
+    /// The id column --labels is joined on.
+    #[arg(long, value_name = "COL")]
+    pub entity: Option<String>,
+
+    /// Scores at or above this are positive decisions (for the feedback-loop check).
+    #[arg(long, default_value_t = drift::Settings::default().diagnosis.threshold, value_name = "T")]
+    pub decision_threshold: f64,
+
     /// Reproduce another tool's numbers exactly (binning, empty bins, normalisation).
     #[arg(long, value_enum)]
     pub compat: Option<drift::settings::Compat>,
@@ -500,8 +519,9 @@ pub struct DriftGateArgs {
     pub epsilon: f64,
 
     /// Levels as STAT=WARN,FAIL, repeatable. STAT is one of psi, ks, wasserstein, js, chi2,
-    /// null_rate, unseen, importance_share. A level left empty keeps its default, as a table
-    /// in mlgate.toml that sets one level does.
+    /// null_rate, unseen, importance_share, label_rate (relative change of the rarer
+    /// label's rate) and performance (fall in AUC). A level left empty keeps its default, as
+    /// a table in mlgate.toml that sets one level does.
     /// Example: --threshold psi=0.1,0.25 --threshold ks=,0.1
     #[arg(long = "threshold", value_name = "STAT=WARN,FAIL")]
     pub thresholds: Vec<String>,

@@ -42,6 +42,9 @@ pub fn run(args: GateArgs, ui: &Ui) -> Result<i32> {
             if let Some(s) = &a.score_reference {
                 files.push(("score_reference".into(), (s.clone(), "--score-reference")));
             }
+            if let Some(l) = &a.labels {
+                files.push(("labels".into(), (l.clone(), "--labels")));
+            }
             ("drift", spec, files, &a.report)
         }
         GateKind::Leakage(a) => {

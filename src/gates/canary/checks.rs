@@ -462,69 +462,28 @@ pub fn errors(a: &Arms, s: &Settings) -> Option<Out> {
 }
 
 /// Whether outcomes are observed alike for both decisions of the model that served the
-/// traffic: when a model's own decisions choose which outcomes get seen (only approved loans
-/// are repaid or not), metrics on observed outcomes, and retraining on them, are biased.
+/// traffic (see [`crate::gates::feedback`]).
 pub fn feedback(a: &Arms, s: &Settings) -> Vec<Out> {
     let served: Vec<(&str, &Arm)> = if a.paired {
         vec![("champion", &a.champion)]
     } else {
         vec![("champion", &a.champion), ("candidate", &a.candidate)]
     };
-    let mut out = Vec::new();
-    for (name, arm) in served {
-        if arm.label.is_empty() || s.min_coverage_ratio <= 0.0 {
-            continue;
-        }
-        let (mut n, mut k) = ([0u64; 2], [0u64; 2]);
-        for (i, x) in arm.score.iter().enumerate().filter(|(_, x)| x.is_finite()) {
-            let d = (*x >= s.threshold) as usize;
-            n[d] += 1;
-            k[d] += arm.label.get(i).is_some_and(Option::is_some) as u64;
-        }
-        let labelled = k[0] + k[1];
-        // Every outcome known, or none yet: nothing is censored, or nothing to compare.
-        if labelled == 0 || labelled == n[0] + n[1] || n[0].min(n[1]) < s.min_rows {
-            continue;
-        }
-        let cover = [k[0] as f64 / n[0] as f64, k[1] as f64 / n[1] as f64];
-        let ratio = cover[0].min(cover[1]) / cover[0].max(cover[1]);
-        let level = 1.0 - s.alpha;
-        let (lo, hi) = crate::stats::intervals::newcombe_diff(k[1], n[1], k[0], n[0], level).unwrap_or((0.0, 0.0));
-        let significant = lo > 0.0 || hi < 0.0;
-        let status = if ratio < s.min_coverage_ratio && significant { Status::Warn } else { Status::Pass };
-        let mean = |labelled: bool| {
-            let v: Vec<f64> = arm
-                .score
-                .iter()
-                .enumerate()
-                .filter(|(i, x)| x.is_finite() && arm.label.get(*i).is_some_and(|l| l.is_some() == labelled))
-                .map(|(_, x)| *x)
-                .collect();
-            v.iter().sum::<f64>() / v.len().max(1) as f64
-        };
-        let base = format!(
-            "outcomes known for {} of the {}'s positive decisions and {} of its negative ones (difference {} to {} at {}%); mean score of labelled rows {}, of unlabelled {}",
-            pct(cover[1]),
-            name,
-            pct(cover[0]),
-            pct(lo),
-            pct(hi),
-            num(level * 100.0),
-            num(mean(true)),
-            num(mean(false))
-        );
-        let msg = if status == Status::Warn {
-            format!(
-                "{base}: the {name}'s own decisions choose which outcomes are seen, so accuracy, calibration and AUC on observed outcomes — and a model retrained on them — are biased toward the decisions it already makes. Remedies: serve a small exploration share regardless of the score so its outcomes are observed, weight observed outcomes by 1 / P(observed | score) (propensity weights), or judge on the exploration traffic only"
-            )
-        } else {
-            format!("{base}: observed alike on both sides of the decision")
-        };
-        let c = Check::new(Code::FeedbackLoop, name, status, msg)
-            .with_value("coverage_ratio", ratio)
-            .with_threshold(Threshold::at_least(Some(s.min_coverage_ratio), None))
-            .with_counts(labelled, n[0] + n[1]);
-        out.push((c, None));
-    }
-    out
+    let rule = crate::gates::feedback::Rule {
+        threshold: s.threshold,
+        min_rows: s.min_rows,
+        min_coverage_ratio: s.min_coverage_ratio,
+        alpha: s.alpha,
+    };
+    served
+        .into_iter()
+        .filter_map(|(name, arm)| {
+            let f = crate::gates::feedback::coverage(&arm.score, &arm.label, name, &rule)?;
+            let c = Check::new(Code::FeedbackLoop, name, f.status, f.message)
+                .with_value("coverage_ratio", f.ratio)
+                .with_threshold(Threshold::at_least(Some(s.min_coverage_ratio), None))
+                .with_counts(f.labelled, f.scored);
+            Some((c, None))
+        })
+        .collect()
 }

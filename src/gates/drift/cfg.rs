@@ -69,6 +69,21 @@ pub struct Raw {
     pub importance: Option<Spanned<String>>,
     /// Levels on the share of importance held by drifted columns.
     pub importance_share: Option<Spanned<Levels>>,
+    /// Delayed outcomes of the current rows: a [data] name whose rows carry the label
+    /// column, joined to the current data on `[columns].entity` (when the current data has
+    /// no label column of its own).
+    pub labels: Option<Spanned<String>>,
+    /// Levels on the relative change in the rarer label's rate (prior drift), judged only
+    /// when significant.
+    pub label_rate: Option<Spanned<Levels>>,
+    /// Levels on the fall in the model's AUC from reference to current (concept drift when
+    /// the inputs are stable), judged only when significant.
+    pub performance: Option<Spanned<Levels>>,
+    /// Scores at or above it are positive decisions (the feedback-loop check).
+    pub threshold: Option<Spanned<f64>>,
+    /// Warn when outcomes are known this many times less often for one decision than for
+    /// the other; 0 turns the feedback-loop check off.
+    pub min_coverage_ratio: Option<Spanned<f64>>,
     /// Per-column levels: `[gates.drift.features.monthly_charges]`, e.g. `psi = { fail = 0.3 }`.
     #[serde(default)]
     pub features: BTreeMap<String, BTreeMap<Stat, Spanned<Levels>>>,
@@ -101,6 +116,11 @@ impl Raw {
             min_rows: None,
             importance: None,
             importance_share: None,
+            labels: None,
+            label_rate: None,
+            performance: None,
+            threshold: None,
+            min_coverage_ratio: None,
             features: BTreeMap::new(),
         }
     }
@@ -123,6 +143,7 @@ pub struct Inputs {
     pub current: Spanned<String>,
     pub score_reference: Option<Spanned<String>>,
     pub importance: Option<Spanned<String>>,
+    pub labels: Option<Spanned<String>>,
 }
 
 /// A validated `[gates.drift]`: where the data is, and how to judge it.
@@ -153,6 +174,29 @@ impl Raw {
             check_levels(p, s.key(), self.levels(s));
         }
         check_levels(p, "importance_share", &self.importance_share);
+        check_levels(p, "label_rate", &self.label_rate);
+        check_levels(p, "performance", &self.performance);
+        crate::gates::cfg::check_finite(p, "threshold", &self.threshold);
+        crate::gates::cfg::check_share(p, "min_coverage_ratio", &self.min_coverage_ratio);
+        if let Some(l) = &self.labels {
+            cx.check_input(p, "labels", l);
+            if cx.columns.entity().is_none() {
+                p.add(
+                    span(l),
+                    "labels",
+                    "outcomes are joined to the current rows on [columns].entity, which is not set",
+                    Some("set [columns] entity = \"…\" to the id both files carry".into()),
+                );
+            }
+            if cx.columns.label().is_none() {
+                p.add(
+                    span(l),
+                    "labels",
+                    "[columns].label is not set, so mlgate does not know which column holds the outcome",
+                    Some("set [columns] label = \"…\"".into()),
+                );
+            }
+        }
         for (f, o) in &self.features {
             for (s, l) in o {
                 check_levels(p, &format!("features.{f}.{}", s.key()), &Some(l.clone()));
@@ -175,12 +219,18 @@ impl Raw {
         for f in cx.columns.features.iter().flatten() {
             spans.record("[columns]", "features", f);
         }
+        for (key, v) in [("label", &cx.columns.label), ("entity", &cx.columns.entity)] {
+            if let Some(v) = v {
+                spans.record("[columns]", key, v);
+            }
+        }
         Spec {
             inputs: Inputs {
                 reference: self.reference.clone(),
                 current: self.current.clone(),
                 score_reference: self.score_reference.clone(),
                 importance: self.importance.clone(),
+                labels: self.labels.clone(),
             },
             settings: self.settings(cx),
             spans,
@@ -210,6 +260,11 @@ impl Raw {
             .iter()
             .map(|(f, o)| (f.clone(), o.iter().map(|(k, l)| (*k, *l.get_ref())).collect()))
             .collect();
+        let d = &mut s.diagnosis;
+        d.label_rate = d.label_rate.overridden(self.label_rate.as_ref().map(|l| l.get_ref()));
+        d.performance = d.performance.overridden(self.performance.as_ref().map(|l| l.get_ref()));
+        d.threshold = get(&self.threshold).unwrap_or(d.threshold);
+        d.min_coverage_ratio = get(&self.min_coverage_ratio).unwrap_or(d.min_coverage_ratio);
         if let Some(a) = get(&self.alpha) {
             s.alpha = a;
         }
@@ -237,6 +292,8 @@ impl Raw {
             .or_else(|| cols.feature_list());
         s.selection.exclude = exclude;
         s.selection.score = cols.score().map(str::to_string);
+        s.selection.label = cols.label().map(str::to_string);
+        s.selection.entity = cols.entity().map(str::to_string);
         s
     }
 }
@@ -246,6 +303,8 @@ impl Reviewed for Spec {
         let mut k = self.settings.knobs();
         let importance = self.inputs.importance.as_ref().map(|i| i.get_ref().clone());
         k.push(Knob::new("importance", KnobValue::Text(importance), Looser::Unranked));
+        let labels = self.inputs.labels.as_ref().map(|i| i.get_ref().clone());
+        k.push(Knob::new("labels", KnobValue::Text(labels), Looser::Unranked));
         k
     }
 }

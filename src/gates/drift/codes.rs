@@ -26,6 +26,12 @@ crate::check_codes! {
             "A statistic cannot be computed for this column (all missing, constant reference, too many categories, dates); the message says why.",
         SampleSize = "drift.sample-size":
             "A side has fewer rows than min_rows; the statistics are too noisy to judge.",
+        LabelRate = "drift.label-rate":
+            "Prior drift: the rate of the rarer label changed between reference and current by more than its level ([gates.drift].label_rate, relative change, log risk-ratio interval); judged only when significant.",
+        Performance = "drift.performance":
+            "The model's AUC on labelled current rows fell from its reference AUC by more than its level ([gates.drift].performance; unpaired DeLong interval); judged only when the fall is significant. With stable inputs, concept drift.",
+        FeedbackLoop = "drift.feedback-loop":
+            "Outcomes joined to the current rows are known far more often for one of the model's decisions than for the other: metrics and retraining on observed outcomes are biased (remedies in the message).",
         Importance = "drift.importance":
             "Columns that drifted hold more than the allowed share of feature importance (when an importance file is given).",
     }

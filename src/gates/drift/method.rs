@@ -61,3 +61,22 @@ pub fn describe(settings: &Settings, exact: bool, n_tests: usize) -> BTreeMap<St
     put("missing", "nulls plus NaN, as a share of rows".into());
     m
 }
+
+/// The `method` entries of the drift-kind diagnosis.
+pub fn describe_outcomes(m: &mut BTreeMap<String, serde_json::Value>) {
+    let mut put = |k: &str, v: &str| {
+        m.insert(k.to_string(), serde_json::Value::String(v.to_string()));
+    };
+    put(
+        "label_rate",
+        "prior drift: relative change in the rate of the reference's rarer label, Katz log risk-ratio interval at 1 − α (half a row when the current count is 0); levels apply only when the interval excludes no change",
+    );
+    put(
+        "performance",
+        "concept drift: reference AUC − current AUC of the model's score on labelled rows, DeLong variance per side (independent samples), normal interval at 1 − α; levels apply only to a significant fall; AUC does not move with the label rate alone, so a fall with stable inputs is concept drift",
+    );
+    put(
+        "feedback_loop",
+        "outcome coverage of the model's positive vs negative decisions on current rows (Newcombe interval); warns when the ratio is below min_coverage_ratio and the difference is significant",
+    );
+}

@@ -25,6 +25,9 @@ pub mod cfg;
 pub mod codes;
 pub mod column;
 pub mod compare;
+pub mod diagnosis;
+#[cfg(test)]
+mod diagnosis_tests;
 pub mod importance;
 pub mod method;
 pub mod numeric;
@@ -69,6 +72,8 @@ pub struct Loaded {
     pub score_reference: Option<String>,
     /// Feature importance weights and the file they came from.
     pub importance: Option<(BTreeMap<String, f64>, String)>,
+    /// Outcomes, when `[columns].label` is set: the kinds of drift are told apart.
+    pub outcomes: Option<diagnosis::Labelled>,
 }
 
 /// Runs the drift gate on loaded columns.
@@ -123,17 +128,32 @@ pub fn run(l: &Loaded, s: &Settings) -> GateResult {
     }
 
     let rows: Vec<FeatureRow> = outcomes.iter().map(|o| o.row.clone()).collect();
+    let (diagnosed, kinds) = match &l.outcomes {
+        Some(labelled) if labelled.current.is_some() => diagnosis::diagnose(labelled, &rows, s),
+        Some(labelled) => {
+            notes.push(format!("Drift kinds not told apart: {} has no outcomes; {}", c.name, labelled.gaps.join("; ")));
+            (Vec::new(), Vec::new())
+        }
+        None => (Vec::new(), Vec::new()),
+    };
     let mut checks = gate_checks;
+    checks.extend(diagnosed);
     for o in outcomes {
         checks.extend(o.checks);
     }
     let mut g = GateResult::from_checks("drift", GateKind::Drift, checks);
     g.summary = summary(&rows, &r.name, &c.name);
+    if let Some(k) = kinds_summary(&kinds) {
+        g.summary.push_str(&k);
+    }
     g.inputs = vec![r.name.clone(), c.name.clone()];
     g.inputs.extend(l.score_reference.clone());
-    g.thresholds.values = s.record(l.importance.is_some());
+    g.thresholds.values = s.record(l.importance.is_some(), l.outcomes.is_some());
     g.method = method::describe(s, l.exact, n_tests);
-    g.series = Some(GateSeries::Drift(DriftSeries { features: rows, psi: s.thresholds.psi }));
+    if l.outcomes.is_some() {
+        method::describe_outcomes(&mut g.method);
+    }
+    g.series = Some(GateSeries::Drift(DriftSeries { features: rows, psi: s.thresholds.psi, kinds }));
     g.notes = notes;
     g
 }
@@ -174,6 +194,23 @@ fn sample_size(l: &Loaded, s: &Settings) -> Option<Check> {
         .with_value("rows", smallest as f64)
         .with_threshold(Threshold::at_least(Some(s.min_rows as f64), None)),
     )
+}
+
+/// "; drift kinds: covariate (present), concept (possible)" when outcomes told them apart.
+fn kinds_summary(kinds: &[crate::results::series::DriftKindRow]) -> Option<String> {
+    if kinds.is_empty() {
+        return None;
+    }
+    let found: Vec<String> = kinds
+        .iter()
+        .filter(|k| matches!(k.found.as_str(), "present" | "possible"))
+        .map(|k| format!("{} ({})", k.kind, k.found))
+        .collect();
+    Some(if found.is_empty() {
+        "; drift kinds found: none".to_string()
+    } else {
+        format!("; drift kinds found: {}", found.join(", "))
+    })
 }
 
 fn summary(rows: &[FeatureRow], reference: &str, current: &str) -> String {

@@ -169,6 +169,28 @@ pub struct Selection {
     pub exclude: Vec<String>,
     /// The model-score column, reported with role `score`.
     pub score: Option<String>,
+    /// The label column (`[columns].label`): with outcomes, the gate tells prior and
+    /// concept drift from covariate drift.
+    pub label: Option<String>,
+    /// The id column (`[columns].entity`) delayed outcomes are joined on.
+    pub entity: Option<String>,
+}
+
+/// Telling the kinds of drift apart when outcomes are known: levels on the label rate
+/// (prior drift) and on the fall in the model's AUC (concept drift), and the feedback-loop
+/// rule for outcomes known only for part of the current rows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Diagnosis {
+    /// Levels on the relative change in the rarer label's rate, judged only when the
+    /// change is significant.
+    pub label_rate: Levels,
+    /// Levels on reference AUC − current AUC, judged only when the fall is significant.
+    pub performance: Levels,
+    /// Scores at or above it are positive decisions (for the feedback-loop check).
+    pub threshold: f64,
+    /// The feedback-loop check warns when outcomes are known this many times less often
+    /// on one side of the decision than on the other (and significantly so); 0 turns it off.
+    pub min_coverage_ratio: f64,
 }
 
 /// Everything the gate needs besides the data. `Default` is the only place a drift
@@ -190,6 +212,7 @@ pub struct Settings {
     /// `auto` compares exactly while the two files together are at most this many bytes.
     pub exact_max_bytes: u64,
     pub selection: Selection,
+    pub diagnosis: Diagnosis,
 }
 
 impl Default for Settings {
@@ -217,6 +240,15 @@ impl Default for Settings {
             method: Method::Auto,
             exact_max_bytes: 512 * 1024 * 1024,
             selection: Selection::default(),
+            diagnosis: Diagnosis {
+                // A tenth more (or fewer) positives is worth a look; a quarter moves
+                // calibration and any threshold tuned on the old rate.
+                label_rate: Levels::new(Some(0.1), Some(0.25)),
+                // The baseline gate's scale: two AUC points worth a look, five a failure.
+                performance: Levels::new(Some(0.02), Some(0.05)),
+                threshold: 0.5,
+                min_coverage_ratio: 0.5,
+            },
         }
     }
 }
@@ -231,7 +263,7 @@ impl Settings {
     }
 
     /// What `thresholds.values` records in the results: the effective thresholds.
-    pub fn record(&self, with_importance: bool) -> serde_json::Value {
+    pub fn record(&self, with_importance: bool, with_outcomes: bool) -> serde_json::Value {
         // Every statistic per overridden column, in `Stat::ALL` order, unset ones as null.
         let overrides: BTreeMap<&String, serde_json::Map<String, serde_json::Value>> = self
             .overrides
@@ -252,6 +284,10 @@ impl Settings {
             "min_rows": self.min_rows,
             "importance_share": with_importance.then_some(self.importance_share),
             "overrides": overrides,
+            "label_rate": with_outcomes.then_some(self.diagnosis.label_rate),
+            "performance": with_outcomes.then_some(self.diagnosis.performance),
+            "threshold": with_outcomes.then_some(self.diagnosis.threshold),
+            "min_coverage_ratio": with_outcomes.then_some(self.diagnosis.min_coverage_ratio),
         })
     }
 }
@@ -263,6 +299,10 @@ impl Reviewed for Settings {
             k.extend(Knob::levels(s.key(), &self.thresholds.get(s)));
         }
         k.extend(Knob::levels("importance_share", &self.importance_share));
+        k.extend(Knob::levels("label_rate", &self.diagnosis.label_rate));
+        k.extend(Knob::levels("performance", &self.diagnosis.performance));
+        k.push(Knob::num("threshold", Some(self.diagnosis.threshold), Looser::Unranked));
+        k.push(Knob::num("min_coverage_ratio", Some(self.diagnosis.min_coverage_ratio), Looser::Lower));
         k.push(Knob::num("alpha", Some(self.alpha), Looser::Lower));
         k.push(Knob::text("correction", self.correction.key(), Looser::Unranked));
         k.push(Knob::num("bins", Some(self.compare.bins as f64), Looser::Unranked));

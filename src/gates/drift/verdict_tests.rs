@@ -198,6 +198,7 @@ fn the_summary_names_four_drifted_columns_and_counts_the_rest() {
         exact: true,
         score_reference: None,
         importance: None,
+        outcomes: None,
     };
     let g = super::run(&l, &s);
     assert!(g.summary.starts_with("6 of 6 columns drifted: ") && g.summary.ends_with(" and 2 more"), "{}", g.summary);
