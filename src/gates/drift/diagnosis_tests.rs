@@ -6,25 +6,11 @@
 
 use std::collections::HashMap;
 
-use super::column::{ColumnData, NumValues, NumericData};
 use super::diagnosis::{Labelled, Outcomes};
+use super::verdict_tests::column;
 use super::{Loaded, Settings, Side};
 use crate::results::{GateResult, Status};
 use crate::stats::intervals::SeededRng;
-
-fn column(mut v: Vec<f64>) -> ColumnData {
-    v.sort_by(f64::total_cmp);
-    ColumnData::Numeric(NumericData {
-        rows: v.len() as u64,
-        nulls: 0,
-        nan: 0,
-        pos_inf: 0,
-        neg_inf: 0,
-        integer: false,
-        dtype: "f64".into(),
-        values: NumValues::Sorted(v),
-    })
-}
 
 fn normal(rng: &mut SeededRng) -> f64 {
     let (u1, u2) = (rng.unit().max(f64::MIN_POSITIVE), rng.unit());
@@ -233,4 +219,26 @@ fn outcomes_seen_only_for_approved_rows_warn_of_a_feedback_loop() {
     }
     let g = run(&r, &c);
     assert_eq!(status(&g, "drift.feedback-loop"), Status::Warn);
+}
+
+/// The label-rate interval is Katz's log risk-ratio interval: the values are
+/// `scipy.stats.contingency.relative_risk(406, 1042, 1412, 4000).confidence_interval(0.95)`
+/// (scipy 1.17.1), minus one.
+#[test]
+fn the_label_rate_interval_matches_scipy() {
+    let rows = |k: usize, n: usize| (0..n).map(|i| Some(i < k)).collect::<Vec<_>>();
+    let l = Labelled {
+        label: "y".into(),
+        reference: Some(Outcomes { source: "train".into(), label: rows(1412, 4000), score: vec![] }),
+        reference_scored: None,
+        current: Some(Outcomes { source: "current".into(), label: rows(406, 1042), score: vec![] }),
+        gaps: vec![],
+    };
+    let (checks, _) = super::diagnosis::diagnose(&l, &[], &Settings::default());
+    let c = checks.iter().find(|c| c.code == "drift.label-rate").unwrap();
+    let iv = c.interval.as_ref().unwrap();
+    assert!((c.value.unwrap() - 0.10378276685171794).abs() < 1e-12);
+    assert!((iv.low - 0.012008493122930286).abs() < 1e-12, "{}", iv.low);
+    assert!((iv.high - 0.20387961630559226).abs() < 1e-12, "{}", iv.high);
+    assert_eq!(c.status, Status::Warn);
 }

@@ -9,7 +9,8 @@ use super::compare::{FeatureOutcome, Role, compare, finish_significance};
 use super::settings::Settings;
 use crate::results::Status;
 
-fn column(mut v: Vec<f64>) -> ColumnData {
+/// A numeric column of these values, sorted (shared with the diagnosis tests).
+pub(super) fn column(mut v: Vec<f64>) -> ColumnData {
     v.sort_by(f64::total_cmp);
     ColumnData::Numeric(NumericData {
         rows: v.len() as u64,
