@@ -30,13 +30,19 @@ pub fn load(
     let reference_rows = side(reference, &label, score, &mut l.gaps)?;
     let scored_reference = match score_reference {
         Some(sr) => side(sr, &label, score, &mut l.gaps)?,
-        None => None,
+        None => Some(None),
+    };
+    // A reference label that is not 0/1 (a regression target) has no label rate or AUC:
+    // the kinds are not told apart, and the gate says so instead of stopping.
+    let (Some(reference_rows), Some(scored_reference)) = (reference_rows, scored_reference) else {
+        l.current = None;
+        return Ok(Some(l));
     };
     l.reference_scored = scored_reference.or_else(|| reference_rows.clone()).filter(|o| !o.score.is_empty());
     l.reference = reference_rows.or_else(|| l.reference_scored.clone());
     l.current = match &spec.inputs.labels {
         Some(name) => Some(joined(spec, current, resolve.source("labels", name)?, &label, score, resolve, ctx)?),
-        None => side(current, &label, score, &mut l.gaps)?,
+        None => current_side(current, &label, score, &mut l.gaps)?,
     };
     if l.current.is_none() {
         l.gaps.push(format!(
@@ -53,8 +59,35 @@ pub fn load(
     Ok(Some(l))
 }
 
-/// The label (and score) of a data side that has the label column; a gap otherwise.
-fn side(side: &SideSpec, label: &str, score: Option<&str>, gaps: &mut Vec<String>) -> Result<Option<Outcomes>> {
+/// The label (and score) of a reference side that has the label column (`Some(None)` with a
+/// gap otherwise); `None` when its label is not a 0/1 outcome.
+fn side(side: &SideSpec, label: &str, score: Option<&str>, gaps: &mut Vec<String>) -> Result<Option<Option<Outcomes>>> {
+    let Some(src) = data_with_label(side, label, gaps)? else { return Ok(Some(None)) };
+    let (df, score) = read(src, label, score)?;
+    let label_values = match outcomes(&df, label, src) {
+        Ok(v) => v,
+        Err(e) => {
+            let why = crate::error::find_user_error(&e).map(|u| u.message.clone()).unwrap_or_else(|| e.to_string());
+            *gaps = vec![format!(
+                "the reference's {} is not a 0/1 outcome ({why}); the drift kinds need a binary label",
+                quoted(label)
+            )];
+            return Ok(None);
+        }
+    };
+    Ok(Some(Some(Outcomes { source: src.name.clone(), label: label_values, score: scores(&df, score, src)? })))
+}
+
+/// The current side's label (and score), when it has the label column; a bad outcome
+/// value there is an error.
+fn current_side(side: &SideSpec, label: &str, score: Option<&str>, gaps: &mut Vec<String>) -> Result<Option<Outcomes>> {
+    let Some(src) = data_with_label(side, label, gaps)? else { return Ok(None) };
+    let (df, score) = read(src, label, score)?;
+    Ok(Some(Outcomes { source: src.name.clone(), label: outcomes(&df, label, src)?, score: scores(&df, score, src)? }))
+}
+
+/// The data file of a side that has the label column; a gap for a profile or a file without it.
+fn data_with_label<'a>(side: &'a SideSpec, label: &str, gaps: &mut Vec<String>) -> Result<Option<&'a Source>> {
     let src = match side {
         SideSpec::Profile { name, .. } => {
             gaps.push(format!("{name} is a saved profile, and outcomes need its rows"));
@@ -62,22 +95,23 @@ fn side(side: &SideSpec, label: &str, score: Option<&str>, gaps: &mut Vec<String
         }
         SideSpec::Data(src) => src,
     };
-    let schema = src.schema()?;
-    if !schema.contains(label) {
+    if !src.schema()?.contains(label) {
         gaps.push(format!("{} has no column {}", src.name, quoted(label)));
         return Ok(None);
     }
+    Ok(Some(src))
+}
+
+/// The label column and, when the file has it, the score column.
+fn read<'a>(src: &Source, label: &str, score: Option<&'a str>) -> Result<(DataFrame, Option<&'a str>)> {
+    let schema = src.schema()?;
     let score = score.filter(|s| schema.contains(s));
     let cols: Vec<Expr> = [Some(label), score].into_iter().flatten().map(col).collect();
-    let df = src.scan(Some(10_000))?.select(cols).collect().map_err(|e| src.read_error(e))?;
-    Ok(Some(Outcomes {
-        source: src.name.clone(),
-        label: outcomes(&df, label, src)?,
-        score: match score {
-            Some(s) => floats(&df, s, src)?,
-            None => Vec::new(),
-        },
-    }))
+    Ok((src.scan(Some(10_000))?.select(cols).collect().map_err(|e| src.read_error(e))?, score))
+}
+
+fn scores(df: &DataFrame, score: Option<&str>, src: &Source) -> Result<Vec<f64>> {
+    score.map(|s| floats(df, s, src)).transpose().map(Option::unwrap_or_default)
 }
 
 /// The current rows with outcomes joined from the labels input on the entity id: a current
@@ -136,12 +170,5 @@ fn joined(
         .sort(["__mlgate_row"], SortMultipleOptions::default())
         .collect()
         .map_err(|e| cur.read_error(e))?;
-    Ok(Outcomes {
-        source: cur.name.clone(),
-        label: outcomes(&df, label, &labels)?,
-        score: match score {
-            Some(s) => floats(&df, s, cur)?,
-            None => Vec::new(),
-        },
-    })
+    Ok(Outcomes { source: cur.name.clone(), label: outcomes(&df, label, &labels)?, score: scores(&df, score, cur)? })
 }

@@ -218,3 +218,26 @@ fn every_check_a_rubric_detector_names_is_a_real_code() {
     }
     assert!(named >= 3, "{named}");
 }
+
+#[test]
+fn a_regression_target_is_compared_as_before_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut reference = String::from("x,y\n");
+    let mut current = String::from("x,y\n");
+    for i in 0..400 {
+        writeln!(reference, "{},{}", i % 17, (i % 13) as f64 * 1.5).unwrap();
+        writeln!(current, "{},{}", i % 17, (i % 11) as f64 * 1.5).unwrap();
+    }
+    write(d, "reference.csv", &reference);
+    write(d, "current.csv", &current);
+    let out = mlgate(d)
+        .args(["gate", "drift", "--reference", "reference.csv", "--current", "current.csv", "--label", "y"])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let notes = v["gates"][0]["notes"].to_string();
+    assert!(notes.contains("is not a 0/1 outcome") && notes.contains("need a binary label"), "{notes}");
+}

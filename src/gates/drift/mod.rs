@@ -131,7 +131,7 @@ pub fn run(l: &Loaded, s: &Settings) -> GateResult {
     let (diagnosed, kinds) = match &l.outcomes {
         Some(labelled) if labelled.current.is_some() => diagnosis::diagnose(labelled, &rows, s),
         Some(labelled) => {
-            notes.push(format!("Drift kinds not told apart: {} has no outcomes; {}", c.name, labelled.gaps.join("; ")));
+            notes.push(format!("Drift kinds not told apart: {}", labelled.gaps.join("; ")));
             (Vec::new(), Vec::new())
         }
         None => (Vec::new(), Vec::new()),
