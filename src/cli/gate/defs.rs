@@ -28,7 +28,8 @@ const DRIFT_EXAMPLES: &str = "\
 Examples:
   mlgate gate drift --reference data/train.parquet --current data/serving.csv
   mlgate gate drift --reference ref.profile.json --current today.parquet --columns age,plan
-  mlgate gate drift --reference a.csv --current b.csv --compat evidently --threshold psi=0.1,0.2";
+  mlgate gate drift --reference a.csv --current b.csv --compat evidently --threshold psi=0.1,0.2
+  mlgate gate drift --reference train.csv --current serving.csv --score score --score-reference test_predictions.csv --label churned --labels outcomes.csv --entity customer_id";
 
 const LEAKAGE_EXAMPLES: &str = "\
 Examples:
