@@ -195,8 +195,19 @@ fn monitor_7_is_credited_only_when_served_performance_was_judged() {
     let t = monitor_7(config);
     assert_eq!(t["points"], 0.0, "{t:#}");
     // With outcomes joined, the drift gate judged the served model's AUC.
-    let t = monitor_7(&format!("{config}labels = \"outcomes\"\n"));
+    let with_labels = format!("{config}labels = \"outcomes\"\n");
+    let t = monitor_7(&with_labels);
     assert_eq!(t["points"], 0.5, "{t:#}");
+    // A scheduled job running the gate: automated only when the gate judges performance.
+    write(
+        d,
+        ".github/workflows/monitor.yml",
+        "on:\n  schedule:\n    - cron: '0 5 * * *'\njobs:\n  drift:\n    runs-on: ubuntu-latest\n    steps:\n      - run: mlgate check\n",
+    );
+    let t = monitor_7(config);
+    assert_eq!(t["points"], 0.0, "a scheduled input-only drift job does not watch quality: {t:#}");
+    let t = monitor_7(&with_labels);
+    assert_eq!(t["points"], 1.0, "{t:#}");
 }
 
 #[test]
