@@ -26,7 +26,7 @@ pub fn load(
     let sel = &spec.settings.selection;
     let Some(label) = sel.label.clone() else { return Ok(None) };
     let score = sel.score.as_deref();
-    let mut l = Labelled { label: label.clone(), ..Labelled::default() };
+    let mut l = Labelled { label: label.clone(), score: score.unwrap_or_default().to_string(), ..Labelled::default() };
     let reference_rows = side(reference, &label, score, &mut l.gaps)?;
     let scored_reference = match score_reference {
         Some(sr) => side(sr, &label, score, &mut l.gaps)?,

@@ -34,6 +34,8 @@ pub struct Outcomes {
 pub struct Labelled {
     /// The label column.
     pub label: String,
+    /// The score column (the subject of the performance check).
+    pub score: String,
     /// Reference outcomes for the label rate.
     pub reference: Option<Outcomes>,
     /// Reference outcomes with the model's scores, for its reference AUC.
@@ -52,7 +54,7 @@ pub fn diagnose(l: &Labelled, rows: &[FeatureRow], s: &Settings) -> (Vec<Check>,
     };
     let scored = l.current.as_ref().filter(|c| !c.score.is_empty());
     let perf = match (&l.reference_scored, scored) {
-        (Some(r), Some(c)) => Some(performance(r, c, s)),
+        (Some(r), Some(c)) => Some(performance(&l.score, r, c, s)),
         _ => None,
     };
     checks.extend(rate.clone());
@@ -197,8 +199,7 @@ fn split(o: &Outcomes) -> (Vec<f64>, Vec<f64>) {
 }
 
 /// Concept drift's measure: the model's AUC on current rows against its reference AUC.
-fn performance(r: &Outcomes, c: &Outcomes, s: &Settings) -> Check {
-    let subject = "auc";
+fn performance(subject: &str, r: &Outcomes, c: &Outcomes, s: &Settings) -> Check {
     let ((rp, rn), (cp, cn)) = (split(r), split(c));
     let (nr, nc) = ((rp.len() + rn.len()) as u64, (cp.len() + cn.len()) as u64);
     if let Some(skip) = too_few(Code::Performance, subject, "performance", [(r, nr), (c, nc)], s) {

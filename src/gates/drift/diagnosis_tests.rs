@@ -82,6 +82,7 @@ fn run(reference: &Drawn, current: &Drawn) -> GateResult {
         importance: None,
         outcomes: Some(Labelled {
             label: "y".into(),
+            score: "score".into(),
             reference: Some(outcomes("reference", reference)),
             reference_scored: Some(outcomes("reference", reference)),
             current: Some(outcomes("current", current)),
@@ -196,6 +197,7 @@ fn missing_or_too_few_outcomes_are_not_judged() {
     one.label = vec![Some(false); N];
     l.outcomes = Some(Labelled {
         label: "y".into(),
+        score: "score".into(),
         reference: Some(outcomes("reference", &one)),
         reference_scored: Some(outcomes("reference", &one)),
         current: Some(outcomes("current", &draw(&w, N, 13))),
@@ -229,6 +231,7 @@ fn the_label_rate_interval_matches_scipy() {
     let rows = |k: usize, n: usize| (0..n).map(|i| Some(i < k)).collect::<Vec<_>>();
     let l = Labelled {
         label: "y".into(),
+        score: "score".into(),
         reference: Some(Outcomes { source: "train".into(), label: rows(1412, 4000), score: vec![] }),
         reference_scored: None,
         current: Some(Outcomes { source: "current".into(), label: rows(406, 1042), score: vec![] }),
