@@ -4,7 +4,7 @@
 //! gate asks it of the model that served the traffic, the drift gate of the current data
 //! once delayed outcomes are joined. Pure: scores and outcomes in, a finding out.
 
-use crate::results::Status;
+use crate::results::{Check, Status, Threshold};
 use crate::stats::intervals::newcombe_diff;
 use crate::text::{num, pct};
 
@@ -17,6 +17,16 @@ pub struct Finding {
     pub labelled: u64,
     pub scored: u64,
     pub message: String,
+}
+
+impl Finding {
+    /// The finding as the asking gate's check on `subject`.
+    pub fn into_check(self, code: impl Into<String>, subject: &str, r: &Rule) -> Check {
+        Check::new(code, subject, self.status, self.message)
+            .with_value("coverage_ratio", self.ratio)
+            .with_threshold(Threshold::at_least(Some(r.min_coverage_ratio), None))
+            .with_counts(self.labelled, self.scored)
+    }
 }
 
 /// The rule's settings, owned by the gate that asks.

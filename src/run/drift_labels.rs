@@ -38,8 +38,7 @@ pub fn load(
         l.current = None;
         return Ok(Some(l));
     };
-    l.reference_scored = scored_reference.or_else(|| reference_rows.clone()).filter(|o| !o.score.is_empty());
-    l.reference = reference_rows.or_else(|| l.reference_scored.clone());
+    (l.reference, l.score_reference) = (reference_rows, scored_reference);
     l.current = match &spec.inputs.labels {
         Some(name) => Some(joined(spec, current, resolve.source("labels", name)?, &label, score, resolve, ctx)?),
         None => current_side(current, &label, score, &mut l.gaps)?,
@@ -51,7 +50,7 @@ pub fn load(
             quoted(&label)
         ));
     }
-    if l.reference_scored.is_none() && score.is_some() {
+    if l.scored_reference().is_none() && score.is_some() {
         l.gaps.push(
             "no reference input carries both the label and the score: set [gates.drift].score_reference to predictions with outcomes (e.g. the test set's)".into(),
         );

@@ -479,11 +479,7 @@ pub fn feedback(a: &Arms, s: &Settings) -> Vec<Out> {
         .into_iter()
         .filter_map(|(name, arm)| {
             let f = crate::gates::feedback::coverage(&arm.score, &arm.label, name, &rule)?;
-            let c = Check::new(Code::FeedbackLoop, name, f.status, f.message)
-                .with_value("coverage_ratio", f.ratio)
-                .with_threshold(Threshold::at_least(Some(s.min_coverage_ratio), None))
-                .with_counts(f.labelled, f.scored);
-            Some((c, None))
+            Some((f.into_check(Code::FeedbackLoop, name, &rule), None))
         })
         .collect()
 }

@@ -14,7 +14,7 @@
 use super::codes::Code;
 use super::settings::Settings;
 use crate::results::series::{DriftKindRow, FeatureRow, Role};
-use crate::results::{Check, Interval, Status, Threshold};
+use crate::results::{Check, Interval, Status};
 use crate::stats::intervals::{delong_auc, normal_p, z_for};
 use crate::text::{int, list_some, num, pct};
 
@@ -36,24 +36,37 @@ pub struct Labelled {
     pub label: String,
     /// The score column (the subject of the performance check).
     pub score: String,
-    /// Reference outcomes for the label rate.
+    /// Outcomes of the reference data, when it has the label column.
     pub reference: Option<Outcomes>,
-    /// Reference outcomes with the model's scores, for its reference AUC.
-    pub reference_scored: Option<Outcomes>,
+    /// Outcomes of `score_reference`, when it is given and has the label column.
+    pub score_reference: Option<Outcomes>,
     pub current: Option<Outcomes>,
     /// Why a part could not be judged (a profile side, a side without the label or score).
     pub gaps: Vec<String>,
 }
 
+impl Labelled {
+    /// Where the model's reference AUC comes from: the score's reference, else the reference,
+    /// when it carries the score.
+    pub fn scored_reference(&self) -> Option<&Outcomes> {
+        self.score_reference.as_ref().or(self.reference.as_ref()).filter(|o| !o.score.is_empty())
+    }
+
+    /// Where the reference label rate comes from: the reference, else the scored reference.
+    fn rate_reference(&self) -> Option<&Outcomes> {
+        self.reference.as_ref().or(self.scored_reference())
+    }
+}
+
 /// The checks of the diagnosis and the kinds it found.
 pub fn diagnose(l: &Labelled, rows: &[FeatureRow], s: &Settings) -> (Vec<Check>, Vec<DriftKindRow>) {
     let mut checks = Vec::new();
-    let rate = match (&l.reference, &l.current) {
+    let rate = match (l.rate_reference(), &l.current) {
         (Some(r), Some(c)) => Some(label_rate(&l.label, r, c, s)),
         _ => None,
     };
     let scored = l.current.as_ref().filter(|c| !c.score.is_empty());
-    let perf = match (&l.reference_scored, scored) {
+    let perf = match (l.scored_reference(), scored) {
         (Some(r), Some(c)) => Some(performance(&l.score, r, c, s)),
         _ => None,
     };
@@ -68,12 +81,7 @@ pub fn diagnose(l: &Labelled, rows: &[FeatureRow], s: &Settings) -> (Vec<Check>,
             alpha: s.alpha,
         };
         if let Some(f) = crate::gates::feedback::coverage(&c.score, &c.label, "model", &rule) {
-            checks.push(
-                Check::new(Code::FeedbackLoop, &c.source, f.status, f.message)
-                    .with_value("coverage_ratio", f.ratio)
-                    .with_threshold(Threshold::at_least(Some(d.min_coverage_ratio), None))
-                    .with_counts(f.labelled, f.scored),
-            );
+            checks.push(f.into_check(Code::FeedbackLoop, &c.source, &rule));
         }
     }
     let mut covariate = covariate(rows);

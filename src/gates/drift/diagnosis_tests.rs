@@ -84,7 +84,7 @@ fn run(reference: &Drawn, current: &Drawn) -> GateResult {
             label: "y".into(),
             score: "score".into(),
             reference: Some(outcomes("reference", reference)),
-            reference_scored: Some(outcomes("reference", reference)),
+            score_reference: None,
             current: Some(outcomes("current", current)),
             gaps: vec![],
         }),
@@ -199,7 +199,7 @@ fn missing_or_too_few_outcomes_are_not_judged() {
         label: "y".into(),
         score: "score".into(),
         reference: Some(outcomes("reference", &one)),
-        reference_scored: Some(outcomes("reference", &one)),
+        score_reference: None,
         current: Some(outcomes("current", &draw(&w, N, 13))),
         gaps: vec![],
     });
@@ -233,7 +233,7 @@ fn the_label_rate_interval_matches_scipy() {
         label: "y".into(),
         score: "score".into(),
         reference: Some(Outcomes { source: "train".into(), label: rows(1412, 4000), score: vec![] }),
-        reference_scored: None,
+        score_reference: None,
         current: Some(Outcomes { source: "current".into(), label: rows(406, 1042), score: vec![] }),
         gaps: vec![],
     };
