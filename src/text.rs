@@ -2,7 +2,6 @@
 
 use crate::results::Example;
 
-/// `1234567` → `1,234,567`.
 /// The first `n` characters of `s` (never cutting a character in two: ids from a file or an
 /// API may hold anything).
 pub fn prefix(s: &str, n: usize) -> &str {
@@ -12,6 +11,7 @@ pub fn prefix(s: &str, n: usize) -> &str {
     }
 }
 
+/// `1234567` → `1,234,567`.
 pub fn int(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
@@ -22,6 +22,11 @@ pub fn int(n: u64) -> String {
         out.push(ch);
     }
     out
+}
+
+/// A size for messages: `64 MiB` from a whole MiB up, else `5,000 bytes`.
+pub fn bytes(n: u64) -> String {
+    if n >= 1 << 20 { format!("{} MiB", int(n >> 20)) } else { format!("{} bytes", int(n)) }
 }
 
 /// A share as a percentage with sensible precision: `0.0213` → `2.13%`.

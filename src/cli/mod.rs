@@ -10,6 +10,7 @@ mod profile;
 mod release;
 pub mod report;
 mod reviews;
+mod runs;
 mod schema;
 mod score;
 mod trust;

@@ -47,6 +47,9 @@ pub struct ScoreArgs {
     pub explain: Option<String>,
 
     #[command(flatten)]
+    pub runs: super::runs::RunsArgs,
+
+    #[command(flatten)]
     pub report: ReportArgs,
 }
 
@@ -107,7 +110,9 @@ fn run_score(a: &ScoreArgs, ui: &Ui, config: Option<Config>, from_run: BTreeMap<
     let mut claims = BTreeMap::new();
     if let Some(c) = &config {
         gates.extend(c.raw.gates.enabled().into_iter().map(|k| k.as_str().to_string()));
-        for (k, v) in &c.raw.evidence {
+        super::runs::check_config(c)?;
+        // `runs` names folders of run outputs, not a claim.
+        for (k, v) in c.raw.evidence.iter().filter(|(k, _)| k.as_str() != "runs") {
             let claim: Claim = v.get_ref().clone().try_into().map_err(|e: toml::de::Error| {
                 user(format!("{}: [evidence].\"{k}\": {}", c.at(&v.span()), e.message()))
                     .hint("write \"monitoring.7\" = { status = \"manual\", link = \"docs/runbooks/quality.md\" }")
@@ -119,9 +124,29 @@ fn run_score(a: &ScoreArgs, ui: &Ui, config: Option<Config>, from_run: BTreeMap<
     progress.step("scanning the repository");
     let index = RepoIndex::build(&a.repo);
     let mut seen = crate::rubric::recorded::gates(&index);
+    let mut run_notes = Vec::new();
+    progress.step("reading run outputs");
+    let runs = super::runs::gather(&a.runs, config.as_ref(), &mut run_notes)?;
+    if let Some((set, _)) = &runs {
+        // A result in the run outputs is newer evidence than one committed, when dated later.
+        for (kind, g) in crate::rubric::ran::gates_seen(set) {
+            if seen.get(&kind).is_none_or(|s| s.at.is_none() || s.at < g.at) {
+                seen.insert(kind, g);
+            }
+        }
+    }
     seen.extend(from_run);
     progress.step("scoring");
-    let mut r = score::score(&rubric, &score::Inputs { index: &index, gates, seen, claims, allow_na: a.allow_na })?;
+    let inputs = score::Inputs {
+        index: &index,
+        gates,
+        seen,
+        claims,
+        allow_na: a.allow_na,
+        runs: runs.as_ref().map(|(s, p)| (s, p.clone())),
+    };
+    let mut r = score::score(&rubric, &inputs)?;
+    r.notes.extend(run_notes);
     r.min_score = a.min_score;
     progress.finish();
     if !ui.quiet {

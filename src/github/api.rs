@@ -353,6 +353,49 @@ impl Api {
         Ok(items)
     }
 
+    /// GETs raw bytes (an artefact's zip archive) from `url` on the API's host, following
+    /// GitHub's redirect to its storage (the token is not sent to another host), reading at
+    /// most `max` bytes: a larger body is refused, never buffered.
+    pub async fn download(&self, url: &str, what: &str, max: u64) -> Result<Vec<u8>, ApiError> {
+        use http_body_util::BodyExt;
+        let path = self.same_host_path(url).ok_or_else(|| ApiError {
+            status: None,
+            message: clean(&format!("{what}: the download link is not on {}", self.base_url), &self.token, 300),
+            hint: None,
+        })?;
+        let builder = http::Request::builder()
+            .method(Method::GET)
+            .uri(path)
+            .header(http::header::USER_AGENT, concat!("mlgate/", env!("CARGO_PKG_VERSION")));
+        let req = self.octo.build_request::<String>(builder, None).map_err(|e| ApiError {
+            status: None,
+            message: clean(&format!("{what}: cannot build the request: {e}"), &self.token, 300),
+            hint: None,
+        })?;
+        let resp = self.octo.execute(req).await.map_err(|e| self.network_error(what, &e))?;
+        let status = resp.status().as_u16();
+        if !(200..300).contains(&status) {
+            let text = self.octo.body_to_string(resp).await.unwrap_or_default();
+            return Err(self.http_error(what, status, &text));
+        }
+        let mut body = resp.into_body();
+        let mut out = Vec::new();
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| self.network_error(what, &e))?;
+            if let Some(d) = frame.data_ref() {
+                if (out.len() + d.len()) as u64 > max {
+                    return Err(ApiError {
+                        status: None,
+                        message: format!("{what}: larger than {} MiB; not downloaded", max >> 20),
+                        hint: None,
+                    });
+                }
+                out.extend_from_slice(d);
+            }
+        }
+        Ok(out)
+    }
+
     /// The path and query of `url` when it is on the API's own scheme and host.
     fn same_host_path(&self, url: &str) -> Option<String> {
         let u: Uri = url.parse().ok()?;

@@ -5,6 +5,7 @@
 //! text; the HTML report travels as a workflow artifact).
 
 pub mod api;
+pub mod artifacts;
 pub mod context;
 pub mod publish;
 pub mod reviews;

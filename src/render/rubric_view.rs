@@ -20,6 +20,10 @@ pub struct RubricView {
     /// SVG, built and escaped by the chart module.
     pub charts: Vec<String>,
     pub maturity: Option<MaturityView>,
+    /// What the run outputs were (`--runs`), or that the score judged wiring only.
+    pub runs: String,
+    /// Tests whose last run failed, and points the run window took away.
+    pub run_findings: Vec<String>,
 }
 
 /// The MLOps maturity level, for the reports.
@@ -50,6 +54,8 @@ pub struct RubricTestView {
     pub symbol: String,
     /// Leads that earned nothing, for the reader to follow up.
     pub hints: String,
+    /// The runs of its check the run outputs show (`3 runs, 1 failed; last pass 2026-11-24`).
+    pub runs: String,
 }
 
 pub fn build(v: &RubricResult) -> RubricView {
@@ -96,15 +102,31 @@ pub fn build(v: &RubricResult) -> RubricView {
             reason: t.reason.clone(),
             evidence: evidence.join("; "),
             hints: t.hints.join("; "),
+            runs: t.runs.as_ref().map(runs_line).unwrap_or_default(),
         });
     }
     let j = &v.judged;
     out.judged = format!(
-        "{} tests judged from the repository, {} only from claims, {} without evidence",
+        "{} tests judged from the repository, {} only from claims,{} {} without evidence",
         j.repository,
         j.claims + j.na,
+        if v.runs.is_some() { format!(" {} only from run outputs,", j.runs) } else { String::new() },
         j.none
     );
+    if let Some(r) = &v.runs {
+        out.runs = format!(
+            "Run outputs: {} artefacts of {} runs from {}{}{}",
+            r.artefacts,
+            r.runs,
+            r.sources.join(", "),
+            if r.skipped_total > 0 { format!("; {} skipped (see the notes)", r.skipped_total) } else { String::new() },
+            match r.require_runs {
+                Some(n) => format!("; an automated point needs {n} runs in the last {} days", r.window_days),
+                None => String::new(),
+            }
+        );
+        out.run_findings = r.findings.clone();
+    }
     out.next_steps = v.next_steps.clone();
     out.notes = v.notes.clone();
     if v.history.len() >= 2 {
@@ -126,4 +148,20 @@ pub fn build(v: &RubricResult) -> RubricView {
         out.charts.push(charts::trend("ML Test Score across audits", &dates, &series, max.max(1.0)));
     }
     out
+}
+
+/// `3 runs, 1 failed; last pass 2026-11-24 (JUnit)`.
+fn runs_line(r: &crate::results::rubric::TestRuns) -> String {
+    let mut s = format!("{} {}", r.seen, if r.seen == 1 { "run" } else { "runs" });
+    if r.failed > 0 {
+        s.push_str(&format!(", {} failed", r.failed));
+    }
+    if let Some(l) = &r.last {
+        s.push_str(&format!("; last {}", l.outcome));
+        if let Some(d) = &l.date {
+            s.push_str(&format!(" {d}"));
+        }
+        s.push_str(&format!(" ({})", l.tool));
+    }
+    s
 }

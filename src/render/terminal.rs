@@ -59,6 +59,12 @@ pub fn summary(r: &Results, color: bool, written: &[String]) -> String {
             ));
         }
         out.push_str(&format!("  {}\n", rv.judged));
+        if !rv.runs.is_empty() {
+            out.push_str(&format!("  {}\n", safe(&rv.runs)));
+            for f in &rv.run_findings {
+                out.push_str(&format!("    - {}\n", safe(f)));
+            }
+        }
         if let Some(m) = &rv.maturity {
             out.push_str(&format!("  MLOps maturity level {} ({})\n", m.level, safe(&m.name)));
             if let Some(next) = m.missing.first() {

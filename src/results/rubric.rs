@@ -59,6 +59,8 @@ pub enum Source {
     Repository,
     /// An `[evidence]` claim in mlgate.toml.
     Claim,
+    /// Run outputs (`--runs`): the check ran, with a recorded result.
+    Runs,
     None,
 }
 
@@ -75,6 +77,64 @@ pub struct TestResult {
     /// Leads that earned nothing (a dependency never used, a manual-only job …).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hints: Vec<String>,
+    /// What the run outputs show of this test's check (only when run outputs were read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runs: Option<TestRuns>,
+}
+
+/// The runs of one test's check that the run outputs show.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TestRuns {
+    /// Distinct runs seen.
+    pub seen: u32,
+    /// Runs dated within the window (`--window`).
+    pub in_window: u32,
+    /// Runs that failed (they still count as runs).
+    pub failed: u32,
+    /// Runs without a date (they count as runs, never as within the window).
+    pub undated: u32,
+    /// The most recent run.
+    pub last: Option<RunSeen>,
+}
+
+/// One run, as the reports show it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RunSeen {
+    /// `YYYY-MM-DD`, when the artefact says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// `pass` or `fail`.
+    pub outcome: String,
+    /// The artefact it was read from.
+    pub source: String,
+    /// The tool that wrote it.
+    pub tool: String,
+    /// What it holds ("12 cases, 1 failed").
+    pub summary: String,
+}
+
+/// The run outputs read for the score, and what they show.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct RunsRead {
+    /// Folders and downloads read, as given.
+    pub sources: Vec<String>,
+    /// Artefacts read into records.
+    pub artefacts: u32,
+    /// Distinct runs among them.
+    pub runs: u32,
+    /// Files of no known format, ignored.
+    pub unknown: u32,
+    /// Artefacts not used, with the reason (the first 50).
+    pub skipped: Vec<String>,
+    /// How many were skipped in all.
+    pub skipped_total: u32,
+    /// Days a run counts as recent (`--window`).
+    pub window_days: u32,
+    /// Runs within the window an automated point needs (`--require-runs`), if asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_runs: Option<u32>,
+    /// Tests whose last run failed, and automated points the window took away.
+    pub findings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -93,6 +153,9 @@ pub struct Judged {
     pub repository: u32,
     /// Tests whose points come only from [evidence] claims.
     pub claims: u32,
+    /// Tests whose points come only from run outputs.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub runs: u32,
     pub none: u32,
     pub na: u32,
 }
@@ -132,6 +195,10 @@ pub struct RubricResult {
     /// The MLOps maturity level the automation shows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maturity: Option<Maturity>,
+    /// The run outputs read (`--runs`, `--runs-from-github`); absent when the score judged
+    /// the repository's wiring only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runs: Option<RunsRead>,
 }
 
 /// The Google MLOps maturity level (0 manual, 1 ML pipeline automation, 2 CI/CD pipeline
@@ -155,4 +222,8 @@ impl RubricResult {
     pub fn below_minimum(&self) -> bool {
         self.min_score.is_some_and(|m| self.final_score < m)
     }
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }

@@ -52,6 +52,8 @@ pub struct GateSeen {
     pub source: String,
     /// Codes of the checks the gate judged (not skipped).
     pub checks: std::collections::BTreeSet<String>,
+    /// When it ran (Unix seconds), if known: the newest result of a kind is the one credited.
+    pub at: Option<i64>,
 }
 
 /// The gate's outcome when it judged the detector's check (if it names one); a hint says
@@ -395,15 +397,25 @@ fn ci(ctx: &Context<'_>, key: Key, d: &Detector, hints: &mut Vec<String>) -> Opt
             return None;
         }
         return match seen {
-            Some(s) if s.status == "pass" || s.status == "warn" => Some(Hit {
-                grade: Grade::Full,
-                evidence: Evidence {
-                    kind: "ci-job".into(),
-                    detail: format!("{detail}; the gate's last result: {} ({})", s.status, s.source),
-                },
-            }),
+            // A failing gate is the check doing its job: it runs repeatedly with a criterion
+            // (the paper's rule). The failure is a finding, not a lost point.
+            Some(s) if s.status == "pass" || s.status == "warn" || s.status == "fail" => {
+                if s.status == "fail" {
+                    hints.push(format!(
+                        "[gates.{g}] last failed ({}): the check works, and what it found needs attention",
+                        s.source
+                    ));
+                }
+                Some(Hit {
+                    grade: Grade::Full,
+                    evidence: Evidence {
+                        kind: "ci-job".into(),
+                        detail: format!("{detail}; the gate's last result: {} ({})", s.status, s.source),
+                    },
+                })
+            }
             Some(s) => {
-                hints.push(format!("[gates.{g}] is wired into CI but its last result is {} ({}): a failing gate earns nothing until it passes", s.status, s.source));
+                hints.push(format!("[gates.{g}] is wired into CI but its last result is {} ({}): a gate that could not judge earns nothing until it runs", s.status, s.source));
                 Some(Hit {
                     grade: Grade::Half(format!("[gates.{g}] last {}", s.status)),
                     evidence: Evidence { kind: "ci-job".into(), detail },

@@ -49,7 +49,8 @@ pub fn gates(index: &RepoIndex) -> BTreeMap<String, GateSeen> {
         for (kind, status) in worst_per_kind(&r.gates) {
             if best.get(&kind).is_none_or(|(t, _)| r.run.timestamp > *t) {
                 let checks = judged.remove(&kind).unwrap_or_default();
-                best.insert(kind, (r.run.timestamp.clone(), GateSeen { status, source: source.clone(), checks }));
+                let at = super::runs::parse_time(&r.run.timestamp);
+                best.insert(kind, (r.run.timestamp.clone(), GateSeen { status, source: source.clone(), checks, at }));
             }
         }
     }
@@ -83,13 +84,13 @@ pub fn from_run(gates: &[crate::results::GateResult], command: &str) -> BTreeMap
         .into_iter()
         .map(|(k, status)| {
             let checks = judged.remove(&k).unwrap_or_default();
-            (k.clone(), GateSeen { status, source: format!("this {command}"), checks })
+            (k.clone(), GateSeen { status, source: format!("this {command}"), checks, at: None })
         })
         .collect()
 }
 
 /// Each gate kind's check codes that were judged (not skipped) in one run.
-fn judged_checks(gates: &[crate::results::GateResult]) -> BTreeMap<String, std::collections::BTreeSet<String>> {
+pub fn judged_checks(gates: &[crate::results::GateResult]) -> BTreeMap<String, std::collections::BTreeSet<String>> {
     let mut out: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
     for g in gates {
         let codes = out.entry(g.kind.as_str().to_string()).or_default();

@@ -58,6 +58,8 @@ pub struct Inputs<'a> {
     pub seen: BTreeMap<String, GateSeen>,
     pub claims: BTreeMap<String, Claim>,
     pub allow_na: bool,
+    /// Run outputs read (`--runs`) and how they weigh; `None` judges the wiring only.
+    pub runs: Option<(&'a super::runs::RunSet, super::ran::Policy)>,
 }
 
 /// A rubric pattern as the scorer runs it; [`super::Rubric`]'s validation compiles every
@@ -73,6 +75,7 @@ fn judged_of(tests: &[TestResult]) -> Judged {
             Source::Repository => judged.repository += 1,
             Source::Claim if t.level == Level::Na => judged.na += 1,
             Source::Claim => judged.claims += 1,
+            Source::Runs => judged.runs += 1,
             Source::None => judged.none += 1,
         }
     }
@@ -98,6 +101,48 @@ fn check_link(root: &Path, link: &str) -> std::result::Result<String, String> {
         return Err(format!("link {} is empty or an unfilled template", quoted(link)));
     }
     Ok(link.to_string())
+}
+
+/// Every test scored, with the run outputs' policy applied when there are any; the run
+/// outputs' summary.
+fn score_tests(
+    rubric: &Rubric,
+    inp: &Inputs<'_>,
+    ctx: &Context<'_>,
+    notes: &mut Vec<String>,
+) -> (Vec<TestResult>, Option<crate::results::rubric::RunsRead>) {
+    let per_test = match &inp.runs {
+        Some((runs, policy)) => {
+            let (tests, used) = super::ran::per_test(rubric, ctx, runs, policy);
+            notes.extend(super::ran::unmatched_note(runs, &used));
+            tests
+        }
+        None => vec![None; rubric.tests.len()],
+    };
+    let mut tests = Vec::new();
+    let mut findings = Vec::new();
+    for (ti, t) in rubric.tests.iter().enumerate() {
+        let mut r = score_test(ti, t, inp, ctx, notes);
+        if let Some((_, policy)) = &inp.runs {
+            let v = super::ran::Points {
+                points: &mut r.points,
+                level: &mut r.level,
+                source: &mut r.source,
+                reason: &mut r.reason,
+                evidence: &mut r.evidence,
+            };
+            findings.extend(super::ran::apply(&t.id, per_test[ti].as_ref(), policy, v, &mut r.hints));
+            r.runs = per_test[ti].clone();
+        }
+        tests.push(r);
+    }
+    let runs_read = inp.runs.as_ref().map(|(runs, policy)| super::ran::summary(runs, policy, findings));
+    notes.push(super::ran::note(runs_read.as_ref(), per_test.iter().filter(|r| r.is_some()).count()));
+    if let Some(r) = &runs_read {
+        notes.extend(r.findings.iter().map(|f| format!("finding: {f}")));
+        notes.extend(r.skipped.iter().take(10).map(|s| format!("run output skipped: {s}")));
+    }
+    (tests, runs_read)
 }
 
 /// Scores the repository.
@@ -131,10 +176,7 @@ pub fn score(rubric: &Rubric, inp: &Inputs<'_>) -> Result<RubricResult> {
     };
     let mut notes: Vec<String> = inp.index.notes.clone();
     notes.extend(reach.notes.iter().cloned());
-    let mut tests = Vec::new();
-    for (ti, t) in rubric.tests.iter().enumerate() {
-        tests.push(score_test(ti, t, inp, &ctx, &mut notes));
-    }
+    let (tests, runs_read) = score_tests(rubric, inp, &ctx, &mut notes);
     let maturity = super::maturity::assess(&ctx);
     let mut sections = Vec::new();
     for s in &rubric.sections {
@@ -175,10 +217,11 @@ pub fn score(rubric: &Rubric, inp: &Inputs<'_>) -> Result<RubricResult> {
         });
     }
     notes.push(format!(
-        "{} of {} tests were judged from the repository, {} only from claims in [evidence], {} have no evidence.",
+        "{} of {} tests were judged from the repository, {} only from claims in [evidence],{} {} have no evidence.",
         judged.repository,
         tests.len(),
         judged.claims + judged.na,
+        if inp.runs.is_some() { format!(" {} only from run outputs,", judged.runs) } else { String::new() },
         judged.none
     ));
     Ok(RubricResult {
@@ -198,6 +241,7 @@ pub fn score(rubric: &Rubric, inp: &Inputs<'_>) -> Result<RubricResult> {
         min_score: None,
         history: vec![],
         maturity: Some(maturity),
+        runs: runs_read,
     })
 }
 
@@ -276,6 +320,7 @@ fn score_test(ti: usize, t: &TestSpec, inp: &Inputs<'_>, ctx: &Context<'_>, note
         evidence: v.evidence,
         reason: v.reason,
         hints,
+        runs: None,
     }
 }
 

@@ -22,5 +22,6 @@ mod readme;
 mod release;
 mod reports;
 mod rubric;
+mod runs;
 mod skew;
 mod thresholds;

@@ -132,11 +132,17 @@ fn real_evidence_earns_points_and_every_point_names_it() {
     assert_eq!(v["rubric"]["final"].as_f64().unwrap(), min);
     assert!(v["rubric"]["band"].as_str().unwrap().starts_with('('), "a band is stated");
     assert_eq!(v["rubric"]["next_steps"].as_array().unwrap().len(), 3);
-    // A failing recorded gate earns nothing and says so.
+    // A failing recorded gate is the check doing its job (the paper's rule: it runs
+    // repeatedly with a criterion): it keeps its point and names the failure.
     recorded_results(d, &[("schema", "fail"), ("slices", "pass"), ("baseline", "warn"), ("drift", "fail")]);
     let (_, v, _) = score_json(d, &[]);
+    assert_eq!(points(&v, "data.1"), 1.0, "{}", test_of(&v, "data.1"));
+    assert!(test_of(&v, "data.1")["hints"].to_string().contains("[gates.schema] last failed"));
+    // A gate that could not judge (an error) has not shown that it works: half a point.
+    recorded_results(d, &[("schema", "error"), ("slices", "pass"), ("baseline", "warn"), ("drift", "fail")]);
+    let (_, v, _) = score_json(d, &[]);
     assert_eq!(points(&v, "data.1"), 0.5, "{}", test_of(&v, "data.1"));
-    assert!(test_of(&v, "data.1")["hints"].to_string().contains("last result is fail"));
+    assert!(test_of(&v, "data.1")["hints"].to_string().contains("last result is error"));
 }
 
 #[test]

@@ -1,0 +1,83 @@
+//! MLflow run folders (`mlruns/<experiment>/<run>/` of MLflow's file store): `meta.yaml`
+//! says when the run started and how it ended, `tags/mlflow.source.name` which file ran,
+//! `metrics/` which metrics it logged.
+
+use std::path::Path;
+
+use super::{Fact, Item, Outcome, Record};
+
+/// Bytes of `meta.yaml` or a tag file read at most.
+const MAX_META: u64 = 256 * 1024;
+
+fn read_small(p: &Path) -> Option<String> {
+    let m = std::fs::metadata(p).ok()?;
+    if !m.is_file() || m.len() > MAX_META {
+        return None;
+    }
+    std::fs::read_to_string(p).ok()
+}
+
+/// The run in folder `d`, if `d` is an MLflow run folder.
+pub fn run_folder(d: &Path, shown: &str) -> Option<Record> {
+    let meta = read_small(&d.join("meta.yaml"))?;
+    let source = read_small(&d.join("tags").join("mlflow.source.name"));
+    let metrics: Vec<String> = std::fs::read_dir(d.join("metrics"))
+        .map(|es| es.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    record(&meta, source.as_deref(), metrics, shown)
+}
+
+/// The runs inside an archive, from its entry paths and the files read.
+pub fn in_archive(paths: &[&str], files: &[(String, Vec<u8>)], shown: &str) -> Vec<Record> {
+    let mut out = Vec::new();
+    for (p, data) in files {
+        let Some(dir) = p.strip_suffix("meta.yaml") else { continue };
+        let Ok(meta) = std::str::from_utf8(data) else { continue };
+        let source = files
+            .iter()
+            .find(|(q, _)| q.strip_prefix(dir) == Some("tags/mlflow.source.name"))
+            .and_then(|(_, d)| std::str::from_utf8(d).ok());
+        let metrics: Vec<String> = paths
+            .iter()
+            .filter_map(|q| q.strip_prefix(dir)?.strip_prefix("metrics/"))
+            .filter(|m| !m.contains('/'))
+            .map(str::to_string)
+            .collect();
+        if let Some(r) = record(meta, source, metrics, &format!("{shown}!{}", dir.trim_end_matches('/'))) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+fn record(meta: &str, source: Option<&str>, mut metrics: Vec<String>, shown: &str) -> Option<Record> {
+    let docs = super::super::yaml::load(meta).ok()?;
+    let m = docs.first()?;
+    let run_id = m["run_id"].as_str().or(m["run_uuid"].as_str())?;
+    // An experiment's meta.yaml has no run id; a run's has both.
+    m["experiment_id"].as_str().or(m["experiment_id"].as_i64().map(|_| ""))?;
+    let mut r = Record::new(shown, "MLflow", format!("MLflow run {run_id}"));
+    r.at = m["start_time"].as_i64().map(|ms| ms / 1000);
+    // RUNNING 1, SCHEDULED 2, FINISHED 3, FAILED 4, KILLED 5 (mlflow.entities.RunStatus).
+    let status = m["status"].as_i64().unwrap_or(0);
+    if m["lifecycle_stage"].as_str() == Some("deleted") || status == 1 || status == 2 {
+        return None;
+    }
+    let outcome = if status == 3 { Outcome::Pass } else { Outcome::Fail };
+    if let Some(s) = source.map(str::trim).filter(|s| !s.is_empty()) {
+        r.items.push(Item { fact: Fact::Ran(s.to_string()), outcome });
+    }
+    metrics.sort();
+    r.summary = format!(
+        "run {} {}{}",
+        m["run_name"].as_str().unwrap_or(run_id),
+        match status {
+            3 => "finished",
+            4 => "failed",
+            5 => "was killed",
+            _ => "ended",
+        },
+        if metrics.is_empty() { String::new() } else { format!(", logged {}", crate::text::list_some(&metrics, 4)) }
+    );
+    Some(r)
+}
