@@ -55,6 +55,20 @@ for cmd in "${commands[@]}"; do
       if [ -f "${INPUT_CONFIG:-mlgate.toml}" ]; then args+=(--config "${INPUT_CONFIG:-mlgate.toml}"); fi
       if [ -n "${INPUT_MIN_SCORE:-}" ]; then args+=(--min-score "$INPUT_MIN_SCORE"); fi
       if [ "$cmd" = audit ] && [ -n "${INPUT_HISTORY:-}" ]; then args+=(--history "$INPUT_HISTORY"); fi
+      while IFS= read -r line; do
+        if [ -n "${line//[[:space:]]/}" ]; then args+=(--runs "$line"); fi
+      done <<< "${INPUT_RUNS:-}"
+      # Workflow names may hold spaces ("ML training"): split on commas and line breaks only.
+      workflows=()
+      while IFS= read -r w; do
+        w="${w#"${w%%[![:space:]]*}"}"; w="${w%"${w##*[![:space:]]}"}"
+        if [ -n "$w" ]; then workflows+=("$w"); fi
+      done <<< "$(printf '%s' "${INPUT_RUNS_FROM_WORKFLOWS:-}" | tr ',' '\n')"
+      if [ "${#workflows[@]}" -gt 0 ]; then
+        args+=(--runs-from-github --last "${INPUT_RUNS_LAST:-5}")
+        for w in "${workflows[@]}"; do args+=(--workflow "$w"); done
+      fi
+      if [ -n "${INPUT_REQUIRE_RUNS:-}" ]; then args+=(--require-runs "$INPUT_REQUIRE_RUNS" --window "${INPUT_RUNS_WINDOW:-30d}"); fi
       ;;
   esac
   echo "::group::mlgate $cmd"

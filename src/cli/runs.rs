@@ -44,11 +44,12 @@ pub struct RunsArgs {
     #[arg(long, requires = "workflow")]
     pub runs_from_github: bool,
 
-    /// The workflow --runs-from-github reads: its name, file name (`monitor.yml`) or id.
+    /// A workflow --runs-from-github reads: its name, file name (`monitor.yml`) or id.
+    /// Repeatable (`--workflow ci --workflow monitor`).
     #[arg(long, value_name = "NAME")]
-    pub workflow: Option<String>,
+    pub workflow: Vec<String>,
 
-    /// How many of the workflow's most recent completed runs to read.
+    /// How many of each workflow's most recent completed runs to read.
     #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub last: u32,
 
@@ -139,7 +140,6 @@ pub fn gather(a: &RunsArgs, config: Option<&Config>, notes: &mut Vec<String>) ->
 }
 
 fn from_github(a: &RunsArgs, set: &mut RunSet, now: i64, notes: &mut Vec<String>) -> Result<()> {
-    let workflow = a.workflow.as_deref().unwrap_or_default();
     let token = env(&a.token_env).ok_or_else(|| {
         user(format!("--runs-from-github needs a token in ${}", a.token_env)).hint(
             "in a workflow give the step `env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}` and `permissions: actions: read`; locally export a token that can read Actions",
@@ -168,18 +168,27 @@ fn from_github(a: &RunsArgs, set: &mut RunSet, now: i64, notes: &mut Vec<String>
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let _entered = rt.enter();
     let api = Api::new(&url, &token, &a.token_env, Duration::from_secs(120)).map_err(|e| fail(e.to_string(), None))?;
-    let mut got = Vec::new();
-    let recent = rt
-        .block_on(artifacts::recent(&api, &repo.0, &repo.1, workflow, a.last, MAX_DOWNLOAD, &mut got))
-        .map_err(|e| fail(e.message, e.hint))?;
-    set.sources.push(format!("GitHub {}/{} workflow {workflow:?}, last {} runs", repo.0, repo.1, recent.len()));
-    for n in got {
-        set.skipped.push(scrub(&n, &token));
+    for workflow in &a.workflow {
+        let mut got = Vec::new();
+        let recent = rt
+            .block_on(artifacts::recent(&api, &repo.0, &repo.1, workflow, a.last, MAX_DOWNLOAD, &mut got))
+            .map_err(|e| fail(e.message, e.hint))?;
+        set.sources.push(format!("GitHub {}/{} workflow {workflow:?}, last {} runs", repo.0, repo.1, recent.len()));
+        for n in got {
+            set.skipped.push(scrub(&n, &token));
+        }
+        if recent.is_empty() {
+            notes
+                .push(format!("--runs-from-github: {}/{} workflow {workflow:?} has no completed runs", repo.0, repo.1));
+        }
+        read_runs(set, &recent, now, notes);
     }
-    if recent.is_empty() {
-        notes.push(format!("--runs-from-github: {}/{} workflow {workflow:?} has no completed runs", repo.0, repo.1));
-    }
-    for r in &recent {
+    Ok(())
+}
+
+/// Each downloaded artefact of each run, read with what GitHub knows of the run.
+fn read_runs(set: &mut RunSet, recent: &[artifacts::WorkflowRun], now: i64, notes: &mut Vec<String>) {
+    for r in recent {
         let origin = Origin {
             label: format!("GitHub run {}", r.id),
             run: Some(format!("github:{}", r.id)),
@@ -194,7 +203,6 @@ fn from_github(a: &RunsArgs, set: &mut RunSet, now: i64, notes: &mut Vec<String>
             set.read_archive(bytes, name, now, &origin);
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]

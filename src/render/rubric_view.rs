@@ -121,7 +121,11 @@ pub fn build(v: &RubricResult) -> RubricView {
             r.sources.join(", "),
             if r.skipped_total > 0 { format!("; {} skipped (see the notes)", r.skipped_total) } else { String::new() },
             match r.require_runs {
-                Some(n) => format!("; an automated point needs {n} runs in the last {} days", r.window_days),
+                Some(n) => format!(
+                    "; an automated point needs {n} {} in the last {} days",
+                    if n == 1 { "run" } else { "runs" },
+                    r.window_days
+                ),
                 None => String::new(),
             }
         );

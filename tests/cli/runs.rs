@@ -291,6 +291,8 @@ async fn runs_from_github_downloads_the_workflows_artefacts_without_showing_the_
         c.output().unwrap()
     };
     let r2 = run.clone();
+    let action_dir = repo.path().to_path_buf();
+    let action_url = api.uri();
     let out = tokio::task::spawn_blocking(move || run(vec!["--workflow", "monitor", "--last", "2"])).await.unwrap();
     let (o, e) = (stdout(&out), stderr(&out));
     assert!(!o.contains(TOKEN) && !e.contains(TOKEN), "the token leaked");
@@ -317,4 +319,41 @@ async fn runs_from_github_downloads_the_workflows_artefacts_without_showing_the_
     assert_eq!(out.status.code(), Some(2), "{e}");
     assert!(e.contains("no workflow named \"nightly\"") && e.contains("monitor (monitor.yml)"), "{e}");
     assert!(!e.contains(TOKEN));
+    // The Action's inputs reach the same options.
+    let out = tokio::task::spawn_blocking(move || {
+        let bin = assert_cmd::cargo::cargo_bin("mlgate");
+        let fixtures = fixtures().join("artefacts");
+        std::process::Command::new("bash")
+            .arg(repo_root().join("action/gates.sh"))
+            .current_dir(&action_dir)
+            .env("MLGATE_BIN", &bin)
+            .env("NO_COLOR", "1")
+            .env("SOURCE_DATE_EPOCH", NOW)
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_API_URL", &action_url)
+            .env("GITHUB_REPOSITORY", "acme/churn")
+            .env("GITHUB_TOKEN", TOKEN)
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .env_remove("GITHUB_OUTPUT")
+            .env("INPUT_COMMANDS", "score")
+            .env("INPUT_OUT", "rep")
+            .env("INPUT_RUNS", fixtures.to_str().unwrap())
+            .env("INPUT_RUNS_FROM_WORKFLOWS", " monitor ,")
+            .env("INPUT_RUNS_LAST", "2")
+            .env("INPUT_REQUIRE_RUNS", "1")
+            .env("INPUT_RUNS_WINDOW", "4w")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let (o, e) = (stdout(&out), stderr(&out));
+    assert!(o.contains("mlgate score: pass (exit 0)"), "{o}{e}");
+    assert!(!o.contains(TOKEN) && !e.contains(TOKEN), "the token leaked");
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo.path().join("rep/results.json")).unwrap()).unwrap();
+    let runs = &v["rubric"]["runs"];
+    assert_eq!(runs["require_runs"], 1, "{runs}");
+    assert_eq!(runs["window_days"], 28, "{runs}");
+    assert_eq!(runs["sources"].as_array().unwrap().len(), 2, "{runs}");
 }
