@@ -84,7 +84,8 @@ pub struct Context<'a> {
 /// Matches kept per detector.
 const MAX_MATCHES: usize = 200;
 
-fn glob_set(globs: &[String]) -> Option<globset::GlobSet> {
+/// A detector's globs as the scan matches them (also used for run outputs, `super::ran`).
+pub(super) fn glob_set(globs: &[String]) -> Option<globset::GlobSet> {
     if globs.is_empty() {
         return None;
     }

@@ -102,39 +102,51 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// Whether an item of a record is evidence for test `ti`.
-fn matches(rubric: &Rubric, ctx: &Context<'_>, ti: usize, fact: &Fact, file: Option<&str>, r: &Record) -> bool {
-    let t = &rubric.tests[ti];
-    let scheduled = r.scheduled == Some(true);
-    for (auto, list) in [(false, &t.manual), (true, &t.automated)] {
-        for (di, d) in list.iter().enumerate() {
-            let hit = match (fact, d.kind) {
-                (Fact::Gate { kind, checks }, DetectorKind::Ci | DetectorKind::Gate) => {
-                    d.gate.as_deref() == Some(kind.as_str())
-                        && d.check.as_ref().is_none_or(|c| checks.contains(c))
-                        && (!d.schedule || scheduled)
-                }
-                (Fact::Ran(_) | Fact::Module(_), DetectorKind::Code) => file.is_some_and(|f| {
-                    ctx.code.get(&(ti, auto, di, false)).is_some_and(|ms| ms.iter().any(|m| m.rel == f))
-                        && (d.reached != Some(Reached::Schedule) || scheduled)
-                }),
-                (Fact::Ran(_) | Fact::Module(_), DetectorKind::Files) => file.is_some_and(|f| {
-                    d.globs.iter().any(|g| globset::Glob::new(g).is_ok_and(|g| g.compile_matcher().is_match(f)))
-                        && (d.reached != Some(Reached::Schedule) || scheduled)
-                }),
-                (Fact::Command(c), DetectorKind::Ci) => {
-                    d.gate.is_none()
-                        && (!d.schedule || scheduled)
-                        && d.patterns.iter().any(|p| super::score::build_pattern(p).is_ok_and(|re| re.is_match(c)))
-                }
-                _ => false,
-            };
-            if hit {
-                return true;
+/// One test's detectors, with their globs and patterns compiled once.
+struct Compiled<'a> {
+    dets: Vec<(bool, usize, &'a super::Detector, Option<globset::GlobSet>, Vec<regex::Regex>)>,
+}
+
+impl<'a> Compiled<'a> {
+    fn new(rubric: &'a Rubric, ti: usize) -> Compiled<'a> {
+        let t = &rubric.tests[ti];
+        let mut dets = Vec::new();
+        for (auto, list) in [(false, &t.manual), (true, &t.automated)] {
+            for (di, d) in list.iter().enumerate() {
+                let globs = if d.kind == DetectorKind::Files { super::detect::glob_set(&d.globs) } else { None };
+                let patterns = if d.kind == DetectorKind::Ci && d.gate.is_none() {
+                    d.patterns.iter().filter_map(|p| super::score::build_pattern(p).ok()).collect()
+                } else {
+                    Vec::new()
+                };
+                dets.push((auto, di, d, globs, patterns));
             }
         }
+        Compiled { dets }
     }
-    false
+
+    /// Whether an item of a record is evidence for test `ti`.
+    fn matches(&self, ctx: &Context<'_>, ti: usize, fact: &Fact, file: Option<&str>, r: &Record) -> bool {
+        let scheduled = r.scheduled == Some(true);
+        self.dets.iter().any(|(auto, di, d, globs, patterns)| match (fact, d.kind) {
+            (Fact::Gate { kind, checks }, DetectorKind::Ci | DetectorKind::Gate) => {
+                d.gate.as_deref() == Some(kind.as_str())
+                    && d.check.as_ref().is_none_or(|c| checks.contains(c))
+                    && (!d.schedule || scheduled)
+            }
+            (Fact::Ran(_) | Fact::Module(_), DetectorKind::Code) => file.is_some_and(|f| {
+                ctx.code.get(&(ti, *auto, *di, false)).is_some_and(|ms| ms.iter().any(|m| m.rel == f))
+                    && (d.reached != Some(Reached::Schedule) || scheduled)
+            }),
+            (Fact::Ran(_) | Fact::Module(_), DetectorKind::Files) => file.is_some_and(|f| {
+                globs.as_ref().is_some_and(|g| g.is_match(f)) && (d.reached != Some(Reached::Schedule) || scheduled)
+            }),
+            (Fact::Command(c), DetectorKind::Ci) => {
+                d.gate.is_none() && (!d.schedule || scheduled) && patterns.iter().any(|re| re.is_match(c))
+            }
+            _ => false,
+        })
+    }
 }
 
 struct Seen<'r> {
@@ -153,16 +165,22 @@ pub fn per_test(
 ) -> (Vec<Option<TestRuns>>, Vec<bool>) {
     let mut used = vec![false; runs.records.len()];
     let resolver = Resolver::new(ctx.index);
-    let files: Vec<Vec<Option<&str>>> =
-        runs.records.iter().map(|r| r.items.iter().map(|i| resolver.file(&i.fact)).collect()).collect();
+    // Many artefacts name the same files: each name is resolved once.
+    let mut memo: HashMap<&Fact, Option<&str>> = HashMap::new();
+    let files: Vec<Vec<Option<&str>>> = runs
+        .records
+        .iter()
+        .map(|r| r.items.iter().map(|i| *memo.entry(&i.fact).or_insert_with(|| resolver.file(&i.fact))).collect())
+        .collect();
     let from = policy.now - i64::from(policy.window_days) * 86_400;
     let tests = (0..rubric.tests.len())
         .map(|ti| {
+            let compiled = Compiled::new(rubric, ti);
             let mut by_run: BTreeMap<&str, Seen<'_>> = BTreeMap::new();
             for (ri, (r, files)) in runs.records.iter().zip(&files).enumerate() {
                 let mut worst: Option<Outcome> = None;
                 for (item, file) in r.items.iter().zip(files) {
-                    if matches(rubric, ctx, ti, &item.fact, *file, r) {
+                    if compiled.matches(ctx, ti, &item.fact, *file, r) {
                         worst = Some(worst.map_or(item.outcome, |w| w.max(item.outcome)));
                     }
                 }
@@ -337,12 +355,13 @@ pub fn note(read: Option<&RunsRead>, matched: usize) -> String {
     match read {
         None => "Judged wiring only: no run outputs were read, so no point shows that a check actually ran, when, or how it ended (`--runs DIR`, `[evidence] runs`, or `--runs-from-github`).".into(),
         Some(r) => format!(
-            "Run outputs from {}: {} artefacts of {} runs read, {} files of no known format ignored, {} skipped; {matched} tests have runs.",
+            "Run outputs from {}: {} artefacts of {} runs read, {} files of no known format ignored, {} skipped; {matched} {} runs.",
             r.sources.join(", "),
             r.artefacts,
             r.runs,
             r.unknown,
-            r.skipped_total
+            r.skipped_total,
+            if matched == 1 { "test has" } else { "tests have" }
         ),
     }
 }

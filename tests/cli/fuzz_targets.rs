@@ -177,6 +177,24 @@ fn canary(b: &[u8], dir: &Path) {
     }
 }
 
+/// Run outputs an attacker uploaded as a CI artefact: the input as each format's file in a
+/// folder (and an MLflow run folder), read the way `score --runs` does, and as a zip archive.
+fn runs(b: &[u8], dir: &Path) {
+    use mlgate::rubric::runs::{Origin, RunSet};
+    let root = dir.join("runs");
+    let _ = std::fs::remove_dir_all(&root);
+    let run = root.join("mlruns/1/abc");
+    std::fs::create_dir_all(run.join("tags")).unwrap();
+    for f in ["junit.xml", "results.json", "anomalies.pbtxt", "dvc.lock", "BLESSED", "a.zip"] {
+        std::fs::write(root.join(f), b).unwrap();
+    }
+    std::fs::write(run.join("meta.yaml"), b).unwrap();
+    std::fs::write(run.join("tags/mlflow.source.name"), b).unwrap();
+    let mut set = RunSet::default();
+    let _ = set.read_dir(&root, "runs", 1_800_000_000);
+    set.read_archive(b, "artefact", 1_800_000_000, &Origin::default());
+}
+
 /// The targets, by name.
 pub const TARGETS: &[(&str, Target)] = &[
     ("config", config),
@@ -189,6 +207,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("skew", skew),
     ("release", release),
     ("canary", canary),
+    ("runs", runs),
 ];
 
 /// Seed inputs of a target: real files of this repository plus hand-made edge cases.
@@ -229,6 +248,21 @@ pub fn seeds(target: &str, root: &Path) -> Vec<Vec<u8>> {
             "x ssh-ed25519 AAAA\n---\n{\"mlgate_approval\":1,\"results_sha256\":\"a6e1f2b284\u{202e}20fcf\",\"verdict\":\"pass\",\"commit\":null,\"approver\":\"a\",\"time\":\"t\",\"decision\":\"promote\",\"reason\":\"r\",\"key\":\"k\"}\n---\n\n---\n".as_bytes().to_vec(),
             b"a,\"b c\" cert-authority,namespaces=\"x,y\",valid-after=\"2026\" ssh-ed25519 AAAA\n---\n{\"mlgate_approval\":2}\n---\n-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n---\n{\"seq\":1}\n\n".to_vec(),
         ],
+        "runs" => {
+            let a = "tests/fixtures/runs/artefacts";
+            let mut v: Vec<Vec<u8>> = ["ci-102/junit.xml", "gx/validation.json", "evidently/nightly-2/drift-report.json", "dvc/dvc.lock", "tfdv/anomalies.pbtxt"]
+                .iter()
+                .map(|f| read(&format!("{a}/{f}")))
+                .collect();
+            // An MLflow run's meta.yaml.
+            v.push(b"run_id: abc\nexperiment_id: '1'\nstatus: 4\nstart_time: 1796100000000\nlifecycle_stage: active\n".to_vec());
+            // A small zip archive holding a JUnit report.
+            let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            w.start_file("r/junit.xml", zip::write::SimpleFileOptions::default()).unwrap();
+            std::io::Write::write_all(&mut w, &read(&format!("{a}/ci-101/junit.xml"))).unwrap();
+            v.push(w.finish().unwrap().into_inner());
+            v
+        }
         "results" => {
             let snap = text(&read("tests/cli/snapshots/cli__golden__example-results-json.snap"));
             // The snapshot's header (between `---` lines) is insta's, not results.json.

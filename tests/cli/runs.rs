@@ -210,6 +210,21 @@ fn bad_artefacts_are_skipped_with_a_reason_and_a_count() {
     assert_eq!(runs["skipped_total"], 8, "{skipped}");
     assert_eq!(runs["unknown"], 1, "{runs}");
     assert_eq!(test_of(&v, "data.7")["runs"]["seen"], 1);
+    // A hostile folder name reaches the reports only escaped.
+    let hostile = "<img src=x onerror=alert(1)>|`*";
+    write(r, &format!("{hostile}/junit.xml"), &good[..good.len() / 2]);
+    let out = mlgate(d)
+        .env("SOURCE_DATE_EPOCH", NOW)
+        .args(["score", "--format", "html,md", "--out", "rep", "--runs", r.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let html = std::fs::read_to_string(d.join("rep/report.html")).unwrap();
+    let md = std::fs::read_to_string(d.join("rep/report.md")).unwrap();
+    assert!(html.contains("onerror=alert(1)") && !html.contains("<img src=x"), "escaped in HTML");
+    let md = strip_code_spans(&md);
+    assert!(md.contains("\\<img src=x"), "{md}");
+    assert_eq!(md.matches("<img").count(), md.matches("\\<img").count(), "escaped in Markdown");
 }
 
 /// A workflow with two runs on the mock API: a scheduled one whose artefact holds JUnit and

@@ -47,7 +47,7 @@ impl Outcome {
 }
 
 /// What an artefact shows ran.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Fact {
     /// A file ran, named by path as the artefact wrote it (relative, absolute, or under
     /// another checkout's folder); resolved against the repository later.
