@@ -2,8 +2,13 @@
 //!
 //! ```sh
 //! cargo build --release && cargo run --release --example bench_score -- \
-//!     [--files 50000] [--repeat 5] [--dir /tmp/mlgate-bench-score] [--baseline OLD_MLGATE]
+//!     [--files 50000] [--repeat 5] [--dir /tmp/mlgate-bench-score] [--baseline OLD_MLGATE] \
+//!     [--runs 2000] [--mlgate PATH]
 //! ```
+//!
+//! With `--runs N`, also N CI runs' JUnit reports (each naming 100 of the repository's test
+//! modules, a tenth of them failing) are generated, and `mlgate score --runs` is timed beside
+//! the plain score in the same session.
 //!
 //! Generates (once per size) a repository of N files: Python packages whose modules import
 //! each other, tests, notebooks with outputs, YAML configs, Markdown, and CI that reaches them
@@ -75,13 +80,40 @@ fn generate(root: &Path, files: usize) {
     write(root, ".complete", "");
 }
 
-fn median_ms(bin: &Path, repo: &Path, repeat: usize) -> f64 {
+/// N runs' JUnit reports under `root`, dated a day apart before 2026-11-30.
+fn generate_runs(root: &Path, files: usize, runs: usize) {
+    if root.join(".complete").is_file() {
+        return;
+    }
+    let _ = std::fs::remove_dir_all(root);
+    let pkgs = files.div_ceil(50).max(1);
+    for r in 0..runs {
+        let day = 30 - (r % 28);
+        let mut xml = format!(
+            "<?xml version=\"1.0\"?><testsuites><testsuite name=\"pytest\" tests=\"100\" timestamp=\"2026-11-{day:02}T06:00:00\">"
+        );
+        for c in 0..100 {
+            let pkg = (r * 7 + c) % pkgs;
+            let failure = if (r + c) % 10 == 0 { "<failure message=\"assert 1 == 2\">x</failure>" } else { "" };
+            xml.push_str(&format!(
+                "<testcase classname=\"tests.pkg{pkg}.test_mod0\" name=\"test_f{c}\" time=\"0.01\">{failure}</testcase>"
+            ));
+        }
+        xml.push_str("</testsuite></testsuites>");
+        write(root, &format!("ci-{r}/junit.xml"), &xml);
+    }
+    write(root, ".complete", "");
+}
+
+fn median_ms(bin: &Path, repo: &Path, repeat: usize, extra: &[&std::ffi::OsStr]) -> f64 {
     let mut t: Vec<f64> = (0..repeat)
         .map(|_| {
             let start = Instant::now();
             let status = Command::new(bin)
+                .env("SOURCE_DATE_EPOCH", "1796040000")
                 .args(["score", "--repo"])
                 .arg(repo)
+                .args(extra)
                 .args(["--format", "json", "--out"])
                 .arg(std::env::temp_dir().join("mlgate-bench-score-out"))
                 .stdout(Stdio::null())
@@ -102,11 +134,27 @@ fn main() {
     let files: usize = value("--files").and_then(|v| v.parse().ok()).unwrap_or(50_000);
     let repeat: usize = value("--repeat").and_then(|v| v.parse().ok()).unwrap_or(5);
     let dir = PathBuf::from(value("--dir").unwrap_or_else(|| "/tmp/mlgate-bench-score".into())).join(files.to_string());
-    let bin = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/mlgate");
+    let bin = value("--mlgate")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/mlgate"));
     generate(&dir, files);
     println!("repository: {} ({files} files), {repeat} runs each, whole process", dir.display());
-    println!("mlgate score: median {:.0} ms", median_ms(&bin, &dir, repeat));
+    println!("mlgate score: median {:.0} ms", median_ms(&bin, &dir, repeat, &[]));
     if let Some(b) = value("--baseline") {
-        println!("baseline {b}: median {:.0} ms", median_ms(Path::new(&b), &dir, repeat));
+        println!("baseline {b}: median {:.0} ms", median_ms(Path::new(&b), &dir, repeat, &[]));
+    }
+    if let Some(n) = value("--runs").and_then(|v| v.parse::<usize>().ok()) {
+        let runs = dir.with_file_name(format!("{files}-runs-{n}"));
+        generate_runs(&runs, files, n);
+        let extra = [
+            std::ffi::OsStr::new("--runs"),
+            runs.as_os_str(),
+            std::ffi::OsStr::new("--require-runs"),
+            std::ffi::OsStr::new("3"),
+        ];
+        println!(
+            "mlgate score --runs ({n} JUnit reports of 100 cases): median {:.0} ms",
+            median_ms(&bin, &dir, repeat, &extra)
+        );
     }
 }

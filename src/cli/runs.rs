@@ -78,20 +78,24 @@ fn parse_window(s: &str) -> Result<u32, String> {
 
 impl RunsArgs {
     fn any(&self, config: Option<&Config>) -> bool {
-        !self.dirs.is_empty() || self.runs_from_github || config.is_some_and(|c| !config_dirs(c).is_empty())
+        let configured = config.and_then(|c| c.raw.evidence.get("runs")).is_some();
+        !self.dirs.is_empty() || self.runs_from_github || configured
     }
 }
 
-/// `[evidence] runs = ["ci-runs", …]`, resolved against the configuration's folder.
-fn config_dirs(c: &Config) -> Vec<(PathBuf, String)> {
-    let Some(v) = c.raw.evidence.get("runs") else { return Vec::new() };
-    v.get_ref()
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|d| d.as_str())
-        .map(|d| (c.resolve(d), d.to_string()))
-        .collect()
+/// `[evidence] runs = ["ci-runs", …]`, resolved against the configuration's folder. A pull
+/// request writes mlgate.toml: the folders must stay inside the repository (as data paths
+/// must), so a report never lists what another folder of the runner holds.
+fn config_dirs(c: &Config) -> Result<Vec<(PathBuf, String)>> {
+    let Some(v) = c.raw.evidence.get("runs") else { return Ok(Vec::new()) };
+    let origin = format!("[evidence].runs at {}", c.at(&v.span()));
+    let mut out = Vec::new();
+    for d in v.get_ref().as_array().into_iter().flatten().filter_map(|d| d.as_str()) {
+        let path = c.resolve(d);
+        crate::paths::inside(&c.root, &path, d, &origin)?;
+        out.push((path, d.to_string()));
+    }
+    Ok(out)
 }
 
 /// Checks `[evidence] runs`'s shape: a list of folder names.
@@ -125,7 +129,7 @@ pub fn gather(a: &RunsArgs, config: Option<&Config>, notes: &mut Vec<String>) ->
     let mut set = RunSet::default();
     let mut dirs: Vec<(PathBuf, String)> = a.dirs.iter().map(|d| (d.clone(), d.display().to_string())).collect();
     if let Some(c) = config {
-        dirs.extend(config_dirs(c));
+        dirs.extend(config_dirs(c)?);
     }
     for (dir, shown) in &dirs {
         set.read_dir(dir, shown, now).map_err(|why| {

@@ -158,6 +158,31 @@ fn require_runs_without_run_outputs_is_a_usage_error() {
     let (code, _, err) = score(repo.path(), &[]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("[evidence].runs must be a list"), "{err}");
+    // A configuration (which a pull request writes) may not point outside the repository.
+    write(repo.path(), "mlgate.toml", "[evidence]\nruns = [\"/etc\"]\n");
+    let (code, _, err) = score(repo.path(), &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("points outside the repository"), "{err}");
+}
+
+#[test]
+fn configured_run_folders_are_read_like_the_flag() {
+    let repo = sample_repo();
+    let d = repo.path();
+    write(d, "ci-runs/1/junit.xml", &junit("2026-11-20T06:00:00", false));
+    write(d, "ci-runs/2/junit.xml", &junit("2026-11-27T06:00:00", false));
+    write(
+        d,
+        "mlgate.toml",
+        "[evidence]\nruns = [\"ci-runs\"]\n\"data.5\" = { status = \"manual\", link = \"https://wiki.example.com/privacy\" }\n",
+    );
+    let (code, v, err) = score(d, &["--require-runs", "2"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["rubric"]["runs"]["sources"], json!(["ci-runs"]));
+    let t = test_of(&v, "data.7");
+    assert_eq!(t["runs"]["in_window"], 2, "{t}");
+    assert_eq!(t["points"], 1.0, "{t}");
+    assert_eq!(test_of(&v, "data.5")["points"], 0.5, "claims still read beside runs");
 }
 
 fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
