@@ -22,7 +22,7 @@ const MAX_DOWNLOAD: u64 = 256 * 1024 * 1024;
 
 #[derive(Debug, Args, Default)]
 pub struct RunsArgs {
-    /// A folder of run outputs: downloaded CI artefacts (zip archives are opened), JUnit XML,
+    /// A folder of run outputs (or one artefact): downloaded CI artefacts (zip archives are opened), JUnit XML,
     /// earlier mlgate results.json, Great Expectations validations, Evidently reports, TFDV
     /// anomalies, dvc.lock, MLflow mlruns folders, TFX blessings. Repeatable; read
     /// recursively. Each run of a check becomes that test's evidence that it actually ran.

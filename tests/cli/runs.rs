@@ -183,6 +183,13 @@ fn configured_run_folders_are_read_like_the_flag() {
     assert_eq!(t["runs"]["in_window"], 2, "{t}");
     assert_eq!(t["points"], 1.0, "{t}");
     assert_eq!(test_of(&v, "data.5")["points"], 0.5, "claims still read beside runs");
+    // One artefact as downloaded (a zip archive) is read as given.
+    let zip = zip_of(&[("junit.xml", junit("2026-11-29T06:00:00", false).as_bytes())]);
+    std::fs::write(d.join("artefact.zip"), zip).unwrap();
+    let (code, v, err) = score(d, &["--runs", "artefact.zip"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(test_of(&v, "data.7")["runs"]["seen"], 3, "{}", v["rubric"]["runs"]);
+    assert_eq!(test_of(&v, "data.7")["runs"]["last"]["source"], "artefact.zip!junit.xml");
 }
 
 fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {

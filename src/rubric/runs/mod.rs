@@ -153,12 +153,17 @@ pub enum Parsed {
 }
 
 impl RunSet {
-    /// Reads a folder of run outputs recursively, within the bounds above. `now` (Unix
-    /// seconds) dates clock skew.
+    /// Reads a folder of run outputs recursively, within the bounds above (or one artefact,
+    /// such as a downloaded zip archive). `now` (Unix seconds) dates clock skew.
     pub fn read_dir(&mut self, dir: &Path, shown: &str, now: i64) -> Result<(), String> {
         let meta = std::fs::metadata(dir).map_err(|e| format!("{shown}: {e}"))?;
+        if meta.is_file() {
+            self.sources.push(shown.to_string());
+            self.read_file(dir, shown, now, &Origin::default());
+            return Ok(());
+        }
         if !meta.is_dir() {
-            return Err(format!("{shown} is not a folder"));
+            return Err(format!("{shown} is neither a folder nor a file"));
         }
         self.sources.push(shown.to_string());
         let mut visited = 0usize;
