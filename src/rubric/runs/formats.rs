@@ -330,7 +330,8 @@ fn dvc(f: &File<'_>) -> Result<Record, String> {
     if names.is_empty() {
         return Err("a dvc.lock without stages".into());
     }
-    rec.summary = format!("{} stages ran: {}", names.len(), crate::text::list_some(&names, 5));
+    let n = names.len();
+    rec.summary = format!("{n} {} ran: {}", if n == 1 { "stage" } else { "stages" }, crate::text::list_some(&names, 5));
     Ok(rec)
 }
 

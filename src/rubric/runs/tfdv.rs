@@ -108,7 +108,12 @@ fn read(text: &str, shown: &str) -> Result<Record, String> {
         "no anomalies".into()
     } else {
         let names: Vec<String> = features.into_iter().collect();
-        format!("{errors} anomalies, {warnings} warnings ({})", crate::text::list_some(&names, 4))
+        format!(
+            "{errors} {}, {warnings} {} ({})",
+            if errors == 1 { "anomaly" } else { "anomalies" },
+            if warnings == 1 { "warning" } else { "warnings" },
+            crate::text::list_some(&names, 4)
+        )
     };
     Ok(rec)
 }
