@@ -85,6 +85,10 @@ fn real_tool_outputs_show_which_checks_ran_when_and_how_they_ended() {
     for id in ["model.5", "infra.4"] {
         assert_eq!(test_of(&v, id)["runs"]["last"]["tool"], "TFX", "{id}: {}", test_of(&v, id));
     }
+    // DVC's lock: the stage ran to the end; the metrics its dvc.yaml declares are shown.
+    let m5 = &test_of(&v, "monitoring.5")["runs"]["last"];
+    assert_eq!(m5["tool"], "DVC", "{m5}");
+    assert_eq!(m5["summary"], "1 stage ran: train; metrics.json: auc=0.91", "{m5}");
     // Evidently's second nightly report found drift: its test failed, which is a finding.
     let findings = runs["findings"].to_string();
     assert!(!findings.contains("data.7"), "the last feature-test run passed: {findings}");

@@ -54,7 +54,7 @@ pub fn parse(f: &File<'_>) -> Parsed {
         };
     }
     if lower == "dvc.lock" {
-        return one(dvc(f));
+        return one(super::dvc::lock(f));
     }
     if let Some(r) = blessing(f) {
         return Parsed::Records(vec![r]);
@@ -63,7 +63,8 @@ pub fn parse(f: &File<'_>) -> Parsed {
     Parsed::Unknown
 }
 
-fn major(v: &str) -> Option<u64> {
+/// The major version of `1.2.3` / `v1`.
+pub(super) fn major(v: &str) -> Option<u64> {
     v.trim_start_matches('v').split('.').next()?.parse().ok()
 }
 
@@ -286,52 +287,6 @@ fn evidently(f: &File<'_>, v: &Value) -> Result<Record, String> {
             String::new()
         }
     );
-    Ok(rec)
-}
-
-/// A DVC lock: each stage in it ran to the end (DVC writes a stage only after its command
-/// succeeded), with its command and the files it depends on.
-fn dvc(f: &File<'_>) -> Result<Record, String> {
-    let text = std::str::from_utf8(f.bytes).map_err(|_| "not UTF-8 text")?;
-    let docs = super::super::yaml::load(text)?;
-    let doc = docs.first().ok_or("an empty dvc.lock")?;
-    if let Some(s) = doc["schema"].as_str()
-        && major(s).is_none_or(|m| m > 2)
-    {
-        return Err(format!("dvc.lock schema {s}, which this mlgate does not read (1 and 2)"));
-    }
-    let stages = if doc["stages"].is_badvalue() { doc } else { &doc["stages"] };
-    let stages = stages.as_hash().ok_or("a dvc.lock without stages")?;
-    let mut rec = Record::new(f.shown, "DVC", super::folder_of(f.shown));
-    let mut names = Vec::new();
-    for (name, stage) in stages {
-        let Some(name) = name.as_str() else { continue };
-        let cmds: Vec<String> = match &stage["cmd"] {
-            yaml_rust2::Yaml::String(s) => vec![s.clone()],
-            yaml_rust2::Yaml::Array(a) => a.iter().filter_map(|c| c.as_str().map(str::to_string)).collect(),
-            _ => continue,
-        };
-        names.push(name.to_string());
-        for c in cmds {
-            let tokens: Vec<&str> =
-                c.split_whitespace().map(|t| t.trim_matches(|ch| ch == '"' || ch == '\'')).collect();
-            for (i, t) in tokens.iter().enumerate() {
-                if i > 0 && tokens[i - 1] == "-m" {
-                    // `python -m src.train`: a module.
-                    rec.items.push(Item { fact: Fact::Module(t.to_string()), outcome: Outcome::Pass });
-                } else if t.contains('/') || [".py", ".R", ".r", ".ipynb", ".sh", ".jl"].iter().any(|e| t.ends_with(e))
-                {
-                    rec.items.push(Item { fact: Fact::Ran(t.to_string()), outcome: Outcome::Pass });
-                }
-            }
-            rec.items.push(Item { fact: Fact::Command(c), outcome: Outcome::Pass });
-        }
-    }
-    if names.is_empty() {
-        return Err("a dvc.lock without stages".into());
-    }
-    let n = names.len();
-    rec.summary = format!("{n} {} ran: {}", if n == 1 { "stage" } else { "stages" }, crate::text::list_some(&names, 5));
     Ok(rec)
 }
 

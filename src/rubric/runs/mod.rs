@@ -9,6 +9,7 @@
 //! future is skipped with the reason; files of no known format are counted and left alone.
 
 pub mod archive;
+mod dvc;
 mod formats;
 pub mod junit;
 mod mlflow;
@@ -201,6 +202,13 @@ impl RunSet {
                     }
                 } else if ft.is_file() {
                     self.read_file(&path, &child, now, &Origin::default());
+                }
+            }
+            if d.join("dvc.lock").is_file() {
+                // The metrics the lock's dvc.yaml declares, shown with that run.
+                let source = format!("{label}/dvc.lock");
+                if let (Some(m), Some(r)) = (dvc::metrics(&d), self.records.iter_mut().find(|r| r.source == source)) {
+                    r.summary = format!("{}; {m}", r.summary);
                 }
             }
             stack.sort_by(|a, b| b.1.cmp(&a.1));
