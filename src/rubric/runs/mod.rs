@@ -178,7 +178,10 @@ impl RunSet {
             entries.sort_by_key(|e| e.file_name());
             if let Some(run) = mlflow::run_folder(&d, &label) {
                 self.recognised += 1;
-                self.push(run, now, &Origin::default());
+                match run {
+                    Ok(r) => self.push(r, now, &Origin::default()),
+                    Err(why) => self.skipped.push(format!("{label}: {why}")),
+                }
                 // A run folder's own files are the run; only its artifacts may hold more.
                 entries.retain(|e| e.file_name() == "artifacts");
             }
@@ -267,7 +270,10 @@ impl RunSet {
         }
         let dirs: Vec<&str> = files.files.iter().map(|(p, _)| p.as_str()).collect();
         for run in mlflow::in_archive(&dirs, &files.files, shown) {
-            self.push(run, now, origin);
+            match run {
+                Ok(r) => self.push(r, now, origin),
+                Err(why) => self.skipped.push(format!("{shown}: {why}")),
+            }
         }
     }
 
