@@ -30,7 +30,8 @@ Exit codes:
   0  all gates passed (warnings allowed unless --fail-on warn)
   1  a blocking gate failed
   2  usage, configuration or input error: fix something and rerun (nothing was written)
-  3  runtime failure outside your inputs (writing output; GitHub API with comment --strict)
+  3  runtime failure outside your inputs (writing output; GitHub API with comment --strict
+     or score --runs-from-github)
 
 Start here:
   mlgate init                      write a commented mlgate.toml for this repository

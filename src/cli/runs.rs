@@ -162,21 +162,33 @@ fn from_github(a: &RunsArgs, set: &mut RunSet, now: i64, notes: &mut Vec<String>
         Some(u) => context::parse_api_url(&u, "GITHUB_API_URL")?,
         None => context::DEFAULT_API_URL.to_string(),
     };
-    let fail = |m: String, hint: Option<String>| -> anyhow::Error {
-        let e = user(scrub(&m, &token));
+    // A refusal (bad token, no such repository or workflow) is the user's to fix (exit 2);
+    // an API that cannot be reached or fails on its side is a runtime failure (exit 3).
+    let fail = |m: String, hint: Option<String>, status: Option<u16>| -> anyhow::Error {
+        let (m, hint) = (scrub(&m, &token), hint.map(|h| scrub(&h, &token)));
+        if status.is_none_or(|s| s >= 500) {
+            return anyhow::anyhow!(match hint {
+                Some(h) => format!("{m} ({h})"),
+                None => m,
+            });
+        }
+        let e = user(m);
         match hint {
-            Some(h) => e.hint(scrub(&h, &token)).into(),
+            Some(h) => e.hint(h).into(),
             None => e.into(),
         }
     };
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let _entered = rt.enter();
-    let api = Api::new(&url, &token, &a.token_env, Duration::from_secs(120)).map_err(|e| fail(e.to_string(), None))?;
+    let api = Api::new(&url, &token, &a.token_env, Duration::from_secs(120))
+        .map_err(|e| fail(e.to_string(), Some("check GITHUB_API_URL".into()), Some(400)))?;
+    // All downloads together stay within what the run outputs may hold in memory.
+    let mut budget = runs::MAX_TOTAL_BYTES.saturating_sub(set.bytes);
     for workflow in &a.workflow {
         let mut got = Vec::new();
         let recent = rt
-            .block_on(artifacts::recent(&api, &repo.0, &repo.1, workflow, a.last, MAX_DOWNLOAD, &mut got))
-            .map_err(|e| fail(e.message, e.hint))?;
+            .block_on(artifacts::recent(&api, &repo.0, &repo.1, workflow, a.last, MAX_DOWNLOAD, &mut budget, &mut got))
+            .map_err(|e| fail(e.message, e.hint, e.status))?;
         set.sources.push(format!("GitHub {}/{} workflow {workflow:?}, last {} runs", repo.0, repo.1, recent.len()));
         for n in got {
             set.skipped.push(scrub(&n, &token));

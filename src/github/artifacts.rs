@@ -20,8 +20,9 @@ pub struct WorkflowRun {
     pub artifacts: Vec<(String, Vec<u8>)>,
 }
 
-fn err(message: String, hint: &str) -> ApiError {
-    ApiError { status: None, message, hint: Some(hint.into()) }
+/// A workflow that does not exist: what GitHub would answer 404 to.
+fn not_found(message: String, hint: &str) -> ApiError {
+    ApiError { status: Some(404), message, hint: Some(hint.into()) }
 }
 
 /// The workflow's id from its name, its file name (`monitor.yml`) or its id.
@@ -47,7 +48,7 @@ async fn workflow_id(api: &Api, owner: &str, repo: &str, workflow: &str) -> Resu
                 .iter()
                 .filter_map(|w| Some(format!("{} ({})", w["name"].as_str()?, w["path"].as_str()?.rsplit('/').next()?)))
                 .collect();
-            Err(err(
+            Err(not_found(
                 format!("{owner}/{repo} has no workflow named {workflow:?}"),
                 &format!(
                     "pass --workflow with a name or file name: {}",
@@ -59,7 +60,9 @@ async fn workflow_id(api: &Api, owner: &str, repo: &str, workflow: &str) -> Resu
 }
 
 /// The `last` completed runs of a workflow, newest first, with their artefacts. Expired
-/// artefacts and ones over `max_bytes` are not downloaded; `notes` says which.
+/// artefacts, ones over `max_bytes`, and any past the `budget` of bytes left for all
+/// downloads are not downloaded; `notes` says which.
+#[allow(clippy::too_many_arguments)]
 pub async fn recent(
     api: &Api,
     owner: &str,
@@ -67,6 +70,7 @@ pub async fn recent(
     workflow: &str,
     last: u32,
     max_bytes: u64,
+    budget: &mut u64,
     notes: &mut Vec<String>,
 ) -> Result<Vec<WorkflowRun>, ApiError> {
     let id = workflow_id(api, owner, repo, workflow).await?;
@@ -107,9 +111,19 @@ pub async fn recent(
                 ));
                 continue;
             }
+            if size > *budget {
+                notes.push(format!(
+                    "run {run_id}: artefact {name:?} would pass the total the run outputs may hold; not downloaded"
+                ));
+                continue;
+            }
             let Some(url) = a["archive_download_url"].as_str() else { continue };
-            match api.download(url, &format!("downloading artefact {name:?} of run {run_id}"), max_bytes).await {
-                Ok(bytes) => artifacts.push((name, bytes)),
+            let what = format!("downloading artefact {name:?} of run {run_id}");
+            match api.download(url, &what, max_bytes.min(*budget)).await {
+                Ok(bytes) => {
+                    *budget = budget.saturating_sub(bytes.len() as u64);
+                    artifacts.push((name, bytes));
+                }
                 Err(e) => notes.push(e.message),
             }
         }

@@ -408,3 +408,35 @@ async fn runs_from_github_downloads_the_workflows_artefacts_without_showing_the_
     assert_eq!(runs["window_days"], 28, "{runs}");
     assert_eq!(runs["sources"].as_array().unwrap().len(), 2, "{runs}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_token_is_the_users_to_fix_and_an_unreachable_api_is_a_runtime_failure() {
+    let api = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/repos/acme/churn/actions/workflows"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"message": "Bad credentials"})))
+        .mount(&api)
+        .await;
+    let repo = sample_repo();
+    let d = repo.path().to_path_buf();
+    let run = move |url: String| {
+        mlgate(&d)
+            .env("SOURCE_DATE_EPOCH", NOW)
+            .env("GITHUB_API_URL", url)
+            .env("GITHUB_TOKEN", TOKEN)
+            .args(["score", "--github-repo", "acme/churn", "--runs-from-github", "--workflow", "ci"])
+            .output()
+            .unwrap()
+    };
+    let r2 = run.clone();
+    let url = api.uri();
+    let out = tokio::task::spawn_blocking(move || run(url)).await.unwrap();
+    let e = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{e}");
+    assert!(e.contains("401") && !e.contains(TOKEN), "{e}");
+    // Nothing listens on port 1.
+    let out = tokio::task::spawn_blocking(move || r2("http://127.0.0.1:1".into())).await.unwrap();
+    let e = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "{e}");
+    assert!(e.contains("cannot reach") && !e.contains(TOKEN), "{e}");
+}
