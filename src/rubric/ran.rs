@@ -102,9 +102,18 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// One test's detectors, with their globs and patterns compiled once.
+/// One detector of a test (automated or manual, its index), its globs and patterns compiled.
+struct Det<'a> {
+    auto: bool,
+    di: usize,
+    d: &'a super::Detector,
+    globs: Option<globset::GlobSet>,
+    patterns: Vec<regex::Regex>,
+}
+
+/// One test's detectors, compiled once.
 struct Compiled<'a> {
-    dets: Vec<(bool, usize, &'a super::Detector, Option<globset::GlobSet>, Vec<regex::Regex>)>,
+    dets: Vec<Det<'a>>,
 }
 
 impl<'a> Compiled<'a> {
@@ -119,7 +128,7 @@ impl<'a> Compiled<'a> {
                 } else {
                     Vec::new()
                 };
-                dets.push((auto, di, d, globs, patterns));
+                dets.push(Det { auto, di, d, globs, patterns });
             }
         }
         Compiled { dets }
@@ -128,7 +137,7 @@ impl<'a> Compiled<'a> {
     /// Whether an item of a record is evidence for test `ti`.
     fn matches(&self, ctx: &Context<'_>, ti: usize, fact: &Fact, file: Option<&str>, r: &Record) -> bool {
         let scheduled = r.scheduled == Some(true);
-        self.dets.iter().any(|(auto, di, d, globs, patterns)| match (fact, d.kind) {
+        self.dets.iter().any(|Det { auto, di, d, globs, patterns }| match (fact, d.kind) {
             (Fact::Gate { kind, checks }, DetectorKind::Ci | DetectorKind::Gate) => {
                 d.gate.as_deref() == Some(kind.as_str())
                     && d.check.as_ref().is_none_or(|c| checks.contains(c))
