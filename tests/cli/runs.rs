@@ -125,6 +125,7 @@ fn the_window_decides_whether_runs_are_repeated_and_a_failing_last_run_is_a_find
     assert_eq!(t["runs"]["last"]["outcome"], "fail", "{t}");
     let findings = v["rubric"]["runs"]["findings"].to_string();
     assert!(findings.contains("data.7: the last run failed"), "{findings}");
+    assert!(findings.contains("2 cases, 1 failed (test_bucket_edges)"), "the failing case is named: {findings}");
     // Two weeks hold two: not repeated enough for the automated point.
     let (code, v, err) = score(d, &["--runs", dir, "--require-runs", "3", "--window", "2w"]);
     assert_eq!(code, 0, "{err}");

@@ -26,6 +26,7 @@ fn attr(e: &BytesStart<'_>, key: &[u8]) -> Option<String> {
 
 #[derive(Default)]
 struct Case {
+    name: Option<String>,
     file: Option<String>,
     class: Option<String>,
     failed: bool,
@@ -45,6 +46,8 @@ pub fn parse(bytes: &[u8], shown: &str) -> Result<Record, String> {
     // file or class → worst outcome
     let mut by: BTreeMap<(bool, String), Outcome> = BTreeMap::new();
     let mut seen_suite = false;
+    // The first failing cases' names, for the summary.
+    let mut failing: Vec<String> = Vec::new();
     loop {
         let ev = reader.read_event_into(&mut buf).map_err(|e| {
             let text = e.to_string();
@@ -61,7 +64,7 @@ pub fn parse(bytes: &[u8], shown: &str) -> Result<Record, String> {
             Event::End(e) => {
                 depth = depth.saturating_sub(1);
                 if e.name().as_ref() == b"testcase" {
-                    finish(case.take(), &mut by, &mut failed, &mut skipped);
+                    finish(case.take(), &mut by, &mut failed, &mut skipped, &mut failing);
                 }
                 buf.clear();
                 continue;
@@ -85,9 +88,14 @@ pub fn parse(bytes: &[u8], shown: &str) -> Result<Record, String> {
                     if cases > MAX_CASES {
                         return Err(format!("more than {MAX_CASES} test cases; not read"));
                     }
-                    let c = Case { file: attr(&e, b"file"), class: attr(&e, b"classname"), ..Case::default() };
+                    let c = Case {
+                        name: attr(&e, b"name"),
+                        file: attr(&e, b"file"),
+                        class: attr(&e, b"classname"),
+                        ..Case::default()
+                    };
                     if empty {
-                        finish(Some(c), &mut by, &mut failed, &mut skipped);
+                        finish(Some(c), &mut by, &mut failed, &mut skipped, &mut failing);
                     } else {
                         case = Some(c);
                     }
@@ -123,15 +131,26 @@ pub fn parse(bytes: &[u8], shown: &str) -> Result<Record, String> {
         })
         .collect();
     r.summary = format!(
-        "{} {}, {failed} failed{}",
+        "{} {}, {failed} failed{}{}",
         cases,
         if cases == 1 { "case" } else { "cases" },
+        if failing.is_empty() {
+            String::new()
+        } else {
+            format!(" ({}{})", failing.join(", "), if failed > failing.len() { ", …" } else { "" })
+        },
         if skipped > 0 { format!(", {skipped} skipped") } else { String::new() }
     );
     Ok(r)
 }
 
-fn finish(c: Option<Case>, by: &mut BTreeMap<(bool, String), Outcome>, failed: &mut usize, skipped: &mut usize) {
+fn finish(
+    c: Option<Case>,
+    by: &mut BTreeMap<(bool, String), Outcome>,
+    failed: &mut usize,
+    skipped: &mut usize,
+    failing: &mut Vec<String>,
+) {
     let Some(c) = c else { return };
     if c.skipped && !c.failed {
         // A skipped case did not run: no evidence either way.
@@ -146,6 +165,9 @@ fn finish(c: Option<Case>, by: &mut BTreeMap<(bool, String), Outcome>, failed: &
     let outcome = if c.failed { Outcome::Fail } else { Outcome::Pass };
     if c.failed {
         *failed += 1;
+        if failing.len() < 3 {
+            failing.push(crate::text::clip(c.name.as_deref().unwrap_or("?"), 60));
+        }
     }
     let e = by.entry(key).or_insert(outcome);
     *e = (*e).max(outcome);
@@ -161,7 +183,7 @@ mod tests {
     fn pytest_reports_give_files_outcomes_and_time() {
         let r = parse(PYTEST.as_bytes(), "runs/1/junit.xml").unwrap();
         assert_eq!(r.at, Some(1_796_040_000));
-        assert_eq!(r.summary, "4 cases, 1 failed, 1 skipped");
+        assert_eq!(r.summary, "4 cases, 1 failed (test_b), 1 skipped");
         assert_eq!(r.run, "runs/1");
         assert_eq!(r.items.len(), 2);
         assert_eq!(r.items[0].fact, Fact::Module("tests.test_features".into()));
