@@ -102,13 +102,13 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// One detector of a test (automated or manual, its index), its globs and patterns compiled.
+/// One detector of a test, its globs, patterns and code matches ready to look up.
 struct Det<'a> {
-    auto: bool,
-    di: usize,
     d: &'a super::Detector,
     globs: Option<globset::GlobSet>,
     patterns: Vec<regex::Regex>,
+    /// `code`: the files the repository scan matched.
+    code: std::collections::HashSet<&'a str>,
 }
 
 /// One test's detectors, compiled once.
@@ -117,7 +117,7 @@ struct Compiled<'a> {
 }
 
 impl<'a> Compiled<'a> {
-    fn new(rubric: &'a Rubric, ti: usize) -> Compiled<'a> {
+    fn new(rubric: &'a Rubric, ctx: &'a Context<'_>, ti: usize) -> Compiled<'a> {
         let t = &rubric.tests[ti];
         let mut dets = Vec::new();
         for (auto, list) in [(false, &t.manual), (true, &t.automated)] {
@@ -128,25 +128,29 @@ impl<'a> Compiled<'a> {
                 } else {
                     Vec::new()
                 };
-                dets.push(Det { auto, di, d, globs, patterns });
+                let code = ctx
+                    .code
+                    .get(&(ti, auto, di, false))
+                    .map(|ms| ms.iter().map(|m| m.rel.as_str()).collect())
+                    .unwrap_or_default();
+                dets.push(Det { d, globs, patterns, code });
             }
         }
         Compiled { dets }
     }
 
     /// Whether an item of a record is evidence for test `ti`.
-    fn matches(&self, ctx: &Context<'_>, ti: usize, fact: &Fact, file: Option<&str>, r: &Record) -> bool {
+    fn matches(&self, fact: &Fact, file: Option<&str>, r: &Record) -> bool {
         let scheduled = r.scheduled == Some(true);
-        self.dets.iter().any(|Det { auto, di, d, globs, patterns }| match (fact, d.kind) {
+        self.dets.iter().any(|Det { d, globs, patterns, code }| match (fact, d.kind) {
             (Fact::Gate { kind, checks }, DetectorKind::Ci | DetectorKind::Gate) => {
                 d.gate.as_deref() == Some(kind.as_str())
                     && d.check.as_ref().is_none_or(|c| checks.contains(c))
                     && (!d.schedule || scheduled)
             }
-            (Fact::Ran(_) | Fact::Module(_), DetectorKind::Code) => file.is_some_and(|f| {
-                ctx.code.get(&(ti, *auto, *di, false)).is_some_and(|ms| ms.iter().any(|m| m.rel == f))
-                    && (d.reached != Some(Reached::Schedule) || scheduled)
-            }),
+            (Fact::Ran(_) | Fact::Module(_), DetectorKind::Code) => {
+                file.is_some_and(|f| code.contains(f) && (d.reached != Some(Reached::Schedule) || scheduled))
+            }
             (Fact::Ran(_) | Fact::Module(_), DetectorKind::Files) => file.is_some_and(|f| {
                 globs.as_ref().is_some_and(|g| g.is_match(f)) && (d.reached != Some(Reached::Schedule) || scheduled)
             }),
@@ -184,12 +188,12 @@ pub fn per_test(
     let from = policy.now - i64::from(policy.window_days) * 86_400;
     let tests = (0..rubric.tests.len())
         .map(|ti| {
-            let compiled = Compiled::new(rubric, ti);
+            let compiled = Compiled::new(rubric, ctx, ti);
             let mut by_run: BTreeMap<&str, Seen<'_>> = BTreeMap::new();
             for (ri, (r, files)) in runs.records.iter().zip(&files).enumerate() {
                 let mut worst: Option<Outcome> = None;
                 for (item, file) in r.items.iter().zip(files) {
-                    if compiled.matches(ctx, ti, &item.fact, *file, r) {
+                    if compiled.matches(&item.fact, *file, r) {
                         worst = Some(worst.map_or(item.outcome, |w| w.max(item.outcome)));
                     }
                 }
