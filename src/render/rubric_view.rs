@@ -107,8 +107,9 @@ pub fn build(v: &RubricResult) -> RubricView {
     }
     let j = &v.judged;
     out.judged = format!(
-        "{} tests judged from the repository, {} only from claims,{} {} without evidence",
+        "{} {} judged from the repository, {} only from claims,{} {} without evidence",
         j.repository,
+        if j.repository == 1 { "test" } else { "tests" },
         j.claims + j.na,
         if v.runs.is_some() { format!(" {} only from run outputs,", j.runs) } else { String::new() },
         j.none
