@@ -41,13 +41,8 @@ pub fn parse(bytes: &[u8], shown: &str) -> Result<Record, String> {
     let mut depth = 0usize;
     let mut earliest: Option<i64> = None;
     let mut case: Option<Case> = None;
-    let mut cases = 0usize;
-    let (mut failed, mut skipped) = (0usize, 0usize);
-    // file or class → worst outcome
-    let mut by: BTreeMap<(bool, String), Outcome> = BTreeMap::new();
+    let mut t = Tally::default();
     let mut seen_suite = false;
-    // The first failing cases' names, for the summary.
-    let mut failing: Vec<String> = Vec::new();
     loop {
         let ev = reader.read_event_into(&mut buf).map_err(|e| {
             let text = e.to_string();
@@ -64,7 +59,7 @@ pub fn parse(bytes: &[u8], shown: &str) -> Result<Record, String> {
             Event::End(e) => {
                 depth = depth.saturating_sub(1);
                 if e.name().as_ref() == b"testcase" {
-                    finish(case.take(), &mut by, &mut failed, &mut skipped, &mut failing);
+                    t.finish(case.take());
                 }
                 buf.clear();
                 continue;
@@ -84,8 +79,8 @@ pub fn parse(bytes: &[u8], shown: &str) -> Result<Record, String> {
                     }
                 }
                 b"testcase" => {
-                    cases += 1;
-                    if cases > MAX_CASES {
+                    t.cases += 1;
+                    if t.cases > MAX_CASES {
                         return Err(format!("more than {MAX_CASES} test cases; not read"));
                     }
                     let c = Case {
@@ -95,7 +90,7 @@ pub fn parse(bytes: &[u8], shown: &str) -> Result<Record, String> {
                         ..Case::default()
                     };
                     if empty {
-                        finish(Some(c), &mut by, &mut failed, &mut skipped, &mut failing);
+                        t.finish(Some(c));
                     } else {
                         case = Some(c);
                     }
@@ -123,54 +118,64 @@ pub fn parse(bytes: &[u8], shown: &str) -> Result<Record, String> {
     }
     let mut r = Record::new(shown, "JUnit", super::folder_of(shown));
     r.at = earliest;
-    r.items = by
-        .into_iter()
-        .map(|((is_file, name), outcome)| Item {
-            fact: if is_file { Fact::Ran(name) } else { Fact::Module(name) },
-            outcome,
-        })
-        .collect();
-    r.summary = format!(
-        "{} {}, {failed} failed{}{}",
-        cases,
-        if cases == 1 { "case" } else { "cases" },
-        if failing.is_empty() {
-            String::new()
-        } else {
-            format!(" ({}{})", failing.join(", "), if failed > failing.len() { ", …" } else { "" })
-        },
-        if skipped > 0 { format!(", {skipped} skipped") } else { String::new() }
-    );
+    r.summary = t.summary();
+    r.items =
+        t.by.into_iter()
+            .map(|((is_file, name), outcome)| Item {
+                fact: if is_file { Fact::Ran(name) } else { Fact::Module(name) },
+                outcome,
+            })
+            .collect();
     Ok(r)
 }
 
-fn finish(
-    c: Option<Case>,
-    by: &mut BTreeMap<(bool, String), Outcome>,
-    failed: &mut usize,
-    skipped: &mut usize,
-    failing: &mut Vec<String>,
-) {
-    let Some(c) = c else { return };
-    if c.skipped && !c.failed {
-        // A skipped case did not run: no evidence either way.
-        *skipped += 1;
-        return;
-    }
-    let key = match (c.file, c.class) {
-        (Some(f), _) if !f.is_empty() => (true, f),
-        (_, Some(k)) if !k.is_empty() => (false, k),
-        _ => return,
-    };
-    let outcome = if c.failed { Outcome::Fail } else { Outcome::Pass };
-    if c.failed {
-        *failed += 1;
-        if failing.len() < 3 {
-            failing.push(crate::text::clip(c.name.as_deref().unwrap_or("?"), 60));
+/// The cases of one report, as they end.
+#[derive(Default)]
+struct Tally {
+    cases: usize,
+    failed: usize,
+    skipped: usize,
+    /// File (`true`) or class → worst outcome.
+    by: BTreeMap<(bool, String), Outcome>,
+    /// The first failing cases' names, for the summary.
+    failing: Vec<String>,
+}
+
+impl Tally {
+    fn finish(&mut self, c: Option<Case>) {
+        let Some(c) = c else { return };
+        if c.skipped && !c.failed {
+            // A skipped case did not run: no evidence either way.
+            self.skipped += 1;
+            return;
         }
+        let key = match (c.file, c.class) {
+            (Some(f), _) if !f.is_empty() => (true, f),
+            (_, Some(k)) if !k.is_empty() => (false, k),
+            _ => return,
+        };
+        let outcome = if c.failed { Outcome::Fail } else { Outcome::Pass };
+        if c.failed {
+            self.failed += 1;
+            if self.failing.len() < 3 {
+                self.failing.push(crate::text::clip(c.name.as_deref().unwrap_or("?"), 60));
+            }
+        }
+        let e = self.by.entry(key).or_insert(outcome);
+        *e = (*e).max(outcome);
     }
-    let e = by.entry(key).or_insert(outcome);
-    *e = (*e).max(outcome);
+
+    /// `12 cases, 1 failed (test_bucket_edges), 2 skipped`.
+    fn summary(&self) -> String {
+        let (n, failed) = (self.cases, self.failed);
+        let names = if self.failing.is_empty() {
+            String::new()
+        } else {
+            format!(" ({}{})", self.failing.join(", "), if failed > self.failing.len() { ", …" } else { "" })
+        };
+        let skipped = if self.skipped > 0 { format!(", {} skipped", self.skipped) } else { String::new() };
+        format!("{n} {}, {failed} failed{names}{skipped}", if n == 1 { "case" } else { "cases" })
+    }
 }
 
 #[cfg(test)]
