@@ -254,14 +254,9 @@ pub fn gates_seen(runs: &RunSet) -> BTreeMap<String, GateSeen> {
     for r in runs.records.iter().filter(|r| !r.gates.is_empty()) {
         let at = r.at.map(super::runs::date_time).unwrap_or_default();
         for (kind, status, checks) in &r.gates {
-            let s = GateSeen {
-                status: status.clone(),
-                source: format!("run output {}", r.source),
-                checks: checks.clone(),
-                at: r.at,
-            };
             if out.get(kind).is_none_or(|x| x.at < r.at) {
-                out.insert(kind.clone(), GateSeen { source: format!("{} at {at}", s.source), ..s });
+                let source = format!("run output {} at {at}", r.source);
+                out.insert(kind.clone(), GateSeen { status: status.clone(), source, checks: checks.clone(), at: r.at });
             }
         }
     }

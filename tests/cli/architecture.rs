@@ -60,7 +60,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("release", &["error", "provenance", "results", "sign", "text"]),
     ("sign", &["error"]),
     ("review", &["codes", "config", "diag", "error", "gates", "git", "results", "text"]),
-    ("rubric", &["diag", "error", "results", "text"]),
+    ("rubric", &["diag", "error", "results", "text", "timeparse"]),
     ("config", &["data", "diag", "error", "gates", "output", "paths", "provenance", "results", "text"]),
     ("render", &["output", "provenance", "results", "text", "ui"]),
     ("github", &["error", "results", "text"]),

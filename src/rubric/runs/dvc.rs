@@ -60,7 +60,7 @@ pub fn lock(f: &File<'_>) -> Result<Record, String> {
 /// The metrics files `dvc.yaml` in `dir` declares (per stage `metrics:` and the top-level
 /// list), read beside it: `metrics.json: auc=0.91, f1=0.8`. `None` without any.
 pub fn metrics(dir: &Path) -> Option<String> {
-    let text = read_small(&dir.join("dvc.yaml"))?;
+    let text = super::read_small(&dir.join("dvc.yaml"), MAX_BYTES)?;
     let docs = crate::rubric::yaml::load(&text).ok()?;
     let doc = docs.first()?;
     let mut paths: Vec<String> = Vec::new();
@@ -85,7 +85,7 @@ pub fn metrics(dir: &Path) -> Option<String> {
         if rel.is_absolute() || rel.components().any(|c| !matches!(c, Component::Normal(_))) {
             continue;
         }
-        let Some(text) = read_small(&dir.join(rel)) else { continue };
+        let Some(text) = super::read_small(&dir.join(rel), MAX_BYTES) else { continue };
         let mut values = Vec::new();
         if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
             flatten_json("", &v, &mut values);
@@ -98,14 +98,6 @@ pub fn metrics(dir: &Path) -> Option<String> {
         }
     }
     (!shown.is_empty()).then(|| shown.join("; "))
-}
-
-fn read_small(p: &Path) -> Option<String> {
-    let m = std::fs::symlink_metadata(p).ok()?;
-    if !m.is_file() || m.len() > MAX_BYTES {
-        return None;
-    }
-    std::fs::read_to_string(p).ok()
 }
 
 fn number(x: f64) -> String {

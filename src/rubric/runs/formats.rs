@@ -31,13 +31,17 @@ fn outcome(ok: bool) -> Outcome {
     if ok { Outcome::Pass } else { Outcome::Fail }
 }
 
+/// One record read, or why the recognised file is unusable.
+fn one(r: Result<Record, String>) -> Parsed {
+    match r {
+        Ok(r) => Parsed::Records(vec![r]),
+        Err(why) => Parsed::Skip(why),
+    }
+}
+
 /// Parses a file by what it is.
 pub fn parse(f: &File<'_>) -> Parsed {
     let lower = f.name.to_ascii_lowercase();
-    let one = |r: Result<Record, String>| match r {
-        Ok(r) => Parsed::Records(vec![r]),
-        Err(why) => Parsed::Skip(why),
-    };
     if lower.ends_with(".xml") {
         if !super::junit::looks_like(f.bytes) {
             return Parsed::Unknown;
@@ -82,10 +86,6 @@ fn json(f: &File<'_>) -> Parsed {
                 Parsed::Unknown
             };
         }
-    };
-    let one = |r: Result<Record, String>| match r {
-        Ok(r) => Parsed::Records(vec![r]),
-        Err(why) => Parsed::Skip(why),
     };
     if v["tool"]["name"] == "mlgate" && v.get("schema_version").is_some() {
         return one(mlgate(f, &v));

@@ -9,21 +9,13 @@ use super::{Fact, Item, Outcome, Record};
 /// Bytes of `meta.yaml` or a tag file read at most.
 const MAX_META: u64 = 256 * 1024;
 
-fn read_small(p: &Path) -> Option<String> {
-    let m = std::fs::metadata(p).ok()?;
-    if !m.is_file() || m.len() > MAX_META {
-        return None;
-    }
-    std::fs::read_to_string(p).ok()
-}
-
 /// Metric files of one run whose last value is shown, at most.
 const MAX_METRICS: usize = 8;
 
 /// The run in folder `d`, if `d` is an MLflow run folder: the run, or why it does not count.
 pub fn run_folder(d: &Path, shown: &str) -> Option<Result<Record, String>> {
-    let meta = read_small(&d.join("meta.yaml"))?;
-    let source = read_small(&d.join("tags").join("mlflow.source.name"));
+    let meta = super::read_small(&d.join("meta.yaml"), MAX_META)?;
+    let source = super::read_small(&d.join("tags").join("mlflow.source.name"), MAX_META);
     let mut names: Vec<String> = std::fs::read_dir(d.join("metrics"))
         .map(|es| es.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
         .unwrap_or_default();
@@ -33,9 +25,10 @@ pub fn run_folder(d: &Path, shown: &str) -> Option<Result<Record, String>> {
         .into_iter()
         .enumerate()
         .map(|(i, n)| {
-            let last = (i < MAX_METRICS).then(|| read_small(&d.join("metrics").join(&n))).flatten().and_then(|t| {
-                t.lines().last().and_then(|l| l.split_whitespace().nth(1)).map(|v| crate::text::clip(v, 24))
-            });
+            let last =
+                (i < MAX_METRICS).then(|| super::read_small(&d.join("metrics").join(&n), MAX_META)).flatten().and_then(
+                    |t| t.lines().last().and_then(|l| l.split_whitespace().nth(1)).map(|v| crate::text::clip(v, 24)),
+                );
             match last {
                 Some(v) => format!("{}={v}", crate::text::clip(&n, 40)),
                 None => crate::text::clip(&n, 40),
@@ -133,6 +126,16 @@ mod tests {
         assert!(run_folder(t.path(), "x").unwrap().unwrap_err().contains("has not ended"));
         run(t.path(), 3, "deleted");
         assert!(run_folder(t.path(), "x").unwrap().unwrap_err().contains("was deleted"));
+        // In an archive, metric files are named by their paths (their contents are not read).
+        let meta = std::fs::read(t.path().join("meta.yaml")).unwrap();
+        let names = ["r/meta.yaml", "r/metrics/auc", "r/metrics/loss", "r/tags/mlflow.user"];
+        let runs = in_archive(&names, &[("r/meta.yaml".to_string(), meta)], "a.zip");
+        assert!(runs[0].as_ref().unwrap_err().contains("was deleted"));
+        run(t.path(), 3, "active");
+        let meta = std::fs::read(t.path().join("meta.yaml")).unwrap();
+        let r = in_archive(&names, &[("r/meta.yaml".to_string(), meta)], "a.zip").remove(0).unwrap();
+        assert_eq!(r.summary, "run train finished, logged auc, loss");
+        assert_eq!(r.source, "a.zip!r");
         // An experiment's meta.yaml is not a run.
         std::fs::write(t.path().join("meta.yaml"), "experiment_id: '7'\nname: churn\n").unwrap();
         assert!(run_folder(t.path(), "x").is_none());

@@ -268,8 +268,10 @@ impl RunSet {
             let name = path.rsplit('/').next().unwrap_or(path);
             self.parse(&File { shown: &format!("{shown}!{path}"), name, bytes: data }, now, origin);
         }
-        let dirs: Vec<&str> = files.files.iter().map(|(p, _)| p.as_str()).collect();
-        for run in mlflow::in_archive(&dirs, &files.files, shown) {
+        // Metric files are not read (no format of theirs is wanted); their names say which
+        // metrics a run logged.
+        let names: Vec<&str> = files.names.iter().map(String::as_str).collect();
+        for run in mlflow::in_archive(&names, &files.files, shown) {
             match run {
                 Ok(r) => self.push(r, now, origin),
                 Err(why) => self.skipped.push(format!("{shown}: {why}")),
@@ -331,23 +333,26 @@ pub fn date(t: i64) -> String {
     chrono::DateTime::from_timestamp(t, 0).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
 }
 
-/// Unix seconds of an RFC 3339 / ISO 8601 timestamp; one without a zone is read as UTC.
+/// Unix seconds of a timestamp an artefact wrote: the forms `crate::timeparse` accepts (one
+/// without a zone is UTC), and Great Expectations' compact `20261124T060500.000000Z`.
 pub fn parse_time(s: &str) -> Option<i64> {
-    let s = s.trim();
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-        return Some(t.timestamp());
+    let us = crate::timeparse::parse_micros(s, None).or_else(|| {
+        chrono::NaiveDateTime::parse_from_str(s.trim(), "%Y%m%dT%H%M%S%.fZ")
+            .ok()
+            .map(|t| t.and_utc().timestamp_micros())
+    })?;
+    Some(us.div_euclid(1_000_000))
+}
+
+/// At most `max` bytes of a small metadata file as text; `None` for a larger file, one that
+/// is not a regular file (symbolic links are not followed, as in the folder walk), or one
+/// that cannot be read.
+pub(super) fn read_small(p: &Path, max: u64) -> Option<String> {
+    let m = std::fs::symlink_metadata(p).ok()?;
+    if !m.is_file() || m.len() > max {
+        return None;
     }
-    for f in ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%:z"] {
-        if let Ok(t) = chrono::DateTime::parse_from_str(s, f) {
-            return Some(t.timestamp());
-        }
-    }
-    for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y%m%dT%H%M%S%.fZ"] {
-        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, f) {
-            return Some(t.and_utc().timestamp());
-        }
-    }
-    None
+    std::fs::read_to_string(p).ok()
 }
 
 /// The folder part of a shown path (`a/b/junit.xml` → `a/b`): artefacts side by side are
@@ -356,5 +361,24 @@ pub fn folder_of(shown: &str) -> String {
     match shown.rfind(['/', '!']) {
         Some(i) => shown[..i].to_string(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn timestamps_of_every_tool_read_alike() {
+        let t = Some(1_796_040_000);
+        for s in [
+            "2026-11-30T12:00:00Z",
+            "2026-11-30T12:00:00.000001+00:00",
+            "2026-11-30T14:00:00+02:00",
+            "2026-11-30 12:00:00+00:00",
+            "2026-11-30T12:00:00",
+            "20261130T120000.000000Z",
+        ] {
+            assert_eq!(super::parse_time(s), t, "{s}");
+        }
+        assert_eq!(super::parse_time("yesterday"), None);
     }
 }
