@@ -146,18 +146,8 @@ fn plan(a: &CommentArgs, event: &EventInfo, token: Option<&str>) -> Result<(Plan
     if !publish::valid_key(&a.key) {
         return Err(user(format!("--key {} may only hold letters, digits, '-', '_' and '.'", quoted(&a.key))).into());
     }
-    let (owner, repo) = match (&a.repo, env("GITHUB_REPOSITORY")) {
-        (Some(r), _) => context::parse_repo(r, "--repo")?,
-        (None, Some(r)) => context::parse_repo(&r, "GITHUB_REPOSITORY")?,
-        (None, None) => {
-            return Err(user("no repository: pass --repo OWNER/NAME (GitHub Actions sets GITHUB_REPOSITORY)").into());
-        }
-    };
-    let api_url = match (&a.api_url, env("GITHUB_API_URL")) {
-        (Some(u), _) => context::parse_api_url(u, "--api-url")?,
-        (None, Some(u)) => context::parse_api_url(&u, "GITHUB_API_URL")?,
-        (None, None) => context::DEFAULT_API_URL.to_string(),
-    };
+    let (owner, repo) = super::common::github_repository(a.repo.as_deref(), "--repo")?;
+    let api_url = super::common::github_api_url(a.api_url.as_deref(), "--api-url")?;
     let sha = match &a.sha {
         Some(s) if context::is_sha(s) => Some(s.to_ascii_lowercase()),
         Some(s) => {

@@ -16,6 +16,31 @@ pub fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
+/// The repository a GitHub command works on: `flag`'s value (named `flag_name`), else
+/// `$GITHUB_REPOSITORY` (set in GitHub Actions).
+pub fn github_repository(flag: Option<&str>, flag_name: &str) -> Result<(String, String)> {
+    use crate::github::context::parse_repo;
+    match (flag, env("GITHUB_REPOSITORY")) {
+        (Some(r), _) => parse_repo(r, flag_name),
+        (None, Some(r)) => parse_repo(&r, "GITHUB_REPOSITORY"),
+        (None, None) => Err(crate::error::user(format!(
+            "no repository: pass {flag_name} OWNER/NAME (GitHub Actions sets GITHUB_REPOSITORY)"
+        ))
+        .into()),
+    }
+}
+
+/// The GitHub API base URL: `flag`'s value (named `flag_name`), else `$GITHUB_API_URL`, else
+/// GitHub.com's; checked by `context::parse_api_url`.
+pub fn github_api_url(flag: Option<&str>, flag_name: &str) -> Result<String> {
+    use crate::github::context::{DEFAULT_API_URL, parse_api_url};
+    match (flag, env("GITHUB_API_URL")) {
+        (Some(u), _) => parse_api_url(u, flag_name),
+        (None, Some(u)) => parse_api_url(&u, "GITHUB_API_URL"),
+        (None, None) => Ok(DEFAULT_API_URL.to_string()),
+    }
+}
+
 /// Terminal settings for a command.
 pub struct Ui {
     pub color: bool,

@@ -26,10 +26,7 @@ fn read() -> Result<(Vec<Approval>, Vec<String>), String> {
     let info =
         context::read_event(std::path::Path::new(&event), env("GITHUB_EVENT_NAME")).map_err(|e| e.to_string())?;
     let pr = info.pr.ok_or("the event names no pull request")?;
-    let url = match env("GITHUB_API_URL") {
-        Some(u) => context::parse_api_url(&u, "GITHUB_API_URL").map_err(|e| e.to_string())?,
-        None => context::DEFAULT_API_URL.to_string(),
-    };
+    let url = super::common::github_api_url(None, "GITHUB_API_URL").map_err(|e| e.to_string())?;
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
     let _entered = rt.enter();
     let api =

@@ -13,7 +13,7 @@ use super::common::env;
 use crate::config::Config;
 use crate::error::user;
 use crate::github::api::{Api, scrub};
-use crate::github::{artifacts, context};
+use crate::github::artifacts;
 use crate::rubric::ran::Policy;
 use crate::rubric::runs::{self, Origin, RunSet};
 
@@ -149,19 +149,8 @@ fn from_github(a: &RunsArgs, set: &mut RunSet, now: i64, notes: &mut Vec<String>
             "in a workflow give the step `env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}` and `permissions: actions: read`; locally export a token that can read Actions",
         )
     })?;
-    let repo = match &a.github_repo {
-        Some(r) => context::parse_repo(r, "--github-repo")?,
-        None => {
-            let r = env("GITHUB_REPOSITORY").ok_or_else(|| {
-                user("--runs-from-github does not know the repository").hint("pass --github-repo OWNER/NAME")
-            })?;
-            context::parse_repo(&r, "GITHUB_REPOSITORY")?
-        }
-    };
-    let url = match env("GITHUB_API_URL") {
-        Some(u) => context::parse_api_url(&u, "GITHUB_API_URL")?,
-        None => context::DEFAULT_API_URL.to_string(),
-    };
+    let repo = super::common::github_repository(a.github_repo.as_deref(), "--github-repo")?;
+    let url = super::common::github_api_url(None, "GITHUB_API_URL")?;
     // A refusal (bad token, no such repository or workflow) is the user's to fix (exit 2);
     // an API that cannot be reached or fails on its side is a runtime failure (exit 3).
     let fail = |m: String, hint: Option<String>, status: Option<u16>| -> anyhow::Error {
