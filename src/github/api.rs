@@ -245,16 +245,7 @@ impl Api {
         let mut waited = 0u64;
         loop {
             attempt += 1;
-            let builder = http::Request::builder()
-                .method(method.clone())
-                .uri(path_and_query)
-                .header(http::header::ACCEPT, "application/vnd.github+json")
-                .header(http::header::USER_AGENT, concat!("mlgate/", env!("CARGO_PKG_VERSION")));
-            let req = self.octo.build_request(builder, body).map_err(|e| ApiError {
-                status: None,
-                message: clean(&format!("{what}: cannot build the request: {e}"), &self.token, 300),
-                hint: None,
-            })?;
+            let req = self.request(method.clone(), path_and_query, true, body, what)?;
             let resp = match self.octo.execute(req).await {
                 Ok(r) => r,
                 Err(e) => {
@@ -353,6 +344,30 @@ impl Api {
         Ok(items)
     }
 
+    /// A request to the API's host with mlgate's user agent (and GitHub's JSON media type when
+    /// `json`); octocrab adds the token and the API version.
+    fn request(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        json: bool,
+        body: Option<&Value>,
+        what: &str,
+    ) -> Result<http::Request<octocrab::OctoBody>, ApiError> {
+        let mut builder = http::Request::builder()
+            .method(method)
+            .uri(path_and_query)
+            .header(http::header::USER_AGENT, concat!("mlgate/", env!("CARGO_PKG_VERSION")));
+        if json {
+            builder = builder.header(http::header::ACCEPT, "application/vnd.github+json");
+        }
+        self.octo.build_request(builder, body).map_err(|e| ApiError {
+            status: None,
+            message: clean(&format!("{what}: cannot build the request: {e}"), &self.token, 300),
+            hint: None,
+        })
+    }
+
     /// GETs raw bytes (an artefact's zip archive) from `url` on the API's host, following
     /// GitHub's redirect to its storage (the token is not sent to another host), reading at
     /// most `max` bytes: a larger body is refused, never buffered.
@@ -363,15 +378,7 @@ impl Api {
             message: clean(&format!("{what}: the download link is not on {}", self.base_url), &self.token, 300),
             hint: None,
         })?;
-        let builder = http::Request::builder()
-            .method(Method::GET)
-            .uri(path)
-            .header(http::header::USER_AGENT, concat!("mlgate/", env!("CARGO_PKG_VERSION")));
-        let req = self.octo.build_request::<String>(builder, None).map_err(|e| ApiError {
-            status: None,
-            message: clean(&format!("{what}: cannot build the request: {e}"), &self.token, 300),
-            hint: None,
-        })?;
+        let req = self.request(Method::GET, &path, false, None, what)?;
         let resp = self.octo.execute(req).await.map_err(|e| self.network_error(what, &e))?;
         let status = resp.status().as_u16();
         if !(200..300).contains(&status) {
