@@ -15,7 +15,7 @@ use super::detect::{Context, GateSeen};
 use super::runs::{Fact, Outcome, Record, RunSet};
 use super::scan::RepoIndex;
 use super::{DetectorKind, Reached, Rubric};
-use crate::results::rubric::{Evidence, Level, RunSeen, RunsRead, Source, TestRuns};
+use crate::results::rubric::{Evidence, Level, RunSeen, RunsRead, Source, TestResult, TestRuns};
 
 /// How run outputs weigh.
 #[derive(Debug, Clone)]
@@ -263,15 +263,6 @@ pub fn gates_seen(runs: &RunSet) -> BTreeMap<String, GateSeen> {
     out
 }
 
-/// A test's points as scored so far, which the run outputs may change.
-pub struct Points<'v> {
-    pub points: &'v mut f64,
-    pub level: &'v mut Level,
-    pub source: &'v mut Source,
-    pub reason: &'v mut String,
-    pub evidence: &'v mut Vec<Evidence>,
-}
-
 fn last_line(r: &TestRuns) -> String {
     match &r.last {
         Some(l) => format!(
@@ -285,17 +276,14 @@ fn last_line(r: &TestRuns) -> String {
     }
 }
 
-/// Applies the run policy to one test; returns its findings.
-pub fn apply(
-    id: &str,
-    runs: Option<&TestRuns>,
-    policy: &Policy,
-    v: Points<'_>,
-    hints: &mut Vec<String>,
-) -> Vec<String> {
+/// Applies the run policy to a test as scored from the repository, and records its runs;
+/// returns its findings.
+pub fn apply(t: &mut TestResult, runs: Option<&TestRuns>, policy: &Policy) -> Vec<String> {
     let mut findings = Vec::new();
+    let id = t.id.clone();
+    t.runs = runs.cloned();
     if let Some(r) = runs {
-        v.evidence.push(Evidence {
+        t.evidence.push(Evidence {
             kind: "runs".into(),
             detail: format!(
                 "{} {} seen, {} in the last {} days, {} failed; {}",
@@ -307,11 +295,11 @@ pub fn apply(
                 last_line(r)
             ),
         });
-        if *v.points == 0.0 && *v.level != Level::Na {
-            *v.points = 0.5;
-            *v.level = Level::Manual;
-            *v.source = Source::Runs;
-            *v.reason = format!(
+        if t.points == 0.0 && t.level != Level::Na {
+            t.points = 0.5;
+            t.level = Level::Manual;
+            t.source = Source::Runs;
+            t.reason = format!(
                 "a recorded result: {} {} of its check in the run outputs, {}; nothing in the repository runs it on its own",
                 r.seen,
                 if r.seen == 1 { "run" } else { "runs" },
@@ -323,20 +311,20 @@ pub fn apply(
         }
     }
     if let Some(n) = policy.require
-        && *v.level == Level::Automated
+        && t.level == Level::Automated
     {
         let k = runs.map_or(0, |r| r.in_window);
         if k < n {
-            *v.points = 0.5;
-            *v.level = Level::Manual;
+            t.points = 0.5;
+            t.level = Level::Manual;
             let why = format!(
                 "automated, but {k} {} within the last {} days where --require-runs asks for {n}",
                 if k == 1 { "run" } else { "runs" },
                 policy.window_days
             );
-            hints.insert(0, format!("not a full point: {why}"));
+            t.hints.insert(0, format!("not a full point: {why}"));
             findings.push(format!("{id}: {why}"));
-            *v.reason = format!("{why}: {}", v.reason);
+            t.reason = format!("{why}: {}", t.reason);
         }
     }
     findings

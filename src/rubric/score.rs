@@ -124,15 +124,7 @@ fn score_tests(
     for (ti, t) in rubric.tests.iter().enumerate() {
         let mut r = score_test(ti, t, inp, ctx, notes);
         if let Some((_, policy)) = &inp.runs {
-            let v = super::ran::Points {
-                points: &mut r.points,
-                level: &mut r.level,
-                source: &mut r.source,
-                reason: &mut r.reason,
-                evidence: &mut r.evidence,
-            };
-            findings.extend(super::ran::apply(&t.id, per_test[ti].as_ref(), policy, v, &mut r.hints));
-            r.runs = per_test[ti].clone();
+            findings.extend(super::ran::apply(&mut r, per_test[ti].as_ref(), policy));
         }
         tests.push(r);
     }
