@@ -70,6 +70,8 @@ fn read(text: &str, shown: &str) -> Result<Record, String> {
         return Err("truncated text proto: a block is never closed".into());
     }
     let (mut errors, mut warnings, mut drift, mut drift_checked) = (0, 0, 0, false);
+    // Error-severity anomalies that are not drift or skew: what fails the schema check.
+    let mut schema_errors = 0;
     let mut features = BTreeSet::new();
     for (field, body) in &top {
         match field.as_str() {
@@ -83,6 +85,8 @@ fn read(text: &str, shown: &str) -> Result<Record, String> {
                 if body.contains("COMPARATOR_") || body.contains("DRIFT") || body.contains("SKEW") {
                     drift += 1;
                     drift_checked = true;
+                } else if severity == "error" {
+                    schema_errors += 1;
                 }
                 if let Some(k) = body.split("key: \"").nth(1).and_then(|s| s.split('"').next()) {
                     features.insert(k.to_string());
@@ -93,7 +97,6 @@ fn read(text: &str, shown: &str) -> Result<Record, String> {
         }
     }
     let mut rec = Record::new(shown, "TFDV", super::folder_of(shown));
-    let schema_errors = errors - drift.min(errors);
     rec.items.push(Item {
         fact: Fact::Gate { kind: "schema".into(), checks: BTreeSet::new() },
         outcome: if schema_errors > 0 { Outcome::Fail } else { Outcome::Pass },
@@ -152,5 +155,14 @@ anomaly_name_format: SERIALIZED_PATH
         assert_eq!(clean.outcome(), Outcome::Pass);
         assert!(parse(&ANOMALIES.as_bytes()[..100], "a").unwrap().unwrap_err().contains("truncated"));
         assert!(parse(b"feature { name: \"x\" }", "schema.pbtxt").is_none(), "a schema is not a run output");
+        // A drift anomaly of warning severity does not cancel a schema error.
+        let mixed = ANOMALIES.replacen(
+            "severity: ERROR\n    reason { type: COMPARATOR",
+            "severity: WARNING\n    reason { type: COMPARATOR",
+            1,
+        );
+        let r = parse(mixed.as_bytes(), "a.pbtxt").unwrap().unwrap();
+        assert_eq!(r.summary, "1 anomaly, 1 warning (company, payment_type)");
+        assert!(r.items.iter().all(|i| i.outcome == Outcome::Fail), "{:?}", r.items);
     }
 }
