@@ -31,3 +31,4 @@ pub mod stats;
 pub mod text;
 pub mod timeparse;
 pub mod ui;
+pub mod warehouse;

@@ -47,6 +47,11 @@ pub fn pct(x: f64) -> String {
 }
 
 /// A number with up to `digits` significant decimals, trailing zeros trimmed.
+/// The shortest decimal that reads back as exactly `x` (exponent form at the extremes).
+pub fn round_trip(x: f64) -> String {
+    format!("{x:?}")
+}
+
 pub fn num(x: f64) -> String {
     if !x.is_finite() {
         return if x.is_nan() {

@@ -7,6 +7,7 @@ mod explain;
 mod gate;
 mod init;
 mod profile;
+mod profile_sql;
 mod release;
 pub mod report;
 mod reviews;
@@ -102,9 +103,24 @@ pub enum Command {
     /// A profile keeps per-column counts and a fine histogram in one streaming pass; commit
     /// it instead of the training data and point [gates.drift].reference at it.
     ///
+    /// With --sql, the engine that holds the data computes the profile in two scans (pass 1:
+    /// the reference's quantiles; pass 2: counts over the reference's edges) and mlgate keeps
+    /// only the answer. Profiles of current data use the reference's edges (--edges-from), so
+    /// PSI is the one mlgate computes from the data itself.
+    ///
     /// Examples:
     ///   mlgate profile data/train.parquet -o train.profile.json
     ///   mlgate profile --merge part1.json part2.json -o all.profile.json
+    ///   mlgate profile data/train.parquet --grid -o train.profile.json
+    ///   mlgate profile data/serving.csv --edges-from train.profile.json -o serving.profile.json
+    ///   MLGATE_PG_URL=postgresql://… mlgate profile --sql "SELECT * FROM train" \
+    ///       --dialect postgres --url-env MLGATE_PG_URL -o train.profile.json
+    ///   mlgate profile --sql "SELECT * FROM t" --dialect spark --numeric age,income \
+    ///       --categorical country --emit-sql > pass1.sql
+    ///   mlgate profile --sql "SELECT * FROM t" --dialect spark --numeric age,income \
+    ///       --categorical country --from-result pass1.json --emit-sql > pass2.sql
+    ///   mlgate profile --sql "SELECT * FROM t" --dialect spark --numeric age,income \
+    ///       --categorical country --from-result pass1.json --from-result pass2.json -o train.profile.json
     #[command(verbatim_doc_comment)]
     Profile(profile::ProfileArgs),
 

@@ -21,15 +21,19 @@ pub mod stream;
 
 use std::collections::HashMap;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::data::types::Kind;
 use crate::error::user;
+use crate::stats::grid::Grid;
 use crate::stats::hist::FloatHist;
 
 pub const PROFILE_VERSION: u32 = 1;
+/// Version of a profile whose numeric columns carry counts over cuts ([`Grid`]), as
+/// `mlgate profile --grid`, `--edges-from` and `--sql` write: older mlgate cannot read them.
+pub const GRID_PROFILE_VERSION: u32 = 2;
 /// Distinct values kept per categorical column in a saved profile.
 pub const CATEGORY_CAP: usize = 10_000;
 /// Distinct values tracked while reading before new values go to `other`.
@@ -97,11 +101,16 @@ pub struct NumericProfile {
     pub mean: f64,
     /// Sum of squared deviations from the mean (population variance = m2 / count).
     pub m2: f64,
+    /// Empty in a profile an engine computed (`--sql`): it has `grid` instead.
+    #[serde(default, skip_serializing_if = "FloatHist::is_empty")]
     pub hist: FloatHist,
+    /// Counts over a reference's cuts (see [`crate::stats::grid`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grid: Option<Grid>,
 }
 
 impl NumericProfile {
-    fn empty(integer: bool) -> NumericProfile {
+    pub fn empty(integer: bool) -> NumericProfile {
         NumericProfile {
             integer,
             nan: 0,
@@ -113,6 +122,7 @@ impl NumericProfile {
             mean: 0.0,
             m2: 0.0,
             hist: FloatHist::new(),
+            grid: None,
         }
     }
 
@@ -133,6 +143,15 @@ impl NumericProfile {
         let (lo, hi) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
         self.combine_moments(values.len() as u64, mean, m2, lo, hi);
         self.hist.add_slice(values);
+        if let Some(g) = &mut self.grid {
+            g.add_slice(values);
+        }
+    }
+
+    /// Moments from an engine's aggregates: `n` finite values with this mean, population
+    /// variance, minimum and maximum (combined with what is here by Chan's formula).
+    pub fn add_moments(&mut self, n: u64, mean: f64, var_pop: f64, min: f64, max: f64) {
+        self.combine_moments(n, mean, var_pop * n as f64, min, max);
     }
 
     fn combine_moments(&mut self, n_b: u64, mean_b: f64, m2_b: f64, min_b: f64, max_b: f64) {
@@ -149,7 +168,7 @@ impl NumericProfile {
         self.max = Some(self.max.map_or(max_b, |m| m.max(max_b)));
     }
 
-    fn merge(&mut self, o: &NumericProfile) {
+    fn merge(&mut self, o: &NumericProfile) -> Result<()> {
         self.nan += o.nan;
         self.pos_inf += o.pos_inf;
         self.neg_inf += o.neg_inf;
@@ -157,7 +176,19 @@ impl NumericProfile {
             self.combine_moments(o.count, o.mean, o.m2, o.min.unwrap_or(f64::NAN), o.max.unwrap_or(f64::NAN));
         }
         self.hist.merge(&o.hist);
+        match (&mut self.grid, &o.grid) {
+            (Some(a), Some(b)) => a.merge(b).map_err(|e| {
+                user(e).hint("merge partitions profiled against the same reference (--edges-from REF, or --sql with the same edges)")
+            })?,
+            (None, None) => {}
+            _ => {
+                return Err(user("one profile has counts over a reference's cuts and the other has none")
+                    .hint("profile every partition the same way (all with --edges-from REF, or none)")
+                    .into());
+            }
+        }
         self.integer &= o.integer;
+        Ok(())
     }
 }
 
@@ -237,6 +268,14 @@ impl ColumnBuilder {
             finite: Vec::new(),
             runs: None,
         }
+    }
+
+    /// Also counts a numeric column's finite values over a reference's cuts.
+    pub fn counting_over(mut self, grid: Option<&Grid>) -> ColumnBuilder {
+        if let (Some(n), Some(g)) = (self.numeric.as_mut(), grid) {
+            n.grid = Some(g.emptied());
+        }
+        self
     }
 
     /// Also keeps a numeric column's finite values, sorted, in `dir` (see [`spill`]).
@@ -391,7 +430,7 @@ impl Profile {
             a.rows += b.rows;
             a.nulls += b.nulls;
             if let (Some(x), Some(y)) = (a.numeric.as_mut(), b.numeric.as_ref()) {
-                x.merge(y);
+                x.merge(y).with_context(|| format!("column {}", crate::error::quoted(&a.name)))?;
             }
             if let (Some(x), Some(y)) = (a.categorical.as_mut(), b.categorical.as_ref()) {
                 x.merge(y);
@@ -424,13 +463,29 @@ impl Profile {
                 .into());
         }
         let p: Profile = serde_json::from_value(value).map_err(|e| user(format!("{shown}: {e}")))?;
-        if p.profile_version != PROFILE_VERSION {
+        if p.profile_version != PROFILE_VERSION && p.profile_version != GRID_PROFILE_VERSION {
             return Err(user(format!(
-                "{shown} has profile_version {}, this mlgate reads version {PROFILE_VERSION}",
+                "{shown} has profile_version {}, this mlgate reads versions {PROFILE_VERSION} and {GRID_PROFILE_VERSION}",
                 p.profile_version
             ))
             .hint("re-create the profile with this version of mlgate")
             .into());
+        }
+        for c in &p.columns {
+            let Some((grid, finite)) = c.numeric.as_ref().and_then(|n| n.grid.as_ref().map(|g| (g, n.count))) else {
+                continue;
+            };
+            if !grid.is_consistent() || grid.total() != finite {
+                return Err(user(format!(
+                    "{shown}: column {} has inconsistent grid counts ({} bins for {} cuts, {} values counted of {finite} finite)",
+                    crate::error::quoted(&c.name),
+                    grid.counts.len(),
+                    grid.cuts.len(),
+                    grid.total()
+                ))
+                .hint("the profile was edited or truncated; re-create it with `mlgate profile`")
+                .into());
+            }
         }
         Ok(p)
     }

@@ -51,7 +51,51 @@ fn parquet_chunks(src: &Source) -> Result<Option<Vec<(i64, IdxSize)>>> {
 
 /// Profiles `src` (only `columns`, when given) in one streaming pass.
 pub fn profile_source(src: &Source, columns: Option<&[String]>) -> Result<Profile> {
-    Ok(stream_source(src, columns, None)?.0)
+    Ok(stream_source(src, columns, None, None)?.0)
+}
+
+/// Profiles `src` in one streaming pass, counting each numeric column over the cuts of the
+/// same column in `reference` (a profile with grids): the current side of a pushed-down
+/// comparison, computed here.
+pub fn profile_over(src: &Source, columns: Option<&[String]>, reference: &Profile) -> Result<Profile> {
+    let mut p = stream_source(src, columns, None, Some(reference))?.0;
+    p.profile_version = super::GRID_PROFILE_VERSION;
+    Ok(p)
+}
+
+/// Profiles `src` with a grid per numeric column at its exact quantiles `j / levels`
+/// (values sorted in memory or, when large, on disk in a temporary folder).
+pub fn profile_with_grid(src: &Source, columns: Option<&[String]>, levels: usize) -> Result<Profile> {
+    let dir = tempfile::Builder::new().prefix("mlgate-grid-").tempdir().map_err(|e| {
+        crate::error::user(format!("cannot create a temporary folder to sort values in: {e}"))
+            .hint("set TMPDIR to a writable folder with room for 8 bytes per numeric value")
+    })?;
+    let _removed_if_interrupted = crate::cleanup::register(dir.path());
+    let (mut p, kept) = stream_source(src, columns, Some(dir.path()), None)?;
+    for (c, values) in p.columns.iter_mut().zip(kept) {
+        let (Some(n), Some(v)) = (c.numeric.as_mut(), values) else { continue };
+        n.grid = match &v {
+            Spilled::Memory(v) => crate::stats::grid::Grid::from_exact(crate::stats::exact::Exact::Slice(v), levels),
+            Spilled::File(f) => {
+                let g = crate::stats::grid::Grid::from_exact(crate::stats::exact::Exact::Stream(f), levels);
+                if let Some(e) = f.error() {
+                    return Err(crate::error::user(format!("cannot read back sorted values: {e}"))
+                        .hint("the temporary folder must stay readable while mlgate runs; set TMPDIR to another folder")
+                        .into());
+                }
+                g
+            }
+        };
+    }
+    // Kept values were capped at the streaming category cap; a saved profile keeps fewer.
+    for c in &mut p.columns {
+        if let Some(cat) = c.categorical.take() {
+            let map = cat.counts.into_iter().collect();
+            c.categorical = Some(super::CategoricalProfile::from_map(map, cat.other, cat.capped, super::CATEGORY_CAP));
+        }
+    }
+    p.profile_version = super::GRID_PROFILE_VERSION;
+    Ok(p)
 }
 
 /// Profiles `src`'s `columns` in one streaming pass and keeps every numeric column's
@@ -59,13 +103,14 @@ pub fn profile_source(src: &Source, columns: Option<&[String]>) -> Result<Profil
 /// memory. Categories are tracked up to [`super::STREAM_CATEGORY_CAP`], as an exact read
 /// does.
 pub fn profile_keeping_values(src: &Source, columns: &[String], dir: &Path) -> Result<(Profile, Vec<Option<Spilled>>)> {
-    stream_source(src, Some(columns), Some(dir))
+    stream_source(src, Some(columns), Some(dir), None)
 }
 
 fn stream_source(
     src: &Source,
     columns: Option<&[String]>,
     keep: Option<&Path>,
+    over: Option<&Profile>,
 ) -> Result<(Profile, Vec<Option<Spilled>>)> {
     let mut lf = src.scan(Some(10_000))?;
     let schema = lf.collect_schema().map_err(|e| src.read_error(e))?;
@@ -81,7 +126,8 @@ fn stream_source(
         .iter()
         .enumerate()
         .map(|(i, n)| {
-            let b = ColumnBuilder::new(n, schema.get(n.as_str()).expect("checked above"));
+            let grid = over.and_then(|r| r.column(n)).and_then(|c| c.numeric.as_ref()).and_then(|x| x.grid.as_ref());
+            let b = ColumnBuilder::new(n, schema.get(n.as_str()).expect("checked above")).counting_over(grid);
             match keep {
                 Some(dir) => b.keeping_values(dir, &format!("{}-{i}", src.name)),
                 None => b,

@@ -51,10 +51,12 @@ pub fn run(spec: &Spec, resolve: &dyn Resolve, ctx: &mut RunCtx) -> Result<GateR
         (None, false) => Reading::Profiled,
     };
     let mut kept = Vec::new();
-    let mut r = load_side(&reference, &wanted, reading, ctx, &mut kept)?;
-    let c = load_side(&current, &wanted, reading, ctx, &mut kept)?;
+    // A side counted over a reference's cuts: the other side, read here, is counted over them too.
+    let over = grid_profile(&reference)?.or(grid_profile(&current)?);
+    let mut r = load_side(&reference, &wanted, reading, over.as_ref(), ctx, &mut kept)?;
+    let c = load_side(&current, &wanted, reading, over.as_ref(), ctx, &mut kept)?;
     if let (Some(sr), Some(sc)) = (&score_reference, &s.selection.score) {
-        let l = load_side(sr, std::slice::from_ref(sc), reading, ctx, &mut kept)?;
+        let l = load_side(sr, std::slice::from_ref(sc), reading, over.as_ref(), ctx, &mut kept)?;
         match l.columns.get(sc) {
             Some(d) => {
                 r.columns.insert(sc.clone(), d.clone());
@@ -186,10 +188,22 @@ fn available(side: &SideSpec) -> Result<Vec<String>> {
     })
 }
 
+/// The side's profile when it holds counts over cuts (`--grid`, `--edges-from`, `--sql`).
+fn grid_profile(side: &SideSpec) -> Result<Option<Profile>> {
+    Ok(match side {
+        SideSpec::Profile { path, shown, .. } => {
+            let p = Profile::load(path, shown)?;
+            (p.profile_version == crate::profile::GRID_PROFILE_VERSION).then_some(p)
+        }
+        SideSpec::Data(_) => None,
+    })
+}
+
 fn load_side(
     side: &SideSpec,
     wanted: &[String],
     reading: Reading,
+    over: Option<&Profile>,
     ctx: &mut RunCtx,
     kept: &mut Vec<Arc<SortedFile>>,
 ) -> Result<Side> {
@@ -229,7 +243,10 @@ fn load_side(
             (columns, p.rows)
         }
         Reading::Profiled => {
-            let p = crate::profile::stream::profile_source(src, Some(&present))?;
+            let p = match over {
+                Some(o) => crate::profile::stream::profile_over(src, Some(&present), o)?,
+                None => crate::profile::stream::profile_source(src, Some(&present))?,
+            };
             ctx.record_source_digest(src, Some(p.rows), &p.sources[0].sha256);
             (p.columns.iter().map(|c| (c.name.clone(), ColumnData::from_profile(c))).collect(), p.rows)
         }

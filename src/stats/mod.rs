@@ -6,6 +6,7 @@ pub mod agreement;
 pub mod chi2;
 pub mod ecdf;
 pub mod exact;
+pub mod grid;
 pub mod hist;
 pub mod intervals;
 pub mod ks;

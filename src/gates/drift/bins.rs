@@ -15,6 +15,7 @@
 use super::column::NumericData;
 use super::settings::CompareSettings;
 use crate::stats::exact::Exact;
+use crate::stats::grid::{Grid, GridKind};
 use crate::stats::psi;
 use crate::text;
 
@@ -57,14 +58,55 @@ pub fn exact(ra: Exact, cb: Exact, a: &NumericData, b: &NumericData, s: &Compare
         edges.extend(psi::tidy_edges(ra.quantiles(&qs)).into_iter().filter(|e| *e > min));
         edges.push(max.next_up());
         edges.dedup();
-        let mut labels = edge_labels(&edges);
-        let n = labels.len();
-        // The last two bins read as what they are: up to the maximum, and above it.
-        labels[n - 2] = format!("[{}, {}]", text::num(edges[edges.len() - 2]), text::num(max));
-        labels[n - 1] = format!("> {}", text::num(max));
+        let labels = quantile_labels(&edges, max);
         Binned::with_outer_ends(labels, count_left_closed(ra, &edges), count_left_closed(cb, &edges))
     };
     drop_empty(binned)
+}
+
+/// Labels of reference-quantile bins; the last two read as what they are: up to the
+/// maximum, and above it.
+fn quantile_labels(edges: &[f64], max: f64) -> Vec<String> {
+    let mut labels = edge_labels(edges);
+    let n = labels.len();
+    labels[n - 2] = format!("[{}, {}]", text::num(edges[edges.len() - 2]), text::num(max));
+    labels[n - 1] = format!("> {}", text::num(max));
+    labels
+}
+
+/// Bins from counts over a reference's cuts (pushed-down or `--edges-from` profiles): the
+/// bins of [`exact`], summed from the finer cuts both sides were counted over, so the
+/// counts are those of the data when the cuts are its exact quantiles.
+pub fn grid(ga: &Grid, gb: &Grid, s: &CompareSettings) -> Result<Binned, String> {
+    if ga.kind == GridKind::Points {
+        return Ok(drop_empty(Binned::with_outer_ends(point_labels(&ga.cuts), ga.counts.clone(), gb.counts.clone())));
+    }
+    let levels = ga.quantiles.len() + 1;
+    if s.bins == 0 || levels % s.bins != 0 {
+        return Err(format!(
+            "not comparable: bins = {} needs the reference's quantiles at multiples of 1/{}, and its profile holds them at multiples of 1/{levels}; re-create the reference profile with --levels set to a multiple of {}",
+            s.bins, s.bins, s.bins
+        ));
+    }
+    let step = levels / s.bins;
+    let min = ga.cuts[0];
+    let max = ga.cuts[ga.cuts.len() - 1].next_down();
+    let qs: Vec<f64> = (1..s.bins).map(|i| ga.quantiles[i * step - 1]).collect();
+    let mut edges = vec![min];
+    edges.extend(psi::tidy_edges(qs).into_iter().filter(|e| *e > min));
+    edges.push(max.next_up());
+    edges.dedup();
+    // Every coarse edge is one of the cuts: each fine bin lies inside one coarse bin.
+    let coarse = |g: &Grid| -> Vec<u64> {
+        let mut out = vec![0u64; edges.len() + 1];
+        for (j, &c) in g.counts.iter().enumerate() {
+            let k = if j == 0 { 0 } else { edges.partition_point(|e| *e <= g.cuts[j - 1]) };
+            out[k] += c;
+        }
+        out
+    };
+    let labels = quantile_labels(&edges, max);
+    Ok(drop_empty(Binned::with_outer_ends(labels, coarse(ga), coarse(gb))))
 }
 
 /// Counts in `(−∞, e0), [e0, e1), …, [e_last, +∞)`.
@@ -132,6 +174,11 @@ fn point_bins(values: &[f64], ra: Exact, cb: Exact) -> Binned {
         }
         out
     };
+    Binned::with_outer_ends(point_labels(values), counts(ra), counts(cb))
+}
+
+/// `< v0`, `v0`, `(v0, v1)`, …, `v_last`, `> v_last`.
+fn point_labels(values: &[f64]) -> Vec<String> {
     let last = values.len() - 1;
     let mut labels = vec![format!("< {}", text::num(values[0]))];
     for (i, &v) in values.iter().enumerate() {
@@ -141,7 +188,7 @@ fn point_bins(values: &[f64], ra: Exact, cb: Exact) -> Binned {
             None => format!("> {}", text::num(values[last])),
         });
     }
-    Binned::with_outer_ends(labels, counts(ra), counts(cb))
+    labels
 }
 
 /// Bins from histograms: edges on bucket boundaries so both sides' counts are exact.

@@ -10,6 +10,7 @@ use polars::prelude::*;
 
 use crate::profile::{ColumnKind, ColumnProfile, NumericProfile};
 use crate::stats::exact::{Exact, SortedStream};
+use crate::stats::grid::Grid;
 use crate::stats::hist::FloatHist;
 
 #[derive(Debug, Clone)]
@@ -219,6 +220,14 @@ impl NumericData {
         }
     }
 
+    /// Counts over a reference's cuts, when the data came from such a profile.
+    pub fn grid(&self) -> Option<&Grid> {
+        match &self.values {
+            NumValues::Profile(p) => p.grid.as_ref(),
+            _ => None,
+        }
+    }
+
     pub fn hist(&self) -> FloatHist {
         match &self.values {
             NumValues::Sorted(v) => FloatHist::from_sorted(v),
@@ -230,7 +239,10 @@ impl NumericData {
     pub fn quantiles(&self, qs: &[f64]) -> Vec<f64> {
         match (&self.values, self.exact()) {
             (_, Some(e)) => e.quantiles(qs),
-            (NumValues::Profile(p), None) => qs.iter().map(|&q| p.hist.quantile(q)).collect(),
+            (NumValues::Profile(p), None) => match (&p.grid, p.min, p.max) {
+                (Some(g), Some(lo), Some(hi)) if p.hist.is_empty() => qs.iter().map(|&q| g.quantile(q, lo, hi)).collect(),
+                _ => qs.iter().map(|&q| p.hist.quantile(q)).collect(),
+            },
             _ => vec![f64::NAN; qs.len()],
         }
     }

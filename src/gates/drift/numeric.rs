@@ -9,7 +9,7 @@ use super::settings::{CompareSettings, FeatureThresholds};
 use crate::results::series::{FeatureRow, HistSeries};
 use crate::results::{Check, Interval, Levels, Status};
 use crate::stats::ecdf::Distances;
-use crate::stats::{hist, ks};
+use crate::stats::{grid, hist, ks};
 use crate::text;
 
 /// Compares a numeric column; returns the KS test for the significance step.
@@ -29,10 +29,29 @@ pub(super) fn numeric(
         return None;
     }
     let sorted = a.exact().zip(b.exact());
+    let grids = a.grid().zip(b.grid());
+    if sorted.is_none()
+        && let Some(why) = not_paired(a, b, grids)
+    {
+        skip(name, checks, row, why);
+        return None;
+    }
+    let paired = grids.map(|(ga, gb)| {
+        let (a0, a1) = a.min_max().unwrap_or((f64::NAN, f64::NAN));
+        let (b0, b1) = b.min_max().unwrap_or((f64::NAN, f64::NAN));
+        grid::Paired { a: ga, b: gb, min: a0.min(b0), max: a1.max(b1) }
+    });
     // PSI and JS over bins.
-    let bins = match sorted {
-        Some((ra, cb)) => super::bins::exact(ra, cb, a, b, s),
-        None => super::bins::binned(a, b, s),
+    let bins = match (sorted, grids) {
+        (Some((ra, cb)), _) => super::bins::exact(ra, cb, a, b, s),
+        (None, Some((ga, gb))) => match super::bins::grid(ga, gb, s) {
+            Ok(b) => b,
+            Err(why) => {
+                skip(name, checks, row, why);
+                return None;
+            }
+        },
+        (None, None) => super::bins::binned(a, b, s),
     };
     let nbins = bins.reference.len();
     let (psi_value, js_value, series) = bin_stats(bins.labels, &bins.reference, &bins.current, &bins.outer, s);
@@ -44,7 +63,7 @@ pub(super) fn numeric(
     row.bins = Some(series);
     // Exact KS and Wasserstein come out of one merge of the sorted values.
     let exact = sorted.map(|(ra, cb)| ra.distances(&cb));
-    let w = wasserstein_check(name, a, b, exact, th, s, row);
+    let w = wasserstein_check(name, a, b, exact, paired.as_ref(), th, s, row);
     // The distance is an effect size of the same difference KS tests: judged only when the
     // test finds the difference significant, so small samples do not fail on noise.
     let also: Vec<(usize, f64, Levels)> = match (w.status, w.value) {
@@ -52,7 +71,7 @@ pub(super) fn numeric(
         (_, Some(v)) => vec![(checks.len(), v, th.wasserstein)],
     };
     checks.push(w);
-    checks.push(ks_check(name, a, b, exact, th, row));
+    checks.push(ks_check(name, a, b, exact, paired.as_ref(), th, row));
     row.histogram = Some(display_hist(a, b));
     let (p, d) = (row.p_value.unwrap_or(f64::NAN), row.ks.unwrap_or(f64::NAN));
     Some(Tested { idx: checks.len() - 1, p, effect: d, levels: th.ks, also })
@@ -64,14 +83,16 @@ fn wasserstein_check(
     a: &NumericData,
     b: &NumericData,
     exact: Option<Distances>,
+    paired: Option<&grid::Paired>,
     th: &FeatureThresholds,
     s: &CompareSettings,
     row: &mut FeatureRow,
 ) -> Check {
     let (mean_ref, std_ref) = a.mean_std();
-    let w = match exact {
-        Some(d) => d.w1,
-        None => hist::align(&a.hist(), &b.hist()).wasserstein(),
+    let w = match (exact, paired) {
+        (Some(d), _) => d.w1,
+        (None, Some(p)) => p.wasserstein(),
+        (None, None) => hist::align(&a.hist(), &b.hist()).wasserstein(),
     };
     // A constant reference has no spread to measure by: the spread of both samples
     // together stands in, so a feature that was constant in training and now varies is
@@ -128,6 +149,7 @@ fn ks_check(
     a: &NumericData,
     b: &NumericData,
     exact: Option<Distances>,
+    paired: Option<&grid::Paired>,
     th: &FeatureThresholds,
     row: &mut FeatureRow,
 ) -> Check {
@@ -138,7 +160,10 @@ fn ks_check(
             (dist.ks, p, method, None)
         }
         None => {
-            let (lo, hi) = hist::align(&a.hist(), &b.hist()).ks_bounds();
+            let (lo, hi) = match paired {
+                Some(p) => p.ks_bounds(),
+                None => hist::align(&a.hist(), &b.hist()).ks_bounds(),
+            };
             let (p, m) = ks::p_value(lo, n1, n2);
             (lo, p, m, Some(Interval { low: lo, high: hi, level: None, method: "bound".into() }))
         }
@@ -174,6 +199,15 @@ fn display_hist(a: &NumericData, b: &NumericData) -> HistSeries {
         let counts = match (&d.values, d.exact()) {
             // `place` never decreases along sorted values.
             (_, Some(e)) => e.count_monotone(bins, place),
+            (NumValues::Profile(p), None) if p.hist.is_empty() => {
+                let mut counts = vec![0u64; bins];
+                if let (Some(g), Some(lo), Some(hi)) = (&p.grid, p.min, p.max) {
+                    for ((a, b), &c) in g.spans(lo, hi).into_iter().zip(&g.counts) {
+                        counts[place((a + b) / 2.0)] += c;
+                    }
+                }
+                counts
+            }
             (NumValues::Profile(p), None) => {
                 let mut counts = vec![0u64; bins];
                 for (k, c) in p.hist.sorted() {
@@ -188,4 +222,19 @@ fn display_hist(a: &NumericData, b: &NumericData) -> HistSeries {
         counts.iter().map(|&c| share(c, n)).collect()
     };
     HistSeries { edges, reference: fill(a), current: fill(b) }
+}
+
+/// Why two profiled sides cannot be compared bin for bin: one was counted over a
+/// reference's cuts and the other was not, or they were counted over different cuts.
+fn not_paired(a: &NumericData, b: &NumericData, grids: Option<(&grid::Grid, &grid::Grid)>) -> Option<String> {
+    match grids {
+        Some((ga, gb)) if !ga.same_cuts(gb) => Some(
+            "not comparable: the two profiles were counted over different cuts; profile the current data against this reference (`mlgate profile DATA --edges-from REFERENCE`, or --sql with --edges-from)".into(),
+        ),
+        Some(_) => None,
+        None if a.grid().is_some() || b.grid().is_some() => Some(
+            "not comparable: one side was counted over a reference's cuts (a pushed-down or --edges-from profile) and the other was not; profile the other side with `mlgate profile DATA --edges-from REFERENCE`".into(),
+        ),
+        None => None,
+    }
 }
