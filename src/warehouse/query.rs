@@ -85,15 +85,18 @@ pub fn pass1(d: Dialect, query: &str, cols: &[Column], levels: usize, want: Quan
 
 /// Pass 2: counts per (column, bin or value) over the given cuts.
 pub fn pass2(d: Dialect, query: &str, cols: &[Column], cuts: &[Cuts]) -> String {
-    let mut inner = Vec::new();
+    // mlgate_x: each numeric column as a double, each other column's key; mlgate_xk: the
+    // numeric columns' keys (bins) and finite values.
+    let (mut inner, mut derived) = (Vec::new(), Vec::new());
     let (mut keys, mut vals, mut points) = (Vec::new(), Vec::new(), Vec::new());
     let mut widest = 1;
     for (i, c) in cols.iter().enumerate() {
         let id = d.ident(&c.name);
         let key = match c.kind {
             ColumnKind::Numeric => {
-                let x = d.to_double(&id);
-                inner.push(format!("    {} AS v{i}", finite(d, &x)));
+                inner.push(format!("    {} AS x{i}", d.to_double(&id)));
+                let x = format!("x{i}");
+                derived.push(format!("    {} AS v{i}", finite(d, &x)));
                 vals.push(format!("WHEN {i} THEN v{i}"));
                 let bins = match &cuts[i] {
                     Cuts::Count => "'#all'".to_string(),
@@ -105,7 +108,7 @@ pub fn pass2(d: Dialect, query: &str, cols: &[Column], cuts: &[Cuts]) -> String 
                     Cuts::Grid(g) => {
                         let t = thresholds(g);
                         widest = widest.max(t.len() + 1);
-                        tree(d, &format!("v{i}"), &t, 0, t.len())
+                        tree(d, &x, &t, 0, t.len())
                     }
                 };
                 format!(
@@ -120,7 +123,11 @@ pub fn pass2(d: Dialect, query: &str, cols: &[Column], cuts: &[Cuts]) -> String 
             }
             ColumnKind::Other => format!("CASE WHEN {id} IS NULL THEN '~null' ELSE '~value' END"),
         };
-        inner.push(format!("    {key} AS k{i}"));
+        if c.kind == ColumnKind::Numeric {
+            derived.push(format!("    {key} AS k{i}"));
+        } else {
+            inner.push(format!("    {key} AS k{i}"));
+        }
         keys.push(format!("WHEN {i} THEN k{i}"));
     }
     let case = |arms: &[String]| -> String {
@@ -132,10 +139,11 @@ pub fn pass2(d: Dialect, query: &str, cols: &[Column], cuts: &[Cuts]) -> String 
     };
     let limit = CATEGORY_CAP + widest + 4;
     format!(
-        "-- mlgate profile, pass 2 of 2 ({dialect}): counts over the reference's edges\n{src},\nmlgate_x AS (\n  SELECT\n{inner}\n  FROM mlgate_src\n),\nmlgate_cells AS (\n  SELECT mlgate_i, {k} AS mlgate_k, {v} AS mlgate_v, {p} AS mlgate_p\n  FROM (SELECT mlgate_x.*, {ic} AS mlgate_i FROM mlgate_x CROSS JOIN {it}) AS mlgate_y\n),\nmlgate_groups AS (\n  SELECT mlgate_i, mlgate_k, COUNT(*) AS n, MIN(mlgate_v) AS lo, MAX(mlgate_v) AS hi, AVG(mlgate_v) AS mean, VAR_POP(mlgate_v) AS var\n  FROM mlgate_cells\n  GROUP BY mlgate_i, mlgate_k, mlgate_p\n),\nmlgate_ranked AS (\n  SELECT mlgate_i, mlgate_k, n, lo, hi, mean, var, SUM(n) OVER (PARTITION BY mlgate_i) AS total,\n    ROW_NUMBER() OVER (PARTITION BY mlgate_i ORDER BY CASE WHEN mlgate_k LIKE '=%' THEN 1 ELSE 0 END, n DESC, mlgate_k) AS r\n  FROM mlgate_groups\n)\nSELECT mlgate_i AS column_index, mlgate_k AS bin, n, lo AS min_value, hi AS max_value, mean AS mean_value, var AS var_pop_value, total AS column_rows\nFROM mlgate_ranked\nWHERE r <= {limit}\nORDER BY column_index, bin\n",
+        "-- mlgate profile, pass 2 of 2 ({dialect}): counts over the reference's edges\n{src},\nmlgate_x AS (\n  SELECT\n{inner}\n  FROM mlgate_src\n),\nmlgate_xk AS (\n  SELECT mlgate_x.*{derived}\n  FROM mlgate_x\n),\nmlgate_cells AS (\n  SELECT mlgate_i, {k} AS mlgate_k, {v} AS mlgate_v, {p} AS mlgate_p\n  FROM (SELECT mlgate_xk.*, {ic} AS mlgate_i FROM mlgate_xk CROSS JOIN {it}) AS mlgate_y\n),\nmlgate_groups AS (\n  SELECT mlgate_i, mlgate_k, COUNT(*) AS n, MIN(mlgate_v) AS lo, MAX(mlgate_v) AS hi, AVG(mlgate_v) AS mean, VAR_POP(mlgate_v) AS var\n  FROM mlgate_cells\n  GROUP BY mlgate_i, mlgate_k, mlgate_p\n),\nmlgate_ranked AS (\n  SELECT mlgate_i, mlgate_k, n, lo, hi, mean, var, SUM(n) OVER (PARTITION BY mlgate_i) AS total,\n    ROW_NUMBER() OVER (PARTITION BY mlgate_i ORDER BY CASE WHEN mlgate_k LIKE '=%' THEN 1 ELSE 0 END, n DESC, mlgate_k) AS r\n  FROM mlgate_groups\n)\nSELECT mlgate_i AS column_index, mlgate_k AS bin, n, lo AS min_value, hi AS max_value, mean AS mean_value, var AS var_pop_value, total AS column_rows\nFROM mlgate_ranked\nWHERE r <= {limit}\nORDER BY column_index, bin\n",
         dialect = d.name(),
         src = source(query),
         inner = inner.join(",\n"),
+        derived = if derived.is_empty() { String::new() } else { format!(",\n{}", derived.join(",\n")) },
         k = case(&keys),
         v = case(&vals),
         p = case(&points),
