@@ -10,6 +10,7 @@ mod bad_input;
 mod canary;
 mod drift;
 mod drift_kinds;
+mod engines;
 mod example;
 mod fuzz;
 mod fuzz_targets;
