@@ -18,6 +18,10 @@ use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+mod data;
+
+pub use data::{DataEntry, SqlData};
+
 use crate::data::Source;
 use crate::diag::{self, Problem, Problems, closest};
 use crate::error::{quoted, user};
@@ -36,9 +40,10 @@ pub struct RawConfig {
     /// Optional project metadata shown in reports.
     #[serde(default)]
     pub project: Project,
-    /// Named datasets: `train = "data/train.parquet"`. Names are yours; gates refer to them.
+    /// Named datasets: `train = "data/train.parquet"`, or a query an engine profiles
+    /// (`{ sql, engine, url_env }`, drift only). Names are yours; gates refer to them.
     #[serde(default)]
-    pub data: BTreeMap<String, Spanned<String>>,
+    pub data: BTreeMap<String, Spanned<DataEntry>>,
     /// Roles of columns across datasets.
     #[serde(default)]
     pub columns: Columns,
@@ -288,15 +293,29 @@ impl Config {
     /// The enabled gates and every semantic problem, without stopping at the first.
     fn validate(&self) -> (Vec<GateSpec>, Vec<Problem>) {
         let mut out = Vec::new();
-        for (table, entries) in [("[data]", &self.raw.data), ("[predictions]", &self.raw.predictions)] {
-            let mut p = Problems::new(table);
-            for (name, path) in entries {
+        let data = self.raw.data.iter().filter_map(|(n, e)| Some((n, e.span(), e.get_ref().path()?)));
+        let predictions = self.raw.predictions.iter().map(|(n, e)| (n, e.span(), e.get_ref().as_str()));
+        let mut q = Problems::new("[data]");
+        for (name, e) in &self.raw.data {
+            if let DataEntry::Sql(sql) = e.get_ref() {
                 if !valid_name(name) {
-                    p.add(Some(path.span()), name, "a dataset name must be 1 to 64 letters, digits, `_` or `-`", None);
+                    q.add(Some(e.span()), name, "a dataset name must be 1 to 64 letters, digits, `_` or `-`", None);
                 }
-                if path.get_ref().trim().is_empty() {
+                sql.validate(name, e.span(), &mut q);
+            }
+        }
+        out.extend(q.list);
+        let lists: [(&str, Vec<(&String, Range<usize>, &str)>); 2] =
+            [("[data]", data.collect()), ("[predictions]", predictions.collect())];
+        for (table, entries) in lists {
+            let mut p = Problems::new(table);
+            for (name, span, path) in entries {
+                if !valid_name(name) {
+                    p.add(Some(span.clone()), name, "a dataset name must be 1 to 64 letters, digits, `_` or `-`", None);
+                }
+                if path.trim().is_empty() {
                     p.add(
-                        Some(path.span()),
+                        Some(span),
                         name,
                         "the path is empty",
                         Some("give a path to a .csv, .parquet or .jsonl file".into()),
@@ -330,9 +349,19 @@ impl Config {
     /// Resolves a [data] or [predictions] name into a checked [`Source`].
     pub fn source(&self, name: &str) -> Result<Source> {
         let (section, entry) = match self.raw.data.get(name) {
-            Some(e) => ("data", e),
+            Some(e) => match e.get_ref() {
+                DataEntry::Path(p) => ("data", Spanned::new(e.span(), p.clone())),
+                DataEntry::Sql(_) => {
+                    return Err(user(format!(
+                        "[data].{name} at {} is a query an engine profiles: only the drift gate reads it",
+                        self.at(&e.span())
+                    ))
+                    .hint("point this gate at a data file; a query can be [gates.drift].reference or current")
+                    .into());
+                }
+            },
             None => match self.raw.predictions.get(name) {
-                Some(e) => ("predictions", e),
+                Some(e) => ("predictions", e.clone()),
                 None => {
                     let names = self.input_names();
                     let hint = match closest(name, names.iter().copied()) {

@@ -53,6 +53,12 @@ impl RunCtx {
         self.pending.push((src.name.clone(), std::thread::spawn(move || crate::provenance::sha256_file(&path))));
     }
 
+    /// Records an input that is not a file (a query an engine profiled), by its digest.
+    pub fn record_digest(&mut self, name: &str, shown: &str, format: &str, sha256: &str, rows: Option<u64>) {
+        let input = Input { name: name.into(), path: shown.into(), format: format.into(), sha256: sha256.into(), rows };
+        self.inputs.entry(name.to_string()).or_insert(input);
+    }
+
     /// Records any input file (schema, profile, config), hashing it once.
     pub fn record_file(&mut self, name: &str, shown: &str, path: &Path, format: &str, rows: Option<u64>) -> Result<()> {
         if let Some(existing) = self.inputs.get_mut(name) {

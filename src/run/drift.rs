@@ -36,6 +36,7 @@ pub fn run(spec: &Spec, resolve: &dyn Resolve, ctx: &mut RunCtx) -> Result<GateR
     };
     let reference = resolve.side("reference", &spec.inputs.reference)?;
     let current = resolve.side("current", &spec.inputs.current)?;
+    let (reference, current) = super::pushdown::materialize(reference, current, ctx)?;
     let score_reference = match &spec.inputs.score_reference {
         Some(v) => Some(SideSpec::Data(resolve.source("score_reference", v)?)),
         None => None,
@@ -185,7 +186,13 @@ fn available(side: &SideSpec) -> Result<Vec<String>> {
         SideSpec::Profile { path, shown, .. } => {
             Profile::load(path, shown)?.columns.iter().map(|c| c.name.clone()).collect()
         }
+        SideSpec::Computed { profile, .. } => profile.columns.iter().map(|c| c.name.clone()).collect(),
+        SideSpec::Sql { origin, .. } => return Err(not_profiled(origin)),
     })
+}
+
+fn not_profiled(origin: &str) -> anyhow::Error {
+    anyhow::anyhow!("{origin}: the query was not profiled before reading")
 }
 
 /// The side's profile when it holds counts over cuts (`--grid`, `--edges-from`, `--sql`).
@@ -195,7 +202,8 @@ fn grid_profile(side: &SideSpec) -> Result<Option<Profile>> {
             let p = Profile::load(path, shown)?;
             (p.profile_version == crate::profile::GRID_PROFILE_VERSION).then_some(p)
         }
-        SideSpec::Data(_) => None,
+        SideSpec::Computed { profile, .. } => Some((**profile).clone()),
+        SideSpec::Data(_) | SideSpec::Sql { .. } => None,
     })
 }
 
@@ -211,19 +219,10 @@ fn load_side(
         SideSpec::Profile { name, path, shown } => {
             let p = Profile::load(path, shown)?;
             ctx.record_file(name, shown, path, "profile", Some(p.rows))?;
-            let columns = p
-                .columns
-                .iter()
-                .filter(|c| wanted.contains(&c.name))
-                .map(|c| (c.name.clone(), ColumnData::from_profile(c)))
-                .collect();
-            return Ok(Side {
-                name: name.clone(),
-                columns,
-                names: p.columns.iter().map(|c| c.name.clone()).collect(),
-                rows: p.rows,
-            });
+            return Ok(side_of(name, &p, wanted));
         }
+        SideSpec::Computed { name, profile, .. } => return Ok(side_of(name, profile, wanted)),
+        SideSpec::Sql { origin, .. } => return Err(not_profiled(origin)),
         SideSpec::Data(src) => src,
     };
     let schema = src.schema()?;
@@ -252,6 +251,17 @@ fn load_side(
         }
     };
     Ok(Side { name: src.name.clone(), columns, names, rows })
+}
+
+/// A side read from a profile.
+fn side_of(name: &str, p: &Profile, wanted: &[String]) -> Side {
+    let columns = p
+        .columns
+        .iter()
+        .filter(|c| wanted.contains(&c.name))
+        .map(|c| (c.name.clone(), ColumnData::from_profile(c)))
+        .collect();
+    Side { name: name.to_string(), columns, names: p.columns.iter().map(|c| c.name.clone()).collect(), rows: p.rows }
 }
 
 /// A profiled column with its exact values, sorted in memory or on disk.
@@ -314,6 +324,6 @@ fn read_in_memory(
 fn file_size(side: &SideSpec) -> u64 {
     match side {
         SideSpec::Data(s) => std::fs::metadata(&s.path).map(|m| m.len()).unwrap_or(u64::MAX),
-        SideSpec::Profile { .. } => 0,
+        SideSpec::Profile { .. } | SideSpec::Sql { .. } | SideSpec::Computed { .. } => 0,
     }
 }

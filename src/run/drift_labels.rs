@@ -92,6 +92,10 @@ fn data_with_label<'a>(side: &'a SideSpec, label: &str, gaps: &mut Vec<String>) 
             gaps.push(format!("{name} is a saved profile, and outcomes need its rows"));
             return Ok(None);
         }
+        SideSpec::Sql { name, .. } | SideSpec::Computed { name, .. } => {
+            gaps.push(format!("{name} is profiled in an engine, and outcomes need its rows"));
+            return Ok(None);
+        }
         SideSpec::Data(src) => src,
     };
     if !src.schema()?.contains(label) {

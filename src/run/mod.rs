@@ -15,6 +15,7 @@ mod drift_labels;
 pub mod frame;
 pub mod leakage;
 pub mod model;
+mod pushdown;
 pub mod resolve;
 pub mod schema;
 pub mod skew;

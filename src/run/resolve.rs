@@ -14,18 +14,21 @@ use crate::data::Source;
 use crate::diag::Problem;
 use crate::error::{quoted, user};
 
-/// One side of a drift comparison: a data file or a saved profile.
+/// One side of a drift comparison: a data file, a saved profile, or a query an engine
+/// profiles (then the profile it computed).
 #[derive(Debug, Clone)]
 pub enum SideSpec {
     Data(Source),
     Profile { name: String, path: PathBuf, shown: String },
+    Sql { name: String, query: crate::config::SqlData, origin: String },
+    Computed { name: String, shown: String, profile: Box<crate::profile::Profile> },
 }
 
 impl SideSpec {
     pub fn name(&self) -> &str {
         match self {
             SideSpec::Data(s) => &s.name,
-            SideSpec::Profile { name, .. } => name,
+            SideSpec::Profile { name, .. } | SideSpec::Sql { name, .. } | SideSpec::Computed { name, .. } => name,
         }
     }
 
@@ -82,16 +85,23 @@ impl Resolve for ConfigResolver<'_> {
     fn side(&self, key: &str, value: &Spanned<String>) -> Result<SideSpec> {
         let cfg = self.0;
         let v = value.get_ref();
+        if let Some(e) = cfg.raw.data.get(v)
+            && let crate::config::DataEntry::Sql(query) = e.get_ref()
+        {
+            let origin = format!("[data].{v} at {}", cfg.at(&e.span()));
+            return Ok(SideSpec::Sql { name: v.clone(), query: query.clone(), origin });
+        }
         if cfg.has_input(v) {
             return Ok(SideSpec::Data(cfg.source(v)?));
         }
         let origin = format!("[gates.drift].{key} at {}", cfg.at(&value.span()));
         let side = SideSpec::from_path(key, v, &cfg.dir, &origin).with_context(|| format!("[gates.drift].{key}"))?;
         let path = match &side {
-            SideSpec::Data(s) => &s.path,
-            SideSpec::Profile { path, .. } => path,
+            SideSpec::Data(s) => s.path.clone(),
+            SideSpec::Profile { path, .. } => path.clone(),
+            SideSpec::Sql { .. } | SideSpec::Computed { .. } => return Ok(side),
         };
-        crate::paths::inside(&cfg.root, path, v, &origin)?;
+        crate::paths::inside(&cfg.root, &path, v, &origin)?;
         Ok(side)
     }
 

@@ -63,7 +63,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("sign", &["error"]),
     ("review", &["codes", "config", "diag", "error", "gates", "git", "results", "text"]),
     ("rubric", &["diag", "error", "results", "text", "timeparse"]),
-    ("config", &["data", "diag", "error", "gates", "output", "paths", "provenance", "results", "text"]),
+    ("config", &["data", "diag", "error", "gates", "output", "paths", "provenance", "results", "text", "warehouse"]),
     ("render", &["output", "provenance", "results", "text", "ui"]),
     ("github", &["error", "results", "text"]),
     ("gates", &["codes", "data", "diag", "error", "profile", "results", "stats", "text", "timeparse"]),

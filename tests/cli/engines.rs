@@ -192,3 +192,36 @@ fn engines_postgres_bad_input_is_explained_without_the_connection_string() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("PG") && stderr(&o).contains("not set"));
 }
+
+#[test]
+#[ignore = "needs PostgreSQL and the data of tests/engines/run.sh"]
+fn engines_mlgate_toml_queries_are_profiled_in_postgres() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(data_dir().join("train.csv"), d.join("train.csv")).unwrap();
+    std::fs::copy(data_dir().join("serving.csv"), d.join("serving.csv")).unwrap();
+    let exact = drift(d, "train.csv", "serving.csv", "exact");
+    let config = |reference: &str, current: &str| {
+        format!(
+            "[data]\ntrain_sql = {{ sql = \"SELECT * FROM train\", engine = \"postgres\", url_env = \"MLGATE_TEST_PG_URL\" }}\n\
+             serving_sql = {{ sql = \"SELECT * FROM serving\", engine = \"postgres\", url_env = \"MLGATE_TEST_PG_URL\" }}\n\
+             train_file = \"train.csv\"\nserving_file = \"serving.csv\"\n\n\
+             [columns]\nentity = \"id\"\n\n[gates.drift]\nreference = \"{reference}\"\ncurrent = \"{current}\"\n"
+        )
+    };
+    // Both sides queries; a query against a file; a file against a query.
+    for (i, (r, c)) in [("train_sql", "serving_sql"), ("train_sql", "serving_file"), ("train_file", "serving_sql")].iter().enumerate() {
+        std::fs::write(d.join("mlgate.toml"), config(r, c)).unwrap();
+        let out = format!("out{i}");
+        let o = mlgate(d)
+            .env("MLGATE_TEST_PG_URL", engine_env("MLGATE_TEST_PG_URL"))
+            .args(["check", "--out", &out, "--format", "json", "--quiet"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{r} vs {c}: {}{}", stdout(&o), stderr(&o));
+        let results = read(&d.join(&out).join("results.json"));
+        assert_same_verdicts(&results["gates"][0], &exact);
+        let inputs = results["inputs"].to_string();
+        assert!(inputs.contains("\"format\":\"sql\"") && !inputs.contains(PASSWORD), "{inputs}");
+    }
+}
