@@ -119,6 +119,11 @@ fn read_results(files: &[std::path::PathBuf]) -> Result<(Answer, Answer)> {
     for f in files {
         let shown = f.display().to_string();
         let rows = result::read_file(f, &shown)?;
+        if rows.is_empty() {
+            return Err(user(format!("{} holds no rows: the engine's answer was empty", quoted(&shown)))
+                .hint("a profile query always answers with rows; an empty source makes pass 1 count 0 rows, so check the file was saved whole")
+                .into());
+        }
         let slot = match result::pass_of(&rows) {
             Some(1) => &mut p1,
             Some(_) => &mut p2,

@@ -18,6 +18,7 @@ mod github;
 mod golden;
 mod install;
 mod leakage;
+mod pushdown;
 mod model_gates;
 mod readme;
 mod release;

@@ -19,6 +19,7 @@ as=()
 owner=$(id -un)
 if [ "$(id -u)" -eq 0 ]; then
   owner=postgres
+  chmod a+x "$(dirname "$dir")"   # the server's user must reach its folder
   id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
   chown postgres "$dir"
   as=(runuser -u postgres --)

@@ -59,6 +59,12 @@ pub fn describe(settings: &Settings, exact: bool, n_tests: usize) -> BTreeMap<St
         ),
     );
     put("missing", "nulls plus NaN, as a share of rows".into());
+    if !exact {
+        put(
+            "profiles",
+            "numeric columns of profiles are compared over shared bins: with counts over a reference's cuts (profile --grid, --edges-from, --sql), PSI and Jensen–Shannon use the reference-quantile bins above, summed from the cuts, and equal the exact statistics when the cuts are exact quantiles; KS is the lower bound of D at the cuts (or histogram bucket boundaries), tested as is, with the upper bound shown; Wasserstein spreads each bin's values uniformly over it".into(),
+        );
+    }
     m
 }
 
