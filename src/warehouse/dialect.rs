@@ -21,6 +21,7 @@ pub enum Quantiles {
     /// The exact function where the engine has one (Trino and BigQuery have none).
     #[default]
     Exact,
+    /// The engine's approximate function (Spark: percentile_approx, accuracy 10000).
     Approx,
 }
 

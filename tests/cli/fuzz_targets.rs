@@ -196,7 +196,26 @@ fn runs(b: &[u8], dir: &Path) {
 }
 
 /// The targets, by name.
+/// A saved engine answer, read as pass 1 and pass 2 of a profile, and as a saved profile.
+fn engine_result(b: &[u8], dir: &Path) {
+    use mlgate::profile::ColumnKind;
+    use mlgate::warehouse::{Column, Dialect, Job, Quantiles, result};
+    for name in ["r.csv", "r.json"] {
+        let p = dir.join(name);
+        std::fs::write(&p, b).unwrap();
+        let Ok(rows) = result::read_file(&p, name) else { continue };
+        let col = |n: &str, kind| Column { name: n.into(), kind, dtype: "t".into(), integer: false };
+        let columns = vec![col("x", ColumnKind::Numeric), col("c", ColumnKind::Categorical), col("t", ColumnKind::Other)];
+        let job = Job { dialect: Dialect::Postgres, query: "q".into(), columns, levels: 4, quantiles: Quantiles::Exact, reference: None };
+        if let Ok(cuts) = job.cuts(Some(&rows), name) {
+            let _ = job.profile(&cuts, &rows, name);
+        }
+        let _ = mlgate::profile::Profile::load(&p, name);
+    }
+}
+
 pub const TARGETS: &[(&str, Target)] = &[
+    ("engine_result", engine_result),
     ("config", config),
     ("schema", schema),
     ("csv", csv),
@@ -247,6 +266,12 @@ pub fn seeds(target: &str, root: &Path) -> Vec<Vec<u8>> {
             // where a record's file name cut it to 12 bytes.
             "x ssh-ed25519 AAAA\n---\n{\"mlgate_approval\":1,\"results_sha256\":\"a6e1f2b284\u{202e}20fcf\",\"verdict\":\"pass\",\"commit\":null,\"approver\":\"a\",\"time\":\"t\",\"decision\":\"promote\",\"reason\":\"r\",\"key\":\"k\"}\n---\n\n---\n".as_bytes().to_vec(),
             b"a,\"b c\" cert-authority,namespaces=\"x,y\",valid-after=\"2026\" ssh-ed25519 AAAA\n---\n{\"mlgate_approval\":2}\n---\n-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n---\n{\"seq\":1}\n\n".to_vec(),
+        ],
+        "engine_result" => vec![
+            b"mlgate_rows,d0,lo0,hi0,q0\n10,9,0.5,9,\"{1.5,4,7.25}\"\n".to_vec(),
+            b"column_index,bin,n,min_value,max_value,mean_value,var_pop_value,column_rows\n0,#1,3,1,3,2,0.66,10\n0,~null,1,,,,,10\n1,=a,4,,,,,10\n1,~null,6,,,,,10\n2,~value,10,,,,,10\n".to_vec(),
+            b"{\"column_index\":0,\"bin\":\"#v\",\"n\":2,\"min_value\":1.0,\"max_value\":1.0,\"mean_value\":1.0,\"var_pop_value\":0.0,\"column_rows\":2}\n".to_vec(),
+            read("tests/fixtures/engines/pass1.csv"),
         ],
         "runs" => {
             let a = "tests/fixtures/runs/artefacts";
