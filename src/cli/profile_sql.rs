@@ -15,7 +15,9 @@ use crate::warehouse::{Dialect, Job, postgres};
 pub fn run(a: &ProfileArgs, reference: Option<&Profile>, ui: &Ui) -> Result<i32> {
     let query = a.sql.clone().expect("caller checked");
     if query.trim().is_empty() {
-        return Err(user("--sql is empty").hint("pass the query whose result to profile, e.g. --sql \"SELECT * FROM train\"").into());
+        return Err(user("--sql is empty")
+            .hint("pass the query whose result to profile, e.g. --sql \"SELECT * FROM train\"")
+            .into());
     }
     let dialect = a.dialect.ok_or_else(|| {
         user("--sql needs --dialect").hint("one of postgres, duckdb, spark, trino, bigquery, snowflake")
@@ -53,7 +55,11 @@ pub fn run(a: &ProfileArgs, reference: Option<&Profile>, ui: &Ui) -> Result<i32>
     let (pass1, pass2) = read_results(&a.from_result)?;
     if pass1.is_some() && !job.needs_pass1() {
         return Err(user("a pass-1 result was given, but this profile has no pass 1")
-            .hint(if reference.is_some() { "with --edges-from, the reference's cuts replace pass 1" } else { "pass 1 is for numeric columns only" })
+            .hint(if reference.is_some() {
+                "with --edges-from, the reference's cuts replace pass 1"
+            } else {
+                "pass 1 is for numeric columns only"
+            })
             .into());
     }
     if a.emit_sql {
@@ -95,9 +101,11 @@ fn check_declared(job: &Job, a: &ProfileArgs) -> Result<()> {
         }
     }
     if a.columns.is_some() && a.url_env.is_none() {
-        return Err(user("--columns picks from a file's or a connection's columns; with --sql and no connection, declare them")
-            .hint("use --numeric / --categorical / --other")
-            .into());
+        return Err(user(
+            "--columns picks from a file's or a connection's columns; with --sql and no connection, declare them",
+        )
+        .hint("use --numeric / --categorical / --other")
+        .into());
     }
     if let Some(r) = job.reference {
         for c in job.columns.iter().filter(|c| c.kind == crate::profile::ColumnKind::Numeric) {

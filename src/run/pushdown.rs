@@ -37,9 +37,11 @@ pub fn materialize(reference: SideSpec, current: SideSpec, ctx: &mut RunCtx) -> 
                 _ => return Err(anyhow::anyhow!("{origin}: the reference was neither profiled nor a profile")),
             };
             if cuts.profile_version != GRID_PROFILE_VERSION {
-                return Err(user(format!("{origin}: a query is counted over the reference's cuts, and the reference profile has none"))
-                    .hint("write the reference with `mlgate profile DATA --grid`, or make the reference a query too")
-                    .into());
+                return Err(user(format!(
+                    "{origin}: a query is counted over the reference's cuts, and the reference profile has none"
+                ))
+                .hint("write the reference with `mlgate profile DATA --grid`, or make the reference a query too")
+                .into());
             }
             computed(&name, &query, &origin, Some(&cuts), ctx)?
         }
@@ -49,10 +51,17 @@ pub fn materialize(reference: SideSpec, current: SideSpec, ctx: &mut RunCtx) -> 
 }
 
 /// The profile PostgreSQL computes of the query (over `reference`'s cuts when given).
-fn computed(name: &str, q: &crate::config::SqlData, origin: &str, reference: Option<&Profile>, ctx: &mut RunCtx) -> Result<SideSpec> {
-    let dialect = q.dialect().filter(|d| *d == Dialect::Postgres).ok_or_else(|| {
-        user(format!("{origin}: mlgate connects to PostgreSQL only")).hint("engine = \"postgres\"")
-    })?;
+fn computed(
+    name: &str,
+    q: &crate::config::SqlData,
+    origin: &str,
+    reference: Option<&Profile>,
+    ctx: &mut RunCtx,
+) -> Result<SideSpec> {
+    let dialect = q
+        .dialect()
+        .filter(|d| *d == Dialect::Postgres)
+        .ok_or_else(|| user(format!("{origin}: mlgate connects to PostgreSQL only")).hint("engine = \"postgres\""))?;
     let target = postgres::Target::from_env(&q.url_env).map_err(|e| e.context(origin.to_string()))?;
     let mut job = Job {
         dialect,
@@ -62,7 +71,8 @@ fn computed(name: &str, q: &crate::config::SqlData, origin: &str, reference: Opt
         quantiles: q.quantiles(),
         reference,
     };
-    let p = postgres::profile(&target, &mut job, None).map_err(|e| e.context(format!("profiling {origin} in PostgreSQL")))?;
+    let p = postgres::profile(&target, &mut job, None)
+        .map_err(|e| e.context(format!("profiling {origin} in PostgreSQL")))?;
     let shown = format!("sql (postgres) {name}");
     ctx.record_digest(name, &shown, "sql", &p.sources[0].sha256, Some(p.rows));
     Ok(SideSpec::Computed { name: name.to_string(), shown, profile: Box::new(p) })

@@ -260,7 +260,9 @@ impl Paired<'_> {
         let (na, nb) = (self.a.total() as f64, self.b.total() as f64);
         let (mut fa, mut fb) = (0.0f64, 0.0f64);
         let mut total = 0.0;
-        for ((lo, hi), (x, y)) in self.a.spans(self.min, self.max).into_iter().zip(self.a.counts.iter().zip(&self.b.counts)) {
+        for ((lo, hi), (x, y)) in
+            self.a.spans(self.min, self.max).into_iter().zip(self.a.counts.iter().zip(&self.b.counts))
+        {
             let (ga, gb) = (fa + *x as f64 / na, fb + *y as f64 / nb);
             let (d0, d1) = (fa - fb, ga - gb);
             let area = if d0 * d1 >= 0.0 {
@@ -305,7 +307,10 @@ mod tests {
         assert_eq!((g.cuts[0], *g.cuts.last().unwrap()), (0.0, (100.0f64 / 7.0).next_up()));
         let few = [1.0, 1.0, 2.0, 5.0];
         let p = Grid::from_exact(Exact::Slice(&few), 10).unwrap();
-        assert_eq!((p.kind, p.cuts.clone(), p.counts.clone()), (GridKind::Points, vec![1.0, 2.0, 5.0], vec![0, 2, 0, 1, 0, 1, 0]));
+        assert_eq!(
+            (p.kind, p.cuts.clone(), p.counts.clone()),
+            (GridKind::Points, vec![1.0, 2.0, 5.0], vec![0, 2, 0, 1, 0, 1, 0])
+        );
     }
 
     #[test]

@@ -40,19 +40,10 @@ impl Dialect {
     /// A quoted identifier.
     pub fn ident(self, name: &str) -> String {
         match self {
-            Dialect::Spark | Dialect::Bigquery => format!("`{}`", name.replace('`', "``")),
+            Dialect::Spark => format!("`{}`", name.replace('`', "``")),
+            // BigQuery's quoted identifiers take backslash escapes.
+            Dialect::Bigquery => format!("`{}`", name.replace('\\', "\\\\").replace('`', "\\`")),
             _ => format!("\"{}\"", name.replace('"', "\"\"")),
-        }
-    }
-
-    /// A string literal (no engine here reads backslash escapes in standard literals but
-    /// Spark and BigQuery, where they are escaped too).
-    pub fn string(self, s: &str) -> String {
-        match self {
-            Dialect::Spark | Dialect::Bigquery => {
-                format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
-            }
-            _ => format!("'{}'", s.replace('\'', "''")),
         }
     }
 
@@ -190,11 +181,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn identifiers_and_strings_cannot_break_out() {
+    fn identifiers_cannot_break_out() {
         assert_eq!(Dialect::Postgres.ident("a\"; DROP TABLE t; --"), "\"a\"\"; DROP TABLE t; --\"");
         assert_eq!(Dialect::Spark.ident("a`b"), "`a``b`");
-        assert_eq!(Dialect::Postgres.string("it's"), "'it''s'");
-        assert_eq!(Dialect::Spark.string("a\\' OR 1=1"), "'a\\\\\\' OR 1=1'");
+        assert_eq!(Dialect::Bigquery.ident("a`b\\"), "`a\\`b\\\\`");
     }
 
     #[test]

@@ -30,9 +30,11 @@ impl Target {
     pub fn from_env(var: &str) -> Result<Target> {
         match std::env::var(var) {
             Ok(url) if !url.trim().is_empty() => Ok(Target { url, var: var.to_string() }),
-            _ => Err(user(format!("the environment variable {var} holding the PostgreSQL connection string is not set"))
-                .hint(format!("export {var}=postgresql://USER:PASSWORD@HOST:5432/DATABASE (in CI, from a secret)"))
-                .into()),
+            _ => {
+                Err(user(format!("the environment variable {var} holding the PostgreSQL connection string is not set"))
+                    .hint(format!("export {var}=postgresql://USER:PASSWORD@HOST:5432/DATABASE (in CI, from a secret)"))
+                    .into())
+            }
         }
     }
 
@@ -77,11 +79,10 @@ impl Target {
 /// Profiles the job's query in PostgreSQL: describes its columns (unless declared), then runs
 /// pass 1 (a reference) and pass 2.
 pub fn profile(target: &Target, job: &mut Job, only: Option<&[String]>) -> Result<Profile> {
-    let mut config: Config = target
-        .url
-        .parse()
-        .map_err(|e| user(target.scrub(&format!("${} is not a PostgreSQL connection string: {e}", target.var)))
-            .hint("use postgresql://USER:PASSWORD@HOST:PORT/DATABASE or key=value pairs"))?;
+    let mut config: Config = target.url.parse().map_err(|e| {
+        user(target.scrub(&format!("${} is not a PostgreSQL connection string: {e}", target.var)))
+            .hint("use postgresql://USER:PASSWORD@HOST:PORT/DATABASE or key=value pairs")
+    })?;
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(Duration::from_secs(15));
     }
@@ -93,7 +94,8 @@ pub fn profile(target: &Target, job: &mut Job, only: Option<&[String]>) -> Resul
         if job.columns.is_empty() {
             job.columns = describe(&client, target, &job.query, only).await?;
         }
-        let pass1 = if job.needs_pass1() { Some(simple(&client, target, &job.pass1_sql(), "pass 1").await?) } else { None };
+        let pass1 =
+            if job.needs_pass1() { Some(simple(&client, target, &job.pass1_sql(), "pass 1").await?) } else { None };
         let cuts = job.cuts(pass1.as_deref(), "PostgreSQL's pass-1 answer")?;
         let rows = simple(&client, target, &job.pass2_sql(&cuts), "pass 2").await?;
         drop(client);
@@ -149,7 +151,10 @@ async fn describe(client: &Client, target: &Target, query: &str, only: Option<&[
         && let Some(missing) = o.iter().find(|n| !cols.iter().any(|c| &c.name == *n))
     {
         return Err(user(format!("column {} is not in the query's result", quoted(missing)))
-            .hint(format!("the query returns: {}", stmt.columns().iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")))
+            .hint(format!(
+                "the query returns: {}",
+                stmt.columns().iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
+            ))
             .into());
     }
     if cols.is_empty() {

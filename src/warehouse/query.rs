@@ -42,12 +42,7 @@ fn source(query: &str) -> String {
 
 /// `x` as a double, NULL unless finite.
 fn finite(d: Dialect, x: &str) -> String {
-    format!(
-        "CASE WHEN {} OR {} OR {} THEN NULL ELSE {x} END",
-        d.is_nan(x),
-        d.is_inf(x, false),
-        d.is_inf(x, true)
-    )
+    format!("CASE WHEN {} OR {} OR {} THEN NULL ELSE {x} END", d.is_nan(x), d.is_inf(x, false), d.is_inf(x, true))
 }
 
 /// Pass 1: the reference's distinct count, range and quantiles per numeric column.
@@ -169,12 +164,7 @@ fn tree(d: Dialect, x: &str, t: &[(f64, bool)], lo: usize, hi: usize) -> String 
     let mid = (lo + hi).div_ceil(2);
     let (v, inclusive) = t[mid - 1];
     let op = if inclusive { "<=" } else { "<" };
-    format!(
-        "CASE WHEN {x} {op} {} THEN {} ELSE {} END",
-        d.float(v),
-        tree(d, x, t, lo, mid - 1),
-        tree(d, x, t, mid, hi)
-    )
+    format!("CASE WHEN {x} {op} {} THEN {} ELSE {} END", d.float(v), tree(d, x, t, lo, mid - 1), tree(d, x, t, mid, hi))
 }
 
 #[cfg(test)]
@@ -205,7 +195,8 @@ mod tests {
 
     #[test]
     fn column_names_are_quoted_and_the_query_is_wrapped() {
-        let cols = vec![Column { name: "we\"ird".into(), kind: ColumnKind::Numeric, dtype: "x".into(), integer: false }];
+        let cols =
+            vec![Column { name: "we\"ird".into(), kind: ColumnKind::Numeric, dtype: "x".into(), integer: false }];
         let sql = pass1(Dialect::Postgres, "SELECT 1 AS \"we\"\"ird\";  ", &cols, 4, Quantiles::Exact);
         assert!(sql.contains("CAST(\"we\"\"ird\" AS DOUBLE PRECISION)"), "{sql}");
         assert!(sql.contains("(\nSELECT 1 AS \"we\"\"ird\"\n)"), "{sql}");

@@ -48,7 +48,9 @@ impl Cell {
             Cell::List(v) => Some(v.clone()),
             Cell::Text(t) => {
                 let t = t.trim();
-                let inner = t.strip_prefix('{').and_then(|r| r.strip_suffix('}'))
+                let inner = t
+                    .strip_prefix('{')
+                    .and_then(|r| r.strip_suffix('}'))
                     .or_else(|| t.strip_prefix('[').and_then(|r| r.strip_suffix(']')))?;
                 if inner.trim().is_empty() {
                     return Some(vec![]);
@@ -79,22 +81,30 @@ fn json_cell(v: &serde_json::Value) -> Cell {
 
 fn json_row(v: &serde_json::Value, shown: &str, line: usize) -> Result<Row> {
     let obj = v.as_object().ok_or_else(|| {
-        user(format!("{shown}: row {line} is not a JSON object")).hint("save the result as an array of objects, or one object per line")
+        user(format!("{shown}: row {line} is not a JSON object"))
+            .hint("save the result as an array of objects, or one object per line")
     })?;
     Ok(obj.iter().map(|(k, v)| (k.to_ascii_lowercase(), json_cell(v))).collect())
 }
 
 /// Reads a saved result: a JSON array of objects, JSON Lines, or CSV with a header.
 pub fn read_file(path: &std::path::Path, shown: &str) -> Result<Vec<Row>> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| user(format!("cannot read result file {}: {e}", quoted(shown))).hint("pass the file the engine's answer was saved to"))?;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        user(format!("cannot read result file {}: {e}", quoted(shown)))
+            .hint("pass the file the engine's answer was saved to")
+    })?;
     if meta.len() > MAX_RESULT_BYTES {
-        return Err(user(format!("result file {} is {}, larger than any profile result", quoted(shown), crate::text::bytes(meta.len())))
-            .hint("pass the result of the query `mlgate profile --emit-sql` printed, not the data")
-            .into());
+        return Err(user(format!(
+            "result file {} is {}, larger than any profile result",
+            quoted(shown),
+            crate::text::bytes(meta.len())
+        ))
+        .hint("pass the result of the query `mlgate profile --emit-sql` printed, not the data")
+        .into());
     }
     let bytes = std::fs::read(path).map_err(|e| user(format!("cannot read result file {}: {e}", quoted(shown))))?;
-    let text = String::from_utf8(bytes).map_err(|_| user(format!("result file {} is not UTF-8 text", quoted(shown))))?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| user(format!("result file {} is not UTF-8 text", quoted(shown))))?;
     let t = text.trim_start();
     if t.starts_with('[') {
         let v: serde_json::Value = serde_json::from_str(&text)
@@ -108,8 +118,9 @@ pub fn read_file(path: &std::path::Path, shown: &str) -> Result<Vec<Row>> {
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
             .map(|(i, l)| {
-                let v: serde_json::Value = serde_json::from_str(l)
-                    .map_err(|e| user(format!("{shown}:{}: not valid JSON: {e}", i + 1)).hint("JSON Lines: one object per line"))?;
+                let v: serde_json::Value = serde_json::from_str(l).map_err(|e| {
+                    user(format!("{shown}:{}: not valid JSON: {e}", i + 1)).hint("JSON Lines: one object per line")
+                })?;
                 json_row(&v, shown, i + 1)
             })
             .collect();
@@ -128,16 +139,28 @@ fn read_csv(text: &str, shown: &str) -> Result<Vec<Row>> {
     let mut it = records.into_iter();
     let header: Vec<String> = it
         .next()
-        .ok_or_else(|| user(format!("result file {} is empty", quoted(shown))).hint("save the query's result with its header row"))?
+        .ok_or_else(|| {
+            user(format!("result file {} is empty", quoted(shown))).hint("save the query's result with its header row")
+        })?
         .into_iter()
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
     it.enumerate()
         .map(|(i, r)| {
             if r.len() != header.len() {
-                return Err(user(format!("{shown}: line {} has {} fields, the header {}", i + 2, r.len(), header.len())).into());
+                return Err(user(format!(
+                    "{shown}: line {} has {} fields, the header {}",
+                    i + 2,
+                    r.len(),
+                    header.len()
+                ))
+                .into());
             }
-            Ok(header.iter().cloned().zip(r.into_iter().map(|f| if f.is_empty() { Cell::Null } else { Cell::Text(f) })).collect())
+            Ok(header
+                .iter()
+                .cloned()
+                .zip(r.into_iter().map(|f| if f.is_empty() { Cell::Null } else { Cell::Text(f) }))
+                .collect())
         })
         .collect()
 }
@@ -164,7 +187,13 @@ fn field<'a>(row: &'a Row, key: &str, shown: &str) -> Result<&'a Cell> {
 
 /// Cuts from pass 1's row: value bins for a column with at most 20 distinct values, else the
 /// engine's quantiles.
-pub fn cuts_from_pass1(rows: &[Row], cols: &[Column], levels: usize, percentile: &Percentile, shown: &str) -> Result<Vec<Cuts>> {
+pub fn cuts_from_pass1(
+    rows: &[Row],
+    cols: &[Column],
+    levels: usize,
+    percentile: &Percentile,
+    shown: &str,
+) -> Result<Vec<Cuts>> {
     let [row] = rows else {
         return Err(user(format!("{shown}: pass 1 answers with one row, this result has {}", rows.len())).into());
     };
@@ -183,6 +212,14 @@ pub fn cuts_from_pass1(rows: &[Row], cols: &[Column], levels: usize, percentile:
             let distinct = field(row, &format!("d{i}"), shown)?.num().unwrap_or(0.0);
             let (lo, hi) = (field(row, &format!("lo{i}"), shown)?.num(), field(row, &format!("hi{i}"), shown)?.num());
             let (Some(lo), Some(hi)) = (lo, hi) else { return Ok(Cuts::Count) };
+            if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
+                return Err(user(format!(
+                    "{shown}: column {} has range [{lo}, {hi}], not two finite numbers",
+                    quoted(&c.name)
+                ))
+                .hint("use the pass-1 result of the SQL mlgate printed, saved whole")
+                .into());
+            }
             if distinct == 0.0 {
                 return Ok(Cuts::Count);
             }
@@ -227,7 +264,13 @@ pub fn cuts_from_reference(reference: &crate::profile::Profile, cols: &[Column])
 }
 
 /// Column profiles from pass 2's rows.
-pub fn columns_from_pass2(rows: &[Row], cols: &[Column], cuts: &[Cuts], percentile: &Percentile, shown: &str) -> Result<(u64, Vec<ColumnProfile>)> {
+pub fn columns_from_pass2(
+    rows: &[Row],
+    cols: &[Column],
+    cuts: &[Cuts],
+    percentile: &Percentile,
+    shown: &str,
+) -> Result<(u64, Vec<ColumnProfile>)> {
     let mut per: Vec<Vec<&Row>> = vec![Vec::new(); cols.len()];
     for r in rows {
         let i = field(r, "column_index", shown)?.num().unwrap_or(-1.0);
@@ -245,7 +288,9 @@ pub fn columns_from_pass2(rows: &[Row], cols: &[Column], cuts: &[Cuts], percenti
         match total_rows {
             None => total_rows = Some(p.rows),
             Some(t) if t != p.rows => {
-                return Err(user(format!("{shown}: columns disagree on the number of rows ({t} and {})", p.rows)).into());
+                return Err(
+                    user(format!("{shown}: columns disagree on the number of rows ({t} and {})", p.rows)).into()
+                );
             }
             _ => {}
         }
@@ -300,10 +345,14 @@ fn column(c: &Column, rows: &[&Row], cuts: &Cuts, percentile: &Percentile, shown
             k if k.starts_with('#') && numeric.is_some() => {
                 let np = numeric.as_mut().expect("checked");
                 let stat = |name: &str| field(r, name, shown).map(|x| x.num());
-                let (Some(lo), Some(hi), Some(mean)) = (stat("min_value")?, stat("max_value")?, stat("mean_value")?) else {
-                    return Err(user(format!("{shown}: column {} bin {k} counts {n} values but has no minimum, maximum or mean", quoted(&c.name)))
-                        .hint("the engine returned NULL aggregates for a non-empty group; check the result was saved whole")
-                        .into());
+                let (Some(lo), Some(hi), Some(mean)) = (stat("min_value")?, stat("max_value")?, stat("mean_value")?)
+                else {
+                    return Err(user(format!(
+                        "{shown}: column {} bin {k} counts {n} values but has no minimum, maximum or mean",
+                        quoted(&c.name)
+                    ))
+                    .hint("the engine returned NULL aggregates for a non-empty group; check the result was saved whole")
+                    .into());
                 };
                 let var = stat("var_pop_value")?.unwrap_or(0.0);
                 np.add_moments(n, mean, var, lo, hi);
@@ -336,14 +385,28 @@ fn column(c: &Column, rows: &[&Row], cuts: &Cuts, percentile: &Percentile, shown
         && let Some(g) = &np.grid
         && g.total() != np.count
     {
-        return Err(user(format!("{shown}: column {} counts {} values in bins and {} finite ones", quoted(&c.name), g.total(), np.count)).into());
+        return Err(user(format!(
+            "{shown}: column {} counts {} values in bins and {} finite ones",
+            quoted(&c.name),
+            g.total(),
+            np.count
+        ))
+        .into());
     }
     let categorical = (c.kind == ColumnKind::Categorical).then(|| {
         let kept: u64 = cats.values().sum();
         let other = total.saturating_sub(nulls + kept);
         CategoricalProfile::from_map(cats, other, other > 0, CATEGORY_CAP)
     });
-    Ok(ColumnProfile { name: c.name.clone(), kind: c.kind, dtype: c.dtype.clone(), rows: total, nulls, numeric, categorical })
+    Ok(ColumnProfile {
+        name: c.name.clone(),
+        kind: c.kind,
+        dtype: c.dtype.clone(),
+        rows: total,
+        nulls,
+        numeric,
+        categorical,
+    })
 }
 
 fn bad_key(c: &Column, key: &str, shown: &str) -> anyhow::Error {

@@ -64,7 +64,20 @@ fn assert_same_profile(engine: &Value, local: &Value, what: &str) {
 
 fn drift(dir: &Path, reference: &str, current: &str, out: &str) -> Value {
     let o = mlgate(dir)
-        .args(["gate", "drift", "--reference", reference, "--current", current, "--exclude", "id", "--out", out, "--format", "json"])
+        .args([
+            "gate",
+            "drift",
+            "--reference",
+            reference,
+            "--current",
+            current,
+            "--exclude",
+            "id",
+            "--out",
+            out,
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1), "the serving data drifted: {}{}", stdout(&o), stderr(&o));
@@ -161,7 +174,9 @@ fn engines_postgres_bad_input_is_explained_without_the_connection_string() {
     let d = dir.path();
     let url = engine_env("MLGATE_TEST_PG_URL");
     let pg = |q: &str| -> Vec<String> {
-        ["profile", "--sql", q, "--dialect", "postgres", "--url-env", "PG", "-o", "p.json", "--force"].map(String::from).to_vec()
+        ["profile", "--sql", q, "--dialect", "postgres", "--url-env", "PG", "-o", "p.json", "--force"]
+            .map(String::from)
+            .to_vec()
     };
     let (code, text) = fails(d, &url, &pg("SELECT nope FROM train"));
     assert_eq!(code, 2, "{text}");
@@ -176,7 +191,10 @@ fn engines_postgres_bad_input_is_explained_without_the_connection_string() {
     let (code, text) = fails(d, &url, &pg("SELECT CAST(NULL AS DOUBLE PRECISION) AS z, x FROM train"));
     assert_eq!(code, 0, "{text}");
     let p = read(&d.join("p.json"));
-    assert_eq!((p["columns"][0]["nulls"].as_u64(), p["columns"][0]["numeric"]["count"].as_u64()), (p["rows"].as_u64(), Some(0)));
+    assert_eq!(
+        (p["columns"][0]["nulls"].as_u64(), p["columns"][0]["numeric"]["count"].as_u64()),
+        (p["rows"].as_u64(), Some(0))
+    );
     // Wrong password: the server's refusal, exit 2; an unreachable server: exit 3.
     let wrong = url.replace(PASSWORD, "not-the-password");
     let o = mlgate(d).env("PG", &wrong).args(pg("SELECT x FROM train")).output().unwrap();
@@ -210,7 +228,9 @@ fn engines_mlgate_toml_queries_are_profiled_in_postgres() {
         )
     };
     // Both sides queries; a query against a file; a file against a query.
-    for (i, (r, c)) in [("train_sql", "serving_sql"), ("train_sql", "serving_file"), ("train_file", "serving_sql")].iter().enumerate() {
+    for (i, (r, c)) in
+        [("train_sql", "serving_sql"), ("train_sql", "serving_file"), ("train_file", "serving_sql")].iter().enumerate()
+    {
         std::fs::write(d.join("mlgate.toml"), config(r, c)).unwrap();
         let out = format!("out{i}");
         let o = mlgate(d)

@@ -205,8 +205,16 @@ fn engine_result(b: &[u8], dir: &Path) {
         std::fs::write(&p, b).unwrap();
         let Ok(rows) = result::read_file(&p, name) else { continue };
         let col = |n: &str, kind| Column { name: n.into(), kind, dtype: "t".into(), integer: false };
-        let columns = vec![col("x", ColumnKind::Numeric), col("c", ColumnKind::Categorical), col("t", ColumnKind::Other)];
-        let job = Job { dialect: Dialect::Postgres, query: "q".into(), columns, levels: 4, quantiles: Quantiles::Exact, reference: None };
+        let columns =
+            vec![col("x", ColumnKind::Numeric), col("c", ColumnKind::Categorical), col("t", ColumnKind::Other)];
+        let job = Job {
+            dialect: Dialect::Postgres,
+            query: "q".into(),
+            columns,
+            levels: 4,
+            quantiles: Quantiles::Exact,
+            reference: None,
+        };
         if let Ok(cuts) = job.cuts(Some(&rows), name) {
             let _ = job.profile(&cuts, &rows, name);
         }

@@ -39,18 +39,29 @@ fn postgres_answers_build_the_profiles_mlgate_computes_from_the_rows() {
     let (p1, p2, cur) = (p1.to_str().unwrap(), p2.to_str().unwrap(), cur.to_str().unwrap());
     // The SQL printed now is the SQL PostgreSQL answered.
     let sql1 = ok(profile_sql(d, "SELECT * FROM t", &["--emit-sql"]));
-    assert_eq!(sql1, std::fs::read_to_string(fixture("pass1.sql")).unwrap(), "pass 1 SQL changed: rerun tests/fixtures/engines/generate.sh");
+    assert_eq!(
+        sql1,
+        std::fs::read_to_string(fixture("pass1.sql")).unwrap(),
+        "pass 1 SQL changed: rerun tests/fixtures/engines/generate.sh"
+    );
     let sql2 = ok(profile_sql(d, "SELECT * FROM t", &["--from-result", p1, "--emit-sql"]));
     assert_eq!(sql2, std::fs::read_to_string(fixture("pass2.sql")).unwrap(), "pass 2 SQL changed: rerun generate.sh");
     ok(profile_sql(d, "SELECT * FROM t", &["--from-result", p1, "--from-result", p2, "-o", "ref.json"]));
     let sql3 = ok(profile_sql(d, "SELECT * FROM s", &["--edges-from", "ref.json", "--emit-sql"]));
-    assert_eq!(sql3, std::fs::read_to_string(fixture("current.sql")).unwrap(), "current SQL changed: rerun generate.sh");
+    assert_eq!(
+        sql3,
+        std::fs::read_to_string(fixture("current.sql")).unwrap(),
+        "current SQL changed: rerun generate.sh"
+    );
     ok(profile_sql(d, "SELECT * FROM s", &["--edges-from", "ref.json", "--from-result", cur, "-o", "cur.json"]));
 
     let t = fixture("t.csv");
     let s = fixture("s.csv");
     ok(mlgate(d).args(["profile", t.to_str().unwrap(), "--grid", "-o", "ref_local.json"]).output().unwrap());
-    ok(mlgate(d).args(["profile", s.to_str().unwrap(), "--edges-from", "ref.json", "-o", "cur_local.json"]).output().unwrap());
+    ok(mlgate(d)
+        .args(["profile", s.to_str().unwrap(), "--edges-from", "ref.json", "-o", "cur_local.json"])
+        .output()
+        .unwrap());
     for (engine, local) in [("ref.json", "ref_local.json"), ("cur.json", "cur_local.json")] {
         let (e, l) = (read(&d.join(engine)), read(&d.join(local)));
         assert_eq!(e["profile_version"], 2);
@@ -132,8 +143,18 @@ fn every_dialect_prints_its_profile_sql() {
     for dialect in ["postgres", "duckdb", "spark", "trino", "bigquery", "snowflake"] {
         let o = mlgate(dir.path())
             .args([
-                "profile", "--sql", "SELECT * FROM events WHERE day = '2026-11-30'", "--dialect", dialect,
-                "--numeric", "amount", "--categorical", "country", "--levels", "4", "--emit-sql",
+                "profile",
+                "--sql",
+                "SELECT * FROM events WHERE day = '2026-11-30'",
+                "--dialect",
+                dialect,
+                "--numeric",
+                "amount",
+                "--categorical",
+                "country",
+                "--levels",
+                "4",
+                "--emit-sql",
             ])
             .output()
             .unwrap();

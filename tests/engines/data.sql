@@ -7,7 +7,7 @@ SELECT
   i AS id,
   -- normal by Box–Muller from two hashed uniforms
   sqrt(-2 * ln(u1)) * cos(2 * pi() * u2) * 10 + 50 AS x,
-  (i * 7919) % 1000 AS n_int,
+  (i::bigint * 7919) % 1000 AS n_int,
   CASE WHEN i % 10 < 3 THEN 1 ELSE 0 END AS flag,
   CASE WHEN i % 97 = 0 THEN NULL WHEN i % 5 = 0 THEN 'Berlin' WHEN i % 5 = 1 THEN 'Lagos' WHEN i % 5 = 2 THEN 'Lima' ELSE 'Osaka' END AS city,
   CASE WHEN i % 211 = 0 THEN 'NaN'::float8 WHEN i % 307 = 0 THEN 'Infinity'::float8 WHEN i % 401 = 0 THEN NULL ELSE u1 * 100 END AS y,

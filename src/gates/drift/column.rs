@@ -240,7 +240,9 @@ impl NumericData {
         match (&self.values, self.exact()) {
             (_, Some(e)) => e.quantiles(qs),
             (NumValues::Profile(p), None) => match (&p.grid, p.min, p.max) {
-                (Some(g), Some(lo), Some(hi)) if p.hist.is_empty() => qs.iter().map(|&q| g.quantile(q, lo, hi)).collect(),
+                (Some(g), Some(lo), Some(hi)) if p.hist.is_empty() => {
+                    qs.iter().map(|&q| g.quantile(q, lo, hi)).collect()
+                }
                 _ => qs.iter().map(|&q| p.hist.quantile(q)).collect(),
             },
             _ => vec![f64::NAN; qs.len()],
