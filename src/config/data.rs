@@ -76,13 +76,13 @@ impl SqlData {
             Some(d) => p.add(
                 Some(span.clone()),
                 name,
-                &format!("mlgate connects to PostgreSQL only, not {}", d.name()),
+                format!("mlgate connects to PostgreSQL only, not {}", d.name()),
                 Some("for other engines, write the profile with `mlgate profile --sql … --emit-sql / --from-result` and point [gates.drift] at the file".into()),
             ),
             None => p.add(
                 Some(span.clone()),
                 name,
-                &format!("unknown engine {:?}", self.engine),
+                format!("unknown engine {:?}", self.engine),
                 Some("engine = \"postgres\"".into()),
             ),
         }

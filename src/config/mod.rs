@@ -33,6 +33,9 @@ use crate::results::GateKind;
 /// The configuration file name looked for by default.
 pub const DEFAULT_CONFIG: &str = "mlgate.toml";
 
+/// A named path of `[data]` or `[predictions]`, where it was written.
+type Named<'a> = (&'a String, Range<usize>, &'a str);
+
 /// The file as written.
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -305,8 +308,7 @@ impl Config {
             }
         }
         out.extend(q.list);
-        let lists: [(&str, Vec<(&String, Range<usize>, &str)>); 2] =
-            [("[data]", data.collect()), ("[predictions]", predictions.collect())];
+        let lists: [(&str, Vec<Named>); 2] = [("[data]", data.collect()), ("[predictions]", predictions.collect())];
         for (table, entries) in lists {
             let mut p = Problems::new(table);
             for (name, span, path) in entries {

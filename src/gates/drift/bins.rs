@@ -82,7 +82,7 @@ pub fn grid(ga: &Grid, gb: &Grid, s: &CompareSettings) -> Result<Binned, String>
         return Ok(drop_empty(Binned::with_outer_ends(point_labels(&ga.cuts), ga.counts.clone(), gb.counts.clone())));
     }
     let levels = ga.quantiles.len() + 1;
-    if s.bins == 0 || levels % s.bins != 0 {
+    if s.bins == 0 || !levels.is_multiple_of(s.bins) {
         return Err(format!(
             "not comparable: bins = {} needs the reference's quantiles at multiples of 1/{}, and its profile holds them at multiples of 1/{levels}; re-create the reference profile with --levels set to a multiple of {}",
             s.bins, s.bins, s.bins

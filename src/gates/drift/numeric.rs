@@ -63,7 +63,12 @@ pub(super) fn numeric(
     row.bins = Some(series);
     // Exact KS and Wasserstein come out of one merge of the sorted values.
     let exact = sorted.map(|(ra, cb)| ra.distances(&cb));
-    let w = wasserstein_check(name, a, b, exact, paired.as_ref(), th, s, row);
+    let w1 = match (&exact, &paired) {
+        (Some(d), _) => d.w1,
+        (None, Some(p)) => p.wasserstein(),
+        (None, None) => hist::align(&a.hist(), &b.hist()).wasserstein(),
+    };
+    let w = wasserstein_check(name, a, b, w1, th, s, row);
     // The distance is an effect size of the same difference KS tests: judged only when the
     // test finds the difference significant, so small samples do not fail on noise.
     let also: Vec<(usize, f64, Levels)> = match (w.status, w.value) {
@@ -77,23 +82,17 @@ pub(super) fn numeric(
     Some(Tested { idx: checks.len() - 1, p, effect: d, levels: th.ks, also })
 }
 
-/// The Wasserstein distance, normalised by the reference's spread.
+/// The Wasserstein distance `w`, normalised by the reference's spread.
 fn wasserstein_check(
     name: &str,
     a: &NumericData,
     b: &NumericData,
-    exact: Option<Distances>,
-    paired: Option<&grid::Paired>,
+    w: f64,
     th: &FeatureThresholds,
     s: &CompareSettings,
     row: &mut FeatureRow,
 ) -> Check {
     let (mean_ref, std_ref) = a.mean_std();
-    let w = match (exact, paired) {
-        (Some(d), _) => d.w1,
-        (None, Some(p)) => p.wasserstein(),
-        (None, None) => hist::align(&a.hist(), &b.hist()).wasserstein(),
-    };
     // A constant reference has no spread to measure by: the spread of both samples
     // together stands in, so a feature that was constant in training and now varies is
     // still judged.
