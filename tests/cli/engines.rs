@@ -32,7 +32,7 @@ fn run_ok(dir: &Path, args: &[&str]) {
 }
 
 /// Two profiles of the same rows: every count, cut and quantile equal; moments to rounding.
-fn assert_same_profile(engine: &Value, local: &Value, what: &str) {
+pub(crate) fn assert_same_profile(engine: &Value, local: &Value, what: &str) {
     assert_eq!(engine["rows"], local["rows"], "{what}: rows");
     let by_name = |p: &Value, n: &str| p["columns"].as_array().unwrap().iter().find(|c| c["name"] == n).cloned();
     let cols = engine["columns"].as_array().unwrap();
